@@ -1,0 +1,53 @@
+"""Responder: a familiar, resource-oriented HTTP service framework for Python."""
+
+from . import status_codes
+from .api import API
+from .errors import (
+    HTTPBadRequest,
+    HTTPConflict,
+    HTTPContentTooLarge,
+    HTTPError,
+    HTTPForbidden,
+    HTTPGone,
+    HTTPInternalServerError,
+    HTTPMethodNotAllowed,
+    HTTPNotAcceptable,
+    HTTPNotFound,
+    HTTPServiceUnavailable,
+    HTTPTooManyRequests,
+    HTTPUnauthorized,
+    HTTPUnprocessableEntity,
+    HTTPUnsupportedMediaType,
+    MediaMalformedError,
+)
+from .request import Request
+from .resources.hooks import after, before
+from .response import Response
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "API",
+    "HTTPBadRequest",
+    "HTTPConflict",
+    "HTTPContentTooLarge",
+    "HTTPError",
+    "HTTPForbidden",
+    "HTTPGone",
+    "HTTPInternalServerError",
+    "HTTPMethodNotAllowed",
+    "HTTPNotAcceptable",
+    "HTTPNotFound",
+    "HTTPServiceUnavailable",
+    "HTTPTooManyRequests",
+    "HTTPUnauthorized",
+    "HTTPUnprocessableEntity",
+    "HTTPUnsupportedMediaType",
+    "MediaMalformedError",
+    "Request",
+    "Response",
+    "__version__",
+    "after",
+    "before",
+    "status_codes",
+]

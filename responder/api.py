@@ -1,0 +1,367 @@
+"""The API object: configuration and registration, and the ASGI entry point.
+
+``API`` holds no per-request logic. It records routes, hooks and handlers,
+and on the first connection builds the middleware stack around the request
+pipeline in :mod:`responder.app`, once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from . import status_codes
+from .app import App, ExceptionHandlers, Hooks
+from .lifespan import Lifespan
+from .media import MediaRegistry
+from .request import DEFAULT_MAX_REQUEST_SIZE
+from .resources import PathTemplate, Route, Router
+from .response import Response
+from .types import ASGIApp, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from .testing import TestClient
+
+__all__ = ["API", "RouteGroup"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+E = TypeVar("E")
+
+
+class API:
+    """A Responder application; itself an ASGI app.
+
+    Args:
+        debug: show tracebacks in 500 responses.
+        title, version, description, terms_of_service, contact, license:
+            the OpenAPI ``info`` of the generated schema.
+        openapi: the OpenAPI version to generate (e.g. ``"3.0.2"``).
+        openapi_route, openapi_theme, docs_route: where the schema and the
+            interactive docs are served.
+        static_dir, static_route, templates_dir, auto_escape: static files
+            and Jinja2 templates.
+        secret_key: signs session cookies.
+        enable_hsts, cors, cors_params, allowed_hosts, request_id: optional
+            middleware layers, present only when configured.
+        lifespan: an async context manager factory ``lifespan(api)`` run
+            around the server's life.
+        max_request_size: the largest request body accepted, in bytes (413 beyond).
+        strict_negotiation: answer 406 when no format fits ``Accept``,
+            instead of falling back to JSON.
+    """
+
+    status_codes = status_codes
+
+    def __init__(
+        self,
+        *,
+        debug: bool = False,
+        title: str | None = None,
+        version: str | None = None,
+        description: str | None = None,
+        terms_of_service: str | None = None,
+        contact: dict[str, str] | None = None,
+        license: dict[str, str] | None = None,  # noqa: A002 - the documented name
+        openapi: str | None = None,
+        openapi_route: str = "/schema.yml",
+        openapi_theme: str = "swagger_ui",
+        docs_route: str | None = None,
+        static_dir: str | None = "static",
+        static_route: str = "/static",
+        templates_dir: str = "templates",
+        auto_escape: bool = True,
+        secret_key: str | None = None,
+        enable_hsts: bool = False,
+        cors: bool = False,
+        cors_params: dict[str, Any] | None = None,
+        allowed_hosts: list[str] | None = None,
+        lifespan: Callable[[Any], Any] | None = None,
+        request_id: bool = False,
+        max_request_size: int = DEFAULT_MAX_REQUEST_SIZE,
+        strict_negotiation: bool = False,
+    ) -> None:
+        self.debug = debug
+        self.title, self.version, self.description = title, version, description
+        self.terms_of_service, self.contact, self.license = terms_of_service, contact, license
+        self.openapi_version = openapi
+        self.openapi_route, self.openapi_theme, self.docs_route = (
+            openapi_route,
+            openapi_theme,
+            docs_route,
+        )
+        self.static_dir, self.static_route = static_dir, static_route
+        self.templates_dir, self.auto_escape = templates_dir, auto_escape
+        self.secret_key = secret_key
+        self.enable_hsts, self.cors, self.cors_params = enable_hsts, cors, cors_params or {}
+        self.allowed_hosts, self.request_id = allowed_hosts, request_id
+
+        self.router: Router[Route] = Router()
+        self.websocket_router: Router[Callable[..., Any]] = Router()
+        self.media = MediaRegistry()
+        self.hooks = Hooks()
+        self.exception_handlers = ExceptionHandlers()
+        self.lifespan = Lifespan(self, lifespan)
+        self.app = App(
+            router=self.router,
+            websocket_router=self.websocket_router,
+            media=self.media,
+            hooks=self.hooks,
+            exception_handlers=self.exception_handlers,
+            lifespan=self.lifespan,
+            debug=debug,
+            max_request_size=max_request_size,
+            strict_negotiation=strict_negotiation,
+        )
+        self._routes_by_endpoint: dict[int, Route] = {}
+        self._routes_by_name: dict[str, Route] = {}
+        self._middleware: list[tuple[Callable[..., ASGIApp], dict[str, Any]]] = []
+        self._stack: ASGIApp | None = None
+        self._client: TestClient | None = None
+
+    # -- ASGI -------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The ASGI entry point."""
+        stack = self._stack
+        if stack is None:
+            stack = self._build_stack()
+        await stack(scope, receive, send)
+
+    def _build_stack(self) -> ASGIApp:
+        # Built once, on the first connection, from only what was configured.
+        app: ASGIApp = self.app
+        for cls, options in self._middleware:
+            app = cls(app, **options)
+        self._stack = app
+        return app
+
+    def add_middleware(self, middleware_class: Callable[..., ASGIApp], **options: Any) -> None:
+        """Wrap the app in ``middleware_class(app, **options)``; the last added is outermost.
+
+        Raises:
+            RuntimeError: the app has already started serving.
+        """
+        if self._stack is not None:
+            raise RuntimeError("Add middleware before the app serves its first request.")
+        self._middleware.append((middleware_class, options))
+
+    # -- routes -------------------------------------------------------------------
+
+    def route(
+        self,
+        path: str | None = None,
+        *,
+        methods: list[str] | None = None,
+        websocket: bool = False,
+        before_request: bool = False,
+        check_existing: bool = True,
+        request_model: Any = None,
+        response_model: Any = None,
+    ) -> Callable[[E], E]:
+        """Decorate a function view or a resource class to answer ``path``.
+
+        ``@api.route(before_request=True)`` registers a global before hook instead.
+        """
+
+        def decorator(endpoint: E) -> E:
+            self.add_route(
+                path,
+                endpoint,
+                methods=methods,
+                websocket=websocket,
+                before_request=before_request,
+                check_existing=check_existing,
+                request_model=request_model,
+                response_model=response_model,
+            )
+            return endpoint
+
+        return decorator
+
+    def add_route(
+        self,
+        path: str | None = None,
+        endpoint: Any = None,
+        *,
+        methods: list[str] | None = None,
+        websocket: bool = False,
+        before_request: bool = False,
+        check_existing: bool = True,
+        request_model: Any = None,
+        response_model: Any = None,
+        static: bool = False,
+    ) -> Any:
+        """Route ``path`` to ``endpoint``: a function, a resource class or a resource instance.
+
+        Returns:
+            The resource object (the instance, for a class).
+
+        Raises:
+            ValueError: the path is taken (pass ``check_existing=False`` to share
+                it between endpoints answering different methods).
+            TypeError: the endpoint cannot answer requests or does not take
+                the route's parameters.
+        """
+        if before_request:
+            if websocket:
+                self.hooks.websocket_before.append(Hooks.entry(endpoint))
+            else:
+                self.hooks.before.append(Hooks.entry(endpoint))
+            return endpoint
+        if static:
+            raise NotImplementedError("Static routes are not available yet.")
+        if path is None:
+            raise TypeError("A route needs a path.")
+        template = PathTemplate(path)
+        if websocket:
+            self.websocket_router.add(template, endpoint)
+            return endpoint
+        route = self.router.get(template)
+        if route is None:
+            route = Route(template)
+            self.router.add(template, route)
+        elif check_existing:
+            raise ValueError(
+                f"Route {path!r} already exists (as {route.path!r}); pass "
+                "check_existing=False to add handlers for other methods."
+            )
+        metadata = {"request_model": request_model, "response_model": response_model}
+        resource = route.add(endpoint, methods, metadata)
+        for key in (endpoint, resource):
+            self._routes_by_endpoint[id(key)] = route
+        name = getattr(endpoint, "__name__", None)
+        if name:
+            self._routes_by_name.setdefault(name, route)
+        return resource
+
+    def group(self, prefix: str) -> RouteGroup:
+        """A router whose routes all live under ``prefix`` (e.g. ``"/v1"``)."""
+        return RouteGroup(self, prefix)
+
+    def url_for(self, endpoint: Any, **params: Any) -> str:
+        """The path of ``endpoint`` (a view, class, instance or view name), params filled in.
+
+        Raises:
+            ValueError: the endpoint is not routed.
+            KeyError: a path parameter is missing.
+        """
+        route = (
+            self._routes_by_name.get(endpoint)
+            if isinstance(endpoint, str)
+            else self._routes_by_endpoint.get(id(endpoint))
+        )
+        if route is None:
+            raise ValueError(f"{endpoint!r} is not routed on this API.")
+        return route.template.format(params)
+
+    # -- hooks and handlers ----------------------------------------------------------
+
+    def before_request(self, websocket: bool = False) -> Callable[[F], F]:
+        """Decorate ``hook(req, resp)`` (or ``hook(ws)``) to run before every request.
+
+        A hook that sets ``resp.status_code`` answers the request itself: the
+        route's responder is skipped.
+        """
+
+        def decorator(func: F) -> F:
+            target = self.hooks.websocket_before if websocket else self.hooks.before
+            target.append(Hooks.entry(func))
+            return func
+
+        return decorator
+
+    def after_request(self) -> Callable[[F], F]:
+        """Decorate ``hook(req, resp)`` to run after every request, errors included."""
+
+        def decorator(func: F) -> F:
+            self.hooks.after.append(Hooks.entry(func))
+            return func
+
+        return decorator
+
+    def exception_handler(self, exc_class: type[BaseException]) -> Callable[[F], F]:
+        """Decorate ``handler(req, resp, exc)`` to answer ``exc_class`` and its subclasses."""
+
+        def decorator(func: F) -> F:
+            self.exception_handlers.add(exc_class, func)
+            return func
+
+        return decorator
+
+    def on_event(self, event: str) -> Callable[[F], F]:
+        """Decorate a function to run at ``"startup"`` or ``"shutdown"``."""
+
+        def decorator(func: F) -> F:
+            self.lifespan.add(event, func)
+            return func
+
+        return decorator
+
+    def add_event_handler(self, event: str, func: Callable[[], Any]) -> None:
+        """Run ``func`` at ``"startup"`` or ``"shutdown"``."""
+        self.lifespan.add(event, func)
+
+    # -- helpers for views --------------------------------------------------------------
+
+    @staticmethod
+    def redirect(resp: Response, location: str, *, status_code: int = 301) -> None:
+        """Redirect the client to ``location`` (301 by default)."""
+        resp.redirect(location, status_code=status_code)
+
+    # -- serving and testing ----------------------------------------------------------------
+
+    def serve(self, *, address: str | None = None, port: int | None = None, **options: Any) -> None:
+        """Serve with uvicorn on 127.0.0.1:5042 by default.
+
+        When ``port`` is not given and the ``PORT`` environment variable is set,
+        serve on that port on all interfaces (0.0.0.0), as platforms expect.
+        Other keyword arguments go to ``uvicorn.run``.
+        """
+        import uvicorn
+
+        env_port = os.environ.get("PORT")
+        if port is None and env_port:
+            port = int(env_port)
+            address = address or "0.0.0.0"  # noqa: S104 - what PORT-setting platforms require
+        options.setdefault("log_level", "debug" if self.debug else "info")
+        uvicorn.run(self, host=address or "127.0.0.1", port=port or 5042, **options)
+
+    def run(self, *, address: str | None = None, port: int | None = None, **options: Any) -> None:
+        """Serve with uvicorn; the same as :meth:`serve`."""
+        self.serve(address=address, port=port, **options)
+
+    def session(self, base_url: str = "http://;", **options: Any) -> TestClient:
+        """A new in-process test client; ``with`` it to run startup and shutdown."""
+        from .testing import TestClient
+
+        return TestClient(self, base_url=base_url, **options)
+
+    @property
+    def requests(self) -> TestClient:
+        """A shared in-process test client (Starlette's TestClient)."""
+        if self._client is None:
+            self._client = self.session()
+        return self._client
+
+
+class RouteGroup:
+    """Routes that share a path prefix; made by :meth:`API.group`."""
+
+    def __init__(self, api: API, prefix: str) -> None:
+        if not prefix.startswith("/"):
+            raise ValueError(f"A group prefix must start with '/': {prefix!r}.")
+        self.api = api
+        self.prefix = prefix.rstrip("/")
+
+    def route(self, path: str, **options: Any) -> Callable[[E], E]:
+        """Like :meth:`API.route`, under this group's prefix."""
+        return self.api.route(self.prefix + path, **options)
+
+    def add_route(self, path: str, endpoint: Any = None, **options: Any) -> Any:
+        """Like :meth:`API.add_route`, under this group's prefix."""
+        return self.api.add_route(self.prefix + path, endpoint, **options)
+
+    def group(self, prefix: str) -> RouteGroup:
+        """A nested group: ``api.group("/v1").group("/admin")``."""
+        return RouteGroup(self.api, self.prefix + prefix)

@@ -1,0 +1,226 @@
+"""The request pipeline: scope → route → req/resp → hooks → responder → render → send.
+
+This module is the hot path. Everything it needs was resolved at registration
+(handlers per method, hook lists, convertors); per request it does a route
+lookup, builds two small objects, runs the chain and sends two messages.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from starlette.websockets import WebSocket
+
+from ._concurrency import is_async_callable
+from .errors import HTTPError, HTTPMethodNotAllowed, HTTPNotFound
+from .lifespan import Lifespan
+from .media import MediaRegistry
+from .request import DEFAULT_MAX_REQUEST_SIZE, Request
+from .resources import Route, Router
+from .response import Response
+from .types import Receive, Scope, Send
+
+__all__ = ["App", "ExceptionHandlers", "Hooks", "render_problem"]
+
+logger = logging.getLogger("responder")
+
+Hook = tuple[Callable[..., Any], bool]  # (function, is_async), resolved when registered
+
+
+class Hooks:
+    """Global before/after hooks, kept as ``(function, is_async)`` pairs."""
+
+    def __init__(self) -> None:
+        self.before: list[Hook] = []
+        self.after: list[Hook] = []
+        self.websocket_before: list[Hook] = []
+
+    @staticmethod
+    def entry(func: Callable[..., Any]) -> Hook:
+        """Resolve once whether ``func`` must be awaited."""
+        return func, is_async_callable(func)
+
+
+class ExceptionHandlers:
+    """User exception handlers, found along the exception's MRO (cached per type)."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[type[BaseException], Hook] = {}
+        self._cache: dict[type[BaseException], Hook | None] = {}
+
+    def add(self, exc_class: type[BaseException], handler: Callable[..., Any]) -> None:
+        """Register ``handler(req, resp, exc)`` for ``exc_class`` and its subclasses."""
+        self._handlers[exc_class] = Hooks.entry(handler)
+        self._cache.clear()
+
+    def find(self, exc_class: type[BaseException]) -> Hook | None:
+        """The handler for the nearest class in ``exc_class``'s MRO."""
+        try:
+            return self._cache[exc_class]
+        except KeyError:
+            pass
+        found = next((self._handlers[k] for k in exc_class.__mro__ if k in self._handlers), None)
+        self._cache[exc_class] = found
+        return found
+
+
+class App:
+    """The innermost ASGI app: everything between the middleware and the views.
+
+    Args:
+        router: HTTP routes.
+        websocket_router: WebSocket routes (``websocket=True``).
+        media: the media registry.
+        hooks: global hooks.
+        exception_handlers: user exception handlers.
+        lifespan: startup/shutdown.
+        debug: put tracebacks in 500 responses.
+        max_request_size: body limit in bytes (413 beyond it).
+        strict_negotiation: 406 instead of falling back to JSON.
+    """
+
+    def __init__(
+        self,
+        *,
+        router: Router[Route],
+        websocket_router: Router[Callable[..., Any]],
+        media: MediaRegistry,
+        hooks: Hooks,
+        exception_handlers: ExceptionHandlers,
+        lifespan: Lifespan,
+        debug: bool = False,
+        max_request_size: int = DEFAULT_MAX_REQUEST_SIZE,
+        strict_negotiation: bool = False,
+    ) -> None:
+        self.router = router
+        self.websocket_router = websocket_router
+        self.media = media
+        self.hooks = hooks
+        self.exception_handlers = exception_handlers
+        self.lifespan = lifespan
+        self.debug = debug
+        self.max_request_size = max_request_size
+        self.strict_negotiation = strict_negotiation
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Dispatch by connection type."""
+        kind = scope["type"]
+        if kind == "http":
+            await self.http(scope, receive, send)
+        elif kind == "websocket":
+            await self.websocket(scope, receive, send)
+        elif kind == "lifespan":
+            await self.lifespan(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one HTTP request."""
+        match = self.router.match(scope["path"])
+        params = match[1] if match is not None else {}
+        req = Request(scope, receive, self.media, self.max_request_size, params)
+        resp = Response(req, self.media, strict_negotiation=self.strict_negotiation)
+        unhandled: BaseException | None = None
+        hooks = self.hooks
+        try:
+            if not (hooks.before and await _run_before(hooks.before, req, resp)):
+                if match is None:
+                    raise HTTPNotFound(detail=f"Nothing lives at {scope['path']!r}.")
+                route = match[0]
+                handler = route.handlers.get(scope["method"])
+                if handler is None:
+                    raise HTTPMethodNotAllowed(route.allowed)
+                direct = handler.direct
+                if direct is not None:
+                    await direct(req, resp, **params)
+                else:
+                    await handler(req, resp, params)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a response
+            unhandled = await self.handle_exception(req, resp, exc)
+        if hooks.after:
+            try:
+                for func, is_async in hooks.after:
+                    if is_async:
+                        await func(req, resp)
+                    else:
+                        func(req, resp)
+            except Exception as exc:  # noqa: BLE001
+                unhandled = await self.handle_exception(req, resp, exc)
+        head = scope["method"] == "HEAD"
+        try:
+            await resp.send_to(send, head=head)
+        except Exception as exc:  # noqa: BLE001 - e.g. media that cannot be encoded
+            resp = Response(req, self.media)
+            unhandled = await self.handle_exception(req, resp, exc)
+            await resp.send_to(send, head=head)
+        if unhandled is not None:
+            # Re-raised after the 500 went out, so the server logs it and test clients see it.
+            raise unhandled
+
+    async def handle_exception(
+        self, req: Request, resp: Response, exc: Exception
+    ) -> BaseException | None:
+        """Turn ``exc`` into a response; return it when it is a bug to re-raise."""
+        found = self.exception_handlers.find(type(exc))
+        if found is not None:
+            func, is_async = found
+            try:
+                if is_async:
+                    await func(req, resp, exc)
+                else:
+                    func(req, resp, exc)
+                return None
+            except Exception as raised:  # noqa: BLE001 - a failing handler is a 500, not a crash
+                exc = raised
+        if isinstance(exc, HTTPError):
+            render_problem(resp, exc)
+            return None
+        resp.clear()  # nothing a failed view half-set (headers, cookies) goes out with a 500
+        render_problem(resp, _internal_error(exc, self.debug))
+        return exc
+
+    async def websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the WebSocket endpoint for this path, or refuse the handshake."""
+        match = self.websocket_router.match(scope["path"])
+        ws = WebSocket(scope, receive, send)
+        if match is None:
+            await ws.close(code=1000)
+            return
+        endpoint, params = match
+        scope["path_params"] = params
+        for func, is_async in self.hooks.websocket_before:
+            if is_async:
+                await func(ws)
+            else:
+                func(ws)
+        await endpoint(ws, **params)
+
+
+async def _run_before(hooks: list[Hook], req: Request, resp: Response) -> bool:
+    """Run global before hooks; True when one set a status and so answered the request."""
+    for func, is_async in hooks:
+        if is_async:
+            await func(req, resp)
+        else:
+            func(req, resp)
+        if resp.status_code is not None:
+            return True
+    return False
+
+
+def render_problem(resp: Response, error: HTTPError) -> None:
+    """Make ``resp`` an RFC 9457 problem-details response for ``error``."""
+    resp.status_code = error.status
+    if error.headers:
+        resp.headers.update(error.headers)
+    resp.media = error.to_dict()
+    resp.is_problem = True
+
+
+def _internal_error(exc: BaseException, debug: bool) -> HTTPError:
+    if not debug:
+        return HTTPError(500, detail="The server failed to answer this request.")
+    lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
+    return HTTPError(500, detail=f"{type(exc).__name__}: {exc}", traceback="".join(lines))
+

@@ -1,0 +1,96 @@
+"""Parsing of ``Accept`` and ``Content-Type`` headers (RFC 9110 §12.5.1, §8.3).
+
+Everything here is pure and bounded: a hostile header is cut to a fixed
+number of entries and characters before it is looked at.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+__all__ = ["MediaRange", "matches", "parse_accept", "parse_content_type", "quality"]
+
+MAX_ACCEPT_LENGTH = 4096
+MAX_ACCEPT_ENTRIES = 64
+
+
+class MediaRange(NamedTuple):
+    """One entry of an ``Accept`` header."""
+
+    type: str
+    subtype: str
+    q: float
+    specificity: int  # 0 for */*, 1 for type/*, 2 for type/subtype, 3 with parameters
+
+    def matches(self, media_type: str) -> bool:
+        """Whether the concrete ``media_type`` falls within this range."""
+        return matches(self.type, self.subtype, media_type)
+
+
+def matches(range_type: str, range_subtype: str, media_type: str) -> bool:
+    """Whether ``type/subtype`` (possibly wildcards) covers ``media_type``."""
+    if range_type == "*":
+        return True
+    main, _, sub = media_type.partition("/")
+    if range_type != main:
+        return False
+    return range_subtype in ("*", sub)
+
+
+def parse_content_type(value: str | None) -> tuple[str, dict[str, str]]:
+    """Split a ``Content-Type`` value into a lower-cased mimetype and its parameters."""
+    if not value:
+        return "", {}
+    mimetype, _, rest = value.partition(";")
+    params: dict[str, str] = {}
+    if rest:
+        for item in rest.split(";")[:16]:
+            key, sep, val = item.partition("=")
+            if sep:
+                params[key.strip().lower()] = val.strip().strip('"')
+    return mimetype.strip().lower(), params
+
+
+def parse_accept(value: str | None) -> list[MediaRange]:
+    """Parse an ``Accept`` header into media ranges, best first.
+
+    Ranges are ordered by q-value, then specificity, then their position in the
+    header. Malformed entries are skipped; the header is truncated to bounded
+    size first so that parsing cost never depends on the client.
+    """
+    if not value:
+        return [MediaRange("*", "*", 1.0, 0)]
+    ranges: list[tuple[float, int, int, MediaRange]] = []
+    for index, entry in enumerate(value[:MAX_ACCEPT_LENGTH].split(",")[:MAX_ACCEPT_ENTRIES]):
+        mimetype, params = parse_content_type(entry)
+        main, sep, sub = mimetype.partition("/")
+        if not sep or not main or not sub or (main == "*" and sub != "*"):
+            continue
+        q = _qvalue(params.pop("q", "1"))
+        if q is None:
+            continue
+        specificity = 0 if main == "*" else 1 if sub == "*" else 3 if params else 2
+        ranges.append((-q, -specificity, index, MediaRange(main, sub, q, specificity)))
+    ranges.sort()
+    return [item[3] for item in ranges]
+
+
+def _qvalue(raw: str) -> float | None:
+    try:
+        q = float(raw)
+    except ValueError:
+        return None
+    if not 0.0 <= q <= 1.0:
+        return None
+    return q
+
+
+def quality(ranges: list[MediaRange], media_type: str) -> float:
+    """The q-value the client gives ``media_type``: that of the most specific matching range."""
+    best: MediaRange | None = None
+    for media_range in ranges:
+        if media_range.matches(media_type) and (
+            best is None or media_range.specificity > best.specificity
+        ):
+            best = media_range
+    return best.q if best is not None else 0.0

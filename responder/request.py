@@ -1,0 +1,255 @@
+"""The request: lazy, read-only views over the ASGI scope and body.
+
+Nothing is parsed until a view asks for it: a view that reads no headers pays
+for no header parsing. Each view is computed once and cached on the request.
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import TYPE_CHECKING, Any
+
+from starlette.datastructures import URL, Address, Headers, QueryParams, State
+
+from .errors import HTTPBadRequest, HTTPContentTooLarge, HTTPUnsupportedMediaType
+from .media.negotiation import parse_accept, parse_content_type, quality
+from .types import Receive, Scope
+
+if TYPE_CHECKING:
+    from .media import MediaRegistry
+
+__all__ = ["Request"]
+
+DEFAULT_MAX_REQUEST_SIZE = 10 * 1024 * 1024
+
+
+class ClientDisconnected(HTTPBadRequest):
+    """The client went away before it finished sending the body."""
+
+
+class Request:
+    """What the client sent, passed to every view as ``req``.
+
+    Args:
+        scope: the ASGI connection scope.
+        receive: the ASGI receive channel, read once for the body.
+        media: the media registry that decodes ``await req.media()``.
+        max_request_size: bytes of body accepted before answering 413.
+    """
+
+    __slots__ = (
+        "_body",
+        "_cookies",
+        "_headers",
+        "_media",
+        "_params",
+        "_receive",
+        "_registry",
+        "_url",
+        "max_request_size",
+        "path_params",
+        "scope",
+    )
+
+    def __init__(
+        self,
+        scope: Scope,
+        receive: Receive,
+        media: MediaRegistry,
+        max_request_size: int = DEFAULT_MAX_REQUEST_SIZE,
+        path_params: dict[str, Any] | None = None,
+    ) -> None:
+        self.scope = scope
+        self._receive = receive
+        self._registry = media
+        self.max_request_size = max_request_size
+        self.path_params: dict[str, Any] = {} if path_params is None else path_params
+        self._headers: Headers | None = None
+        self._params: QueryParams | None = None
+        self._cookies: dict[str, str] | None = None
+        self._url: URL | None = None
+        self._body: bytes | None = None
+        self._media: dict[str, Any] | None = None
+
+    # -- the request line ---------------------------------------------------
+
+    @property
+    def method(self) -> str:
+        """The HTTP method, lower-case (``"get"``, ``"post"``, …)."""
+        return str(self.scope["method"]).lower()
+
+    @property
+    def url(self) -> URL:
+        """The parsed URL (``.path``, ``.query``, ``.hostname``, …)."""
+        if self._url is None:
+            self._url = URL(scope=self.scope)
+        return self._url
+
+    @property
+    def full_url(self) -> str:
+        """The whole URL as a string, query included."""
+        return str(self.url)
+
+    @property
+    def params(self) -> QueryParams:
+        """Query parameters: ``params["q"]`` (last value), ``params.getlist("q")`` (all)."""
+        if self._params is None:
+            self._params = QueryParams(self.scope.get("query_string", b""))
+        return self._params
+
+    # -- headers and friends ------------------------------------------------
+
+    @property
+    def headers(self) -> Headers:
+        """Request headers, case-insensitive; ``getlist`` for repeated ones."""
+        if self._headers is None:
+            self._headers = Headers(scope=self.scope)
+        return self._headers
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        """Cookies sent by the client; malformed pairs are skipped, never an error."""
+        if self._cookies is None:
+            self._cookies = _parse_cookies(self.headers.get("cookie", ""))
+        return self._cookies
+
+    @property
+    def client(self) -> Address | None:
+        """The client's ``(host, port)``, when the server knows it."""
+        client = self.scope.get("client")
+        return Address(*client) if client else None
+
+    @property
+    def is_secure(self) -> bool:
+        """Whether the request came over TLS (``https`` or ``wss``)."""
+        return self.scope.get("scheme") in ("https", "wss")
+
+    @property
+    def mimetype(self) -> str:
+        """The body's media type without parameters, lower-case; ``""`` when absent."""
+        return parse_content_type(self.headers.get("content-type"))[0]
+
+    @property
+    def is_json(self) -> bool:
+        """Whether the body is declared as JSON (``application/json`` or ``+json``)."""
+        mimetype = self.mimetype
+        return mimetype == "application/json" or mimetype.endswith("+json")
+
+    @property
+    def state(self) -> State:
+        """Per-request scratch space for hooks and views (starts with lifespan state)."""
+        return State(self.scope.setdefault("state", {}))
+
+    def accepts(self, media_type: str) -> bool:
+        """Whether the client's ``Accept`` header admits ``media_type`` (q > 0)."""
+        return quality(parse_accept(self.headers.get("accept")), media_type.lower()) > 0
+
+    # -- the body -----------------------------------------------------------
+
+    @property
+    def content(self) -> Any:
+        """The raw body (awaitable): ``body = await req.content``."""
+        return self._read_body()
+
+    @property
+    def encoding(self) -> Any:
+        """The body's character encoding (awaitable): the declared charset, else UTF-8."""
+        return self._encoding()
+
+    @property
+    def text(self) -> Any:
+        """The body decoded to ``str`` (awaitable); undecodable bytes become U+FFFD."""
+        return self._text()
+
+    async def _encoding(self) -> str:
+        charset = parse_content_type(self.headers.get("content-type"))[1].get("charset")
+        if charset:
+            try:
+                return codecs.lookup(charset).name
+            except LookupError:
+                pass
+        return "utf-8"
+
+    async def _text(self) -> str:
+        body = await self._read_body()
+        return body.decode(await self._encoding(), errors="replace")
+
+    async def _read_body(self) -> bytes:
+        if self._body is not None:
+            return self._body
+        limit = self.max_request_size
+        declared = self.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise _too_large(limit)
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await self._receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnected(detail="The client disconnected before the body ended.")
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:  # enforced while reading: Content-Length may be absent or a lie
+                raise _too_large(limit)
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        self._body = b"".join(chunks)
+        return self._body
+
+    async def media(self, format: str | None = None) -> Any:  # noqa: A002 - the documented name
+        """Decode the body: ``await req.media()``, or ``await req.media("json")``.
+
+        Without ``format`` the body's ``Content-Type`` picks the handler (JSON
+        when none is given). The result is cached per request.
+
+        Raises:
+            HTTPUnsupportedMediaType: no handler reads this ``Content-Type``.
+            MediaMalformedError: the body does not parse (a 400).
+            HTTPContentTooLarge: the body is over ``max_request_size``.
+        """
+        content_type = self.headers.get("content-type")
+        registry = self._registry
+        if format is None:
+            handler = registry.for_content_type(content_type) if content_type else None
+            if handler is None and content_type:
+                raise HTTPUnsupportedMediaType(
+                    detail=f"Cannot read a body of type {parse_content_type(content_type)[0]!r}.",
+                    accepted=registry.media_types,
+                )
+            handler = handler or registry.default
+        else:
+            handler = registry.by_format(format)
+            if handler is None:
+                raise LookupError(f"No media handler has the format {format!r}.")
+        cache = self._media
+        if cache is not None and handler.format in cache:
+            return cache[handler.format]
+        charset = parse_content_type(content_type)[1].get("charset")
+        value = await handler.deserialize_async(await self._read_body(), charset=charset)
+        if cache is None:
+            cache = self._media = {}
+        cache[handler.format] = value
+        return value
+
+
+def _too_large(limit: int) -> HTTPContentTooLarge:
+    return HTTPContentTooLarge(detail=f"The request body is larger than {limit} bytes.")
+
+
+def _parse_cookies(header: str) -> dict[str, str]:
+    """Parse a ``Cookie`` header tolerantly: bad pairs are dropped, the rest kept."""
+    cookies: dict[str, str] = {}
+    for chunk in header.split(";"):
+        key, sep, value = chunk.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key:
+            continue
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = _unquote(value)
+        cookies[key] = value
+    return cookies
+
+
+def _unquote(value: str) -> str:
+    return value[1:-1].replace('\\"', '"').replace("\\\\", "\\")

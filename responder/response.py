@@ -1,0 +1,274 @@
+"""The response: mutated by views, rendered once to ASGI messages.
+
+A view sets one body (``text``, ``html``, ``content`` or ``media``; the last
+one set wins), a status code, headers and cookies. Rendering happens after the
+view and the after-hooks have run, so ``resp.media`` is encoded exactly once,
+by the handler that content negotiation picks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from email.utils import format_datetime
+from http.cookies import SimpleCookie
+from typing import TYPE_CHECKING, Any
+
+from .errors import HTTPNotAcceptable
+from .types import Send
+
+if TYPE_CHECKING:
+    from .media import MediaHandler, MediaRegistry
+    from .request import Request
+
+__all__ = ["Response", "ResponseHeaders"]
+
+_TEXT = b"text/plain; charset=utf-8"
+_HTML = b"text/html; charset=utf-8"
+_BINARY = b"application/octet-stream"
+_NO_BODY_STATUSES = frozenset({204, 205, 304})
+
+
+class ResponseHeaders(dict[str, str]):
+    """Response headers: a dict whose keys are case-insensitive (stored lower-case)."""
+
+    def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
+        super().__init__()
+        self.update(items)
+
+    def __setitem__(self, key: str, value: str) -> None:
+        super().__setitem__(key.lower(), value)
+
+    def __getitem__(self, key: str) -> str:
+        return super().__getitem__(key.lower())
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key.lower())
+
+    def __contains__(self, key: object) -> bool:
+        return super().__contains__(key.lower() if isinstance(key, str) else key)
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        """Case-insensitive ``dict.get``."""
+        return super().get(key.lower(), default)
+
+    def pop(self, key: str, *default: Any) -> Any:  # type: ignore[override]
+        """Case-insensitive ``dict.pop``."""
+        return super().pop(key.lower(), *default)
+
+    def setdefault(self, key: str, default: str = "") -> str:  # type: ignore[override]
+        """Case-insensitive ``dict.setdefault``."""
+        return super().setdefault(key.lower(), default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        """Case-insensitive ``dict.update``."""
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+
+class Response:
+    """What goes back to the client, passed to every view as ``resp``.
+
+    ``status_code`` starts as ``None`` (sent as 200) so that a before-hook
+    that sets it can be told apart from one that does not.
+    """
+
+    __slots__ = (
+        "_cookies",
+        "_headers",
+        "_kind",
+        "_value",
+        "is_problem",
+        "registry",
+        "req",
+        "status_code",
+        "strict_negotiation",
+    )
+
+    def __init__(
+        self, req: Request, registry: MediaRegistry, *, strict_negotiation: bool = False
+    ) -> None:
+        self.req = req
+        self.registry = registry
+        self.strict_negotiation = strict_negotiation
+        self.status_code: int | None = None
+        self.is_problem = False
+        self._headers: ResponseHeaders | None = None
+        self._cookies: SimpleCookie | None = None
+        self._kind = ""
+        self._value: Any = None
+
+    # -- status, headers, cookies -------------------------------------------
+
+    @property
+    def ok(self) -> bool:
+        """Whether the status is a success (2xx); an unset status counts as 200."""
+        return 200 <= (self.status_code or 200) < 300
+
+    @property
+    def headers(self) -> ResponseHeaders:
+        """Response headers; names are case-insensitive."""
+        if self._headers is None:
+            self._headers = ResponseHeaders()
+        return self._headers
+
+    @headers.setter
+    def headers(self, value: Mapping[str, str]) -> None:
+        self._headers = ResponseHeaders(value)
+
+    @property
+    def cookies(self) -> SimpleCookie:
+        """Cookies to set: ``resp.cookies["name"] = "value"``."""
+        if self._cookies is None:
+            self._cookies = SimpleCookie()
+        return self._cookies
+
+    def set_cookie(
+        self,
+        key: str,
+        value: str = "",
+        expires: datetime | str | int | None = None,
+        max_age: int | None = None,
+        domain: str | None = None,
+        path: str | None = "/",
+        secure: bool = False,
+        httponly: bool = True,
+        samesite: str | None = "lax",
+    ) -> None:
+        """Set a cookie with its attributes; ``HttpOnly`` and ``SameSite=Lax`` by default."""
+        self.cookies[key] = value
+        morsel = self.cookies[key]
+        if expires is not None:
+            morsel["expires"] = (
+                format_datetime(expires, usegmt=True) if isinstance(expires, datetime) else expires
+            )
+        if max_age is not None:
+            morsel["max-age"] = int(max_age)
+        if domain is not None:
+            morsel["domain"] = domain
+        if path is not None:
+            morsel["path"] = path
+        morsel["secure"] = secure
+        morsel["httponly"] = httponly
+        if samesite is not None:
+            morsel["samesite"] = samesite
+
+    def clear(self) -> None:
+        """Forget the status, headers, cookies and body set so far."""
+        self.status_code = None
+        self._headers = self._cookies = None
+        self._kind, self._value = "", None
+
+    def redirect(self, location: str, *, status_code: int = 301) -> None:
+        """Send the client to ``location`` (301 by default) with an empty body."""
+        self.status_code = status_code
+        self.headers["location"] = location
+        self._kind, self._value = "", None
+
+    # -- the body: the last one set wins -------------------------------------
+
+    @property
+    def text(self) -> str | None:
+        """A ``text/plain`` body (UTF-8)."""
+        return self._value if self._kind == "text" else None
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._kind, self._value = "text", value
+
+    @property
+    def html(self) -> str | None:
+        """A ``text/html`` body (UTF-8)."""
+        return self._value if self._kind == "html" else None
+
+    @html.setter
+    def html(self, value: str) -> None:
+        self._kind, self._value = "html", value
+
+    @property
+    def content(self) -> bytes | None:
+        """A raw body; ``application/octet-stream`` unless ``Content-Type`` is set."""
+        return self._value if self._kind == "content" else None
+
+    @content.setter
+    def content(self, value: bytes) -> None:
+        self._kind, self._value = "content", value
+
+    @property
+    def media(self) -> Any:
+        """A Python object, encoded in the format the client accepts (JSON by default)."""
+        return self._value if self._kind == "media" else None
+
+    @media.setter
+    def media(self, value: Any) -> None:
+        self._kind, self._value = "media", value
+
+    # -- rendering ------------------------------------------------------------
+
+    def negotiate(self) -> MediaHandler:
+        """The handler that will encode ``media``, chosen from the ``Accept`` header.
+
+        Raises:
+            HTTPNotAcceptable: nothing fits and negotiation is strict.
+        """
+        registry = self.registry
+        accept = self.req.headers.get("accept")
+        handler = registry.negotiate(accept)
+        if handler is None:
+            if self.strict_negotiation and not self.is_problem:
+                raise HTTPNotAcceptable(
+                    detail=f"This resource can be sent as {', '.join(registry.media_types)}.",
+                )
+            handler = registry.default
+        return handler
+
+    def render(self) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """The status, raw headers and body to send.
+
+        Raises:
+            ValueError: a header holds a line break (a bug in the app, not the client).
+        """
+        status = self.status_code or 200
+        raw: list[tuple[bytes, bytes]] = []
+        kind = self._kind
+        custom = self._headers
+        content_type: bytes | None
+        if kind == "text":
+            body, content_type = self._value.encode("utf-8"), _TEXT
+        elif kind == "media":
+            handler = self.negotiate()
+            body = handler.serialize(self._value)
+            mime = handler.problem_content_type if self.is_problem else handler.content_type
+            content_type = mime.encode("latin-1")
+            if len(self.registry) > 1:
+                raw.append((b"vary", b"Accept"))
+        elif kind == "html":
+            body, content_type = self._value.encode("utf-8"), _HTML
+        elif kind == "content":
+            body, content_type = bytes(self._value), _BINARY
+        else:
+            body, content_type = b"", None
+        if status < 200 or status in _NO_BODY_STATUSES:
+            body = b""
+        else:
+            if content_type is not None and not (custom and "content-type" in custom):
+                raw.append((b"content-type", content_type))
+            raw.append((b"content-length", str(len(body)).encode()))
+        if custom:
+            for name, value in custom.items():
+                if name == "content-length":
+                    continue
+                text = str(value)
+                if "\n" in text or "\r" in text:
+                    raise ValueError(f"Header {name!r} contains a line break.")
+                raw.append((name.encode("latin-1"), text.encode("latin-1")))
+        if self._cookies:
+            for morsel in self._cookies.values():
+                raw.append((b"set-cookie", morsel.OutputString().encode("latin-1")))
+        return status, raw, body
+
+    async def send_to(self, send: Send, *, head: bool = False) -> None:
+        """Render and send: one start message, one body message."""
+        status, headers, body = self.render()
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if head else body})
