@@ -290,7 +290,13 @@ class API:
         return decorator
 
     def on_event(self, event: str) -> Callable[[F], F]:
-        """Decorate a function to run at ``"startup"`` or ``"shutdown"``."""
+        """Decorate a function to run at ``"startup"`` or ``"shutdown"``.
+
+        Raises:
+            ValueError: ``event`` is neither.
+        """
+        if event not in ("startup", "shutdown"):
+            raise ValueError(f"Unknown event {event!r}; use 'startup' or 'shutdown'.")
 
         def decorator(func: F) -> F:
             self.lifespan.add(event, func)

@@ -48,7 +48,18 @@ __all__ = [
 ]
 
 
+# RFC 9110 renamed these; older Pythons still carry the RFC 7231 phrases.
+_RFC9110_PHRASES = {
+    413: "Content Too Large",
+    414: "URI Too Long",
+    416: "Range Not Satisfiable",
+    422: "Unprocessable Content",
+}
+
+
 def _phrase(status: int) -> str:
+    if status in _RFC9110_PHRASES:
+        return _RFC9110_PHRASES[status]
     try:
         return HTTPStatus(status).phrase
     except ValueError:
@@ -136,7 +147,7 @@ class HTTPMethodNotAllowed(HTTPError):
     status = 405
 
     def __init__(self, allowed: Iterable[str], **kwargs: Any) -> None:
-        self.allowed = sorted(allowed)
+        self.allowed = list(allowed)
         headers = dict(kwargs.pop("headers", None) or {})
         headers["Allow"] = ", ".join(self.allowed)
         super().__init__(headers=headers, **kwargs)

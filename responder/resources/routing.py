@@ -234,6 +234,7 @@ class Router(Generic[T]):
         self._static: dict[str, T] = {}
         self._root: _Node[T] = _Node()
         self._keys: dict[str, T] = {}
+        self._matcher: _Matcher[T] | None = None
 
     def get(self, template: PathTemplate) -> T | None:
         """The target registered for an equivalent template, if any."""
@@ -248,6 +249,7 @@ class Router(Generic[T]):
         if template.key in self._keys:
             raise TemplateError(f"Route {template.template!r} is already registered.")
         self._keys[template.key] = target
+        self._matcher = None  # recompiled on the next match
         if template.is_static:
             self._static[template.template] = target
             return
@@ -274,13 +276,13 @@ class Router(Generic[T]):
         target = self._static.get(path)
         if target is not None:
             return target, {}
-        if not path.startswith("/"):
+        if path[:1] != "/":
             return None
-        params: dict[str, Any] = {}
-        found = _walk(self._root, path[1:].split("/"), 0, params)
-        if found is None:
-            return None
-        return found, params
+        matcher = self._matcher
+        if matcher is None:
+            matcher = self._matcher = _compile_tree(self._root)
+        parts = path[1:].split("/")
+        return matcher(parts, len(parts))
 
 
 def _walk(
@@ -322,3 +324,97 @@ def _match_tail(template: PathTemplate, rest: str) -> dict[str, Any] | None:
         return {name: c.to_python(match.group(name)) for name, c in template.tail_params}
     except ValueError:
         return None
+
+
+_Matcher = Callable[[list[str], int], "tuple[T, dict[str, Any]] | None"]
+
+
+def _compile_tree(root: _Node[T]) -> _Matcher[T]:
+    """Compile the segment tree into one Python function of nested ``if`` blocks.
+
+    PERF: the generated function does per segment what the tree walk would,
+    minus the recursion and the generic bookkeeping: a few string compares
+    and one convertor call per parameter. A tree too deep for Python's block
+    nesting limit falls back to the (equivalent) recursive walk.
+    """
+    env: dict[str, Any] = {}
+    lines = ["def match(parts, n):"]
+    _emit(root, 0, 1, [], lines, env)
+    lines.append("    return None")
+    try:
+        exec(compile("\n".join(lines), "<responder-router>", "exec"), env)  # noqa: S102
+    except (SyntaxError, RecursionError, MemoryError):
+        return _walking_matcher(root)
+    matcher: _Matcher[T] = env["match"]
+    return matcher
+
+
+def _walking_matcher(root: _Node[T]) -> _Matcher[T]:
+    def match(parts: list[str], n: int) -> tuple[T, dict[str, Any]] | None:
+        params: dict[str, Any] = {}
+        found = _walk(root, parts, 0, params)
+        return None if found is None else (found, params)
+
+    return match
+
+
+def _emit(
+    node: _Node[Any], depth: int, indent: int, params: list[str], lines: list[str], env: dict[str, Any]
+) -> None:
+    pad = "    " * indent
+
+    def name(obj: Any) -> str:
+        key = f"_o{len(env)}"
+        env[key] = obj
+        return key
+
+    built = "{" + ", ".join(params) + "}"
+    if node.target is not None:
+        lines += [f"{pad}if n == {depth}:", f"{pad}    return {name(node.target)}, {built}"]
+    if node.static or node.dynamic:
+        lines += [f"{pad}if n > {depth}:", f"{pad}    p = parts[{depth}]"]
+        inner = pad + "    "
+        for text, child in node.static.items():
+            lines.append(f"{inner}if p == {text!r}:")
+            _emit(child, depth + 1, indent + 2, params, lines, env)
+            lines.append(f"{inner}    p = parts[{depth}]")
+        for index, (segment, child) in enumerate(node.dynamic):
+            var = f"v{depth}_{index}"
+            if segment.regex is None:
+                param, convertor = segment.params[0]
+                lines += [
+                    f"{inner}try:",
+                    f"{inner}    {var} = {name(convertor.to_python)}(p)",
+                    f"{inner}except ValueError:",
+                    f"{inner}    pass",
+                    f"{inner}else:",
+                ]
+                _emit(child, depth + 1, indent + 2, [*params, f"{param!r}: {var}"], lines, env)
+            else:
+                lines += [f"{inner}{var} = {name(_parse_or_none(segment))}(p)",
+                          f"{inner}if {var} is not None:"]
+                _emit(child, depth + 1, indent + 2, [*params, f"**{var}"], lines, env)
+            lines.append(f"{inner}p = parts[{depth}]")
+    for index, (template, target) in enumerate(node.tails):
+        var = f"t{depth}_{index}"
+        lines += [
+            f"{pad}if n > {depth}:",
+            f"{pad}    {var} = {name(_tail_matcher(template))}('/'.join(parts[{depth}:]))",
+            f"{pad}    if {var} is not None:",
+            f"{pad}        return {name(target)}, {{{', '.join([*params, '**' + var])}}}",
+        ]
+    lines.append(f"{pad}pass")
+
+
+def _parse_or_none(segment: _Segment) -> Callable[[str], dict[str, Any] | None]:
+    def parse(text: str) -> dict[str, Any] | None:
+        try:
+            return segment.parse(text)
+        except _NoMatch:
+            return None
+
+    return parse
+
+
+def _tail_matcher(template: PathTemplate) -> Callable[[str], dict[str, Any] | None]:
+    return lambda rest: _match_tail(template, rest)

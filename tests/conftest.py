@@ -1,0 +1,72 @@
+"""Shared fixtures: a fresh API per test, and view factories for every kind of view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import responder
+
+
+@pytest.fixture
+def api() -> responder.API:
+    return responder.API()
+
+
+ViewFactory = Callable[[Callable[..., Any]], Any]
+
+
+def _function_sync(body: Callable[..., Any]) -> Any:
+    def view(req, resp, **params):
+        body(req, resp, **params)
+
+    return view
+
+
+def _function_async(body: Callable[..., Any]) -> Any:
+    async def view(req, resp, **params):
+        body(req, resp, **params)
+
+    return view
+
+
+def _class_sync(body: Callable[..., Any]) -> Any:
+    class Resource:
+        def on_get(self, req, resp, **params):
+            body(req, resp, **params)
+
+    return Resource
+
+
+def _class_async(body: Callable[..., Any]) -> Any:
+    class Resource:
+        async def on_get(self, req, resp, **params):
+            body(req, resp, **params)
+
+    return Resource
+
+
+def _instance_sync(body: Callable[..., Any]) -> Any:
+    return _class_sync(body)()
+
+
+def _instance_async(body: Callable[..., Any]) -> Any:
+    return _class_async(body)()
+
+
+VIEW_KINDS: dict[str, ViewFactory] = {
+    "function-sync": _function_sync,
+    "function-async": _function_async,
+    "class-sync": _class_sync,
+    "class-async": _class_async,
+    "instance-sync": _instance_sync,
+    "instance-async": _instance_async,
+}
+
+
+@pytest.fixture(params=sorted(VIEW_KINDS))
+def make_view(request: pytest.FixtureRequest) -> ViewFactory:
+    """Wraps ``body(req, resp, **params)`` as each kind of GET view in turn."""
+    return VIEW_KINDS[request.param]

@@ -1,0 +1,255 @@
+import asyncio
+
+import pytest
+
+import responder
+from responder.media import MediaRegistry
+from responder.request import Request
+
+
+def echo_route(api, func):
+    @api.route("/echo")
+    async def echo(req, resp):
+        resp.media = await func(req)
+
+    return api
+
+
+def test_basic_properties(api):
+    @api.route("/p/{name}")
+    def view(req, resp, *, name):
+        resp.media = {
+            "method": req.method,
+            "path": req.url.path,
+            "full_url": req.full_url,
+            "q": req.params["q"],
+            "all_q": req.params.getlist("q"),
+            "missing": req.params.get("nope"),
+            "header": req.headers["x-thing"],
+            "header_upper": req.headers["X-THING"],
+            "path_params": req.path_params,
+            "client": list(req.client),
+            "secure": req.is_secure,
+        }
+
+    r = api.requests.get("/p/zed?q=1&q=2", headers={"X-Thing": "yes"})
+    assert r.json() == {
+        "method": "get",
+        "path": "/p/zed",
+        "full_url": "http://;/p/zed?q=1&q=2",
+        "q": "2",
+        "all_q": ["1", "2"],
+        "missing": None,
+        "header": "yes",
+        "header_upper": "yes",
+        "path_params": {"name": "zed"},
+        "client": ["testclient", 50000],
+        "secure": False,
+    }
+
+
+def test_is_secure_over_https(api):
+    api.add_route("/", lambda req, resp: setattr(resp, "media", req.is_secure))
+    assert api.session(base_url="https://example.com").get("/").json() is True
+
+
+@pytest.mark.parametrize(
+    ("content_type", "mimetype", "is_json"),
+    [
+        ("application/json", "application/json", True),
+        ("Application/JSON; charset=utf-8", "application/json", True),
+        ("application/problem+json", "application/problem+json", True),
+        ("text/plain", "text/plain", False),
+        (None, "", False),
+    ],
+)
+def test_mimetype_and_is_json(api, content_type, mimetype, is_json):
+    api.add_route("/", lambda req, resp: setattr(resp, "media", [req.mimetype, req.is_json]))
+    headers = {"Content-Type": content_type} if content_type else {}
+    assert api.requests.post("/", headers=headers).json() == [mimetype, is_json]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ('a=1; b="quoted \\"x\\""; c', {"a": "1", "b": 'quoted "x"'}),
+        ("a=1;;; =2; b=hello world", {"a": "1", "b": "hello world"}),
+        ("garbage", {}),
+        ("x=1; x=2", {"x": "2"}),
+    ],
+)
+def test_cookies_are_parsed_tolerantly(api, header, expected):
+    api.add_route("/", lambda req, resp: setattr(resp, "media", req.cookies))
+    assert api.requests.get("/", headers={"Cookie": header}).json() == expected
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type", "expected"),
+    [
+        (None, "application/json", True),
+        ("application/json", "application/json", True),
+        ("text/*", "text/html", True),
+        ("*/*;q=0.1", "image/png", True),
+        ("application/json", "text/html", False),
+        ("text/html;q=0, */*", "text/html", False),
+        ("text/*;q=0, text/html", "text/html", True),
+    ],
+)
+def test_accepts(api, accept, media_type, expected):
+    api.add_route("/", lambda req, resp: setattr(resp, "media", req.accepts(media_type)))
+    headers = {"Accept": accept} if accept else {}
+    assert api.requests.get("/", headers=headers).json() is expected
+
+
+def test_state_is_per_request(api):
+    @api.before_request()
+    def mark(req, resp):
+        req.state.user = req.headers.get("x-user")
+
+    api.add_route("/", lambda req, resp: setattr(resp, "media", req.state.user))
+    assert api.requests.get("/", headers={"X-User": "ann"}).json() == "ann"
+    assert api.requests.get("/").json() is None
+
+
+def test_content_text_and_encoding(api):
+    @api.route("/body")
+    async def body(req, resp):
+        resp.media = {
+            "content": (await req.content).hex(),
+            "text": await req.text,
+            "encoding": await req.encoding,
+        }
+
+    r = api.requests.post(
+        "/body", content="héllo".encode("latin-1"), headers={"Content-Type": "text/plain; charset=latin-1"}
+    )
+    assert r.json() == {"content": "68e96c6c6f", "text": "héllo", "encoding": "iso8859-1"}
+    r = api.requests.post("/body", content=b"\xff ok")
+    assert r.json()["text"] == "\ufffd ok"
+    assert r.json()["encoding"] == "utf-8"
+
+
+def test_media_decodes_json_and_caches_it(api):
+    calls = []
+
+    @api.route("/m")
+    async def view(req, resp):
+        first = await req.media()
+        second = await req.media("json")
+        calls.append(first is second)
+        resp.media = first
+
+    assert api.requests.post("/m", json={"a": [1, 2]}).json() == {"a": [1, 2]}
+    assert calls == [True]
+
+
+def test_media_without_content_type_is_read_as_json(api):
+    echo_route(api, lambda req: req.media())
+    assert api.requests.post("/echo", content=b'{"x": 1}').json() == {"x": 1}
+
+
+@pytest.mark.parametrize(
+    "body", [b"{", b'{"a": }', b"\xff\xfe", b"[1, 2", b"NaN", b'"\\ud800"x']
+)
+def test_malformed_json_is_400_problem(api, body):
+    echo_route(api, lambda req: req.media())
+    r = api.requests.post("/echo", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400
+    assert r.headers["content-type"] == "application/problem+json"
+    assert "JSON" in r.json()["detail"]
+
+
+def test_empty_json_body_is_400_saying_so(api):
+    echo_route(api, lambda req: req.media())
+    r = api.requests.post("/echo", headers={"Content-Type": "application/json"})
+    assert r.status_code == 400
+    assert r.json()["title"] == "Empty request body"
+
+
+def test_deeply_nested_json_is_400_not_500(api):
+    echo_route(api, lambda req: req.media())
+    r = api.requests.post("/echo", content=b"[" * 100_000 + b"]" * 100_000)
+    assert r.status_code == 400
+
+
+def test_unknown_content_type_is_415(api):
+    echo_route(api, lambda req: req.media())
+    r = api.requests.post("/echo", content=b"a,b", headers={"Content-Type": "text/csv"})
+    assert r.status_code == 415
+    assert r.json()["accepted"] == ["application/json"]
+
+
+def test_unknown_format_name_is_a_programming_error(api):
+    echo_route(api, lambda req: req.media("nope"))
+    with pytest.raises(LookupError):
+        api.requests.post("/echo", json={})
+
+
+def test_json_in_other_charset_is_decoded(api):
+    echo_route(api, lambda req: req.media())
+    body = '{"name": "José"}'.encode("utf-16")
+    r = api.requests.post(
+        "/echo", content=body, headers={"Content-Type": "application/json; charset=utf-16"}
+    )
+    assert r.json() == {"name": "José"}
+
+
+def test_body_at_the_limit_passes_and_one_byte_more_is_413():
+    api = responder.API(max_request_size=10)
+    echo_route(api, lambda req: req.text)
+    assert api.requests.post("/echo", content=b"x" * 10).json() == "x" * 10
+    r = api.requests.post("/echo", content=b"x" * 11)
+    assert r.status_code == 413
+    assert "10 bytes" in r.json()["detail"]
+
+
+def _chunks(*parts: bytes):
+    messages = [
+        {"type": "http.request", "body": part, "more_body": i < len(parts) - 1}
+        for i, part in enumerate(parts)
+    ]
+
+    async def receive():
+        return messages.pop(0)
+
+    return receive
+
+
+def _request(receive, headers=(), limit=10):
+    scope = {"type": "http", "method": "POST", "path": "/", "headers": list(headers)}
+    return Request(scope, receive, MediaRegistry(), limit)
+
+
+def test_limit_is_enforced_while_reading_without_content_length():
+    req = _request(_chunks(b"12345", b"67890", b"1", b"never read"))
+    with pytest.raises(responder.HTTPContentTooLarge):
+        asyncio.run(req._read_body())
+
+
+def test_limit_is_enforced_even_when_content_length_lies():
+    req = _request(_chunks(b"x" * 20), headers=[(b"content-length", b"5")])
+    with pytest.raises(responder.HTTPContentTooLarge):
+        asyncio.run(req._read_body())
+
+
+def test_declared_length_over_the_limit_is_refused_before_reading():
+    async def receive():
+        raise AssertionError("the body must not be read")
+
+    req = _request(receive, headers=[(b"content-length", b"11")])
+    with pytest.raises(responder.HTTPContentTooLarge):
+        asyncio.run(req._read_body())
+
+
+def test_body_in_chunks_is_joined():
+    req = _request(_chunks(b"ab", b"cd", b""))
+    assert asyncio.run(req._read_body()) == b"abcd"
+
+
+def test_client_disconnect_while_reading_is_a_400():
+    async def receive():
+        return {"type": "http.disconnect"}
+
+    req = _request(receive)
+    with pytest.raises(responder.HTTPBadRequest):
+        asyncio.run(req._read_body())
