@@ -49,6 +49,7 @@ class API:
         max_request_size: the largest request body accepted, in bytes (413 beyond).
         strict_negotiation: answer 406 when no format fits ``Accept``,
             instead of falling back to JSON.
+
     """
 
     status_codes = status_codes
@@ -141,6 +142,7 @@ class API:
 
         Raises:
             RuntimeError: the app has already started serving.
+
         """
         if self._stack is not None:
             raise RuntimeError("Add middleware before the app serves its first request.")
@@ -202,6 +204,7 @@ class API:
                 it between endpoints answering different methods).
             TypeError: the endpoint cannot answer requests or does not take
                 the route's parameters.
+
         """
         if before_request:
             if websocket:
@@ -245,6 +248,7 @@ class API:
         Raises:
             ValueError: the endpoint is not routed.
             KeyError: a path parameter is missing.
+
         """
         route = (
             self._routes_by_name.get(endpoint)
@@ -294,6 +298,7 @@ class API:
 
         Raises:
             ValueError: ``event`` is neither.
+
         """
         if event not in ("startup", "shutdown"):
             raise ValueError(f"Unknown event {event!r}; use 'startup' or 'shutdown'.")
@@ -317,7 +322,9 @@ class API:
 
     # -- serving and testing ----------------------------------------------------------------
 
-    def serve(self, *, address: str | None = None, port: int | None = None, **options: Any) -> None:
+    def serve(
+        self, *, address: str | None = None, port: int | None = None, **options: Any
+    ) -> None:
         """Serve with uvicorn on 127.0.0.1:5042 by default.
 
         When ``port`` is not given and the ``PORT`` environment variable is set,

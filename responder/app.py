@@ -80,6 +80,7 @@ class App:
         debug: put tracebacks in 500 responses.
         max_request_size: body limit in bytes (413 beyond it).
         strict_negotiation: 406 instead of falling back to JSON.
+
     """
 
     def __init__(
@@ -223,4 +224,3 @@ def _internal_error(exc: BaseException, debug: bool) -> HTTPError:
         return HTTPError(500, detail="The server failed to answer this request.")
     lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
     return HTTPError(500, detail=f"{type(exc).__name__}: {exc}", traceback="".join(lines))
-

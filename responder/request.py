@@ -35,6 +35,7 @@ class Request:
         receive: the ASGI receive channel, read once for the body.
         media: the media registry that decodes ``await req.media()``.
         max_request_size: bytes of body accepted before answering 413.
+
     """
 
     __slots__ = (
@@ -207,6 +208,7 @@ class Request:
             HTTPUnsupportedMediaType: no handler reads this ``Content-Type``.
             MediaMalformedError: the body does not parse (a 400).
             HTTPContentTooLarge: the body is over ``max_request_size``.
+
         """
         content_type = self.headers.get("content-type")
         registry = self._registry

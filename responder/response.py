@@ -210,6 +210,7 @@ class Response:
 
         Raises:
             HTTPNotAcceptable: nothing fits and negotiation is strict.
+
         """
         registry = self.registry
         accept = self.req.headers.get("accept")
@@ -227,6 +228,7 @@ class Response:
 
         Raises:
             ValueError: a header holds a line break (a bug in the app, not the client).
+
         """
         status = self.status_code or 200
         raw: list[tuple[bytes, bytes]] = []
@@ -254,18 +256,20 @@ class Response:
             if content_type is not None and not (custom and "content-type" in custom):
                 raw.append((b"content-type", content_type))
             raw.append((b"content-length", str(len(body)).encode()))
-        if custom:
-            for name, value in custom.items():
-                if name == "content-length":
-                    continue
-                text = str(value)
-                if "\n" in text or "\r" in text:
-                    raise ValueError(f"Header {name!r} contains a line break.")
-                raw.append((name.encode("latin-1"), text.encode("latin-1")))
-        if self._cookies:
-            for morsel in self._cookies.values():
-                raw.append((b"set-cookie", morsel.OutputString().encode("latin-1")))
+        if custom or self._cookies:
+            self._extend_headers(raw)
         return status, raw, body
+
+    def _extend_headers(self, raw: list[tuple[bytes, bytes]]) -> None:
+        for name, value in (self._headers or {}).items():
+            if name == "content-length":
+                continue
+            text = str(value)
+            if "\n" in text or "\r" in text:
+                raise ValueError(f"Header {name!r} contains a line break.")
+            raw.append((name.encode("latin-1"), text.encode("latin-1")))
+        for morsel in (self._cookies or {}).values():
+            raw.append((b"set-cookie", morsel.OutputString().encode("latin-1")))
 
     async def send_to(self, send: Send, *, head: bool = False) -> None:
         """Render and send: one start message, one body message."""

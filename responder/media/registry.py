@@ -25,6 +25,7 @@ class MediaRegistry:
         handlers: the handlers to start with; JSON when omitted. The first
             registered handler is the default for responses when the client
             does not say what it wants.
+
     """
 
     def __init__(self, handlers: Iterable[MediaHandler] | None = None) -> None:
@@ -61,9 +62,7 @@ class MediaRegistry:
     def unregister(self, handler_or_format: MediaHandler | str) -> None:
         """Remove a handler, given itself or its format name."""
         name = (
-            handler_or_format
-            if isinstance(handler_or_format, str)
-            else handler_or_format.format
+            handler_or_format if isinstance(handler_or_format, str) else handler_or_format.format
         )
         self._handlers = [h for h in self._handlers if h.format != name]
         self._changed()

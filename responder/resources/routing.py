@@ -39,6 +39,7 @@ class Convertor:
         regex: what the parameter matches, for mixed segments and ``path``.
         to_python: parses the matched text; raises ``ValueError`` to reject it.
         to_string: formats a value for ``url_for``.
+
     """
 
     name: str
@@ -141,6 +142,7 @@ class PathTemplate:
     Raises:
         TemplateError: the template is malformed (no leading slash, unknown
             convertor, repeated parameter name, unbalanced braces).
+
     """
 
     def __init__(self, template: str) -> None:
@@ -186,6 +188,7 @@ class PathTemplate:
 
         Raises:
             KeyError: a parameter is missing.
+
         """
 
         def replace(match: re.Match[str]) -> str:
@@ -198,8 +201,10 @@ class PathTemplate:
 
 
 def _params(segment: str) -> list[tuple[str, Convertor]]:
-    return [(m.group(1), CONVERTORS.get(m.group(2) or "str", CONVERTORS["str"]))
-            for m in _PARAM.finditer(segment)]
+    return [
+        (m.group(1), CONVERTORS.get(m.group(2) or "str", CONVERTORS["str"]))
+        for m in _PARAM.finditer(segment)
+    ]
 
 
 def _segment(text: str) -> _Segment:
@@ -245,6 +250,7 @@ class Router(Generic[T]):
 
         Raises:
             TemplateError: an equivalent template is already registered.
+
         """
         if template.key in self._keys:
             raise TemplateError(f"Route {template.template!r} is already registered.")
@@ -285,9 +291,7 @@ class Router(Generic[T]):
         return matcher(parts, len(parts))
 
 
-def _walk(
-    node: _Node[T], parts: list[str], index: int, params: dict[str, Any]
-) -> T | None:
+def _walk(node: _Node[T], parts: list[str], index: int, params: dict[str, Any]) -> T | None:
     if index == len(parts):
         return node.target
     part = parts[index]
@@ -308,9 +312,9 @@ def _walk(
     if node.tails:
         rest = "/".join(parts[index:])
         for template, target in node.tails:
-            values = _match_tail(template, rest)
-            if values is not None:
-                params.update(values)
+            tail_values = _match_tail(template, rest)
+            if tail_values is not None:
+                params.update(tail_values)
                 return target
     return None
 
@@ -359,7 +363,12 @@ def _walking_matcher(root: _Node[T]) -> _Matcher[T]:
 
 
 def _emit(
-    node: _Node[Any], depth: int, indent: int, params: list[str], lines: list[str], env: dict[str, Any]
+    node: _Node[Any],
+    depth: int,
+    indent: int,
+    params: list[str],
+    lines: list[str],
+    env: dict[str, Any],
 ) -> None:
     pad = "    " * indent
 
@@ -391,8 +400,10 @@ def _emit(
                 ]
                 _emit(child, depth + 1, indent + 2, [*params, f"{param!r}: {var}"], lines, env)
             else:
-                lines += [f"{inner}{var} = {name(_parse_or_none(segment))}(p)",
-                          f"{inner}if {var} is not None:"]
+                lines += [
+                    f"{inner}{var} = {name(_parse_or_none(segment))}(p)",
+                    f"{inner}if {var} is not None:",
+                ]
                 _emit(child, depth + 1, indent + 2, [*params, f"**{var}"], lines, env)
             lines.append(f"{inner}p = parts[{depth}]")
     for index, (template, target) in enumerate(node.tails):
