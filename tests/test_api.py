@@ -67,9 +67,8 @@ def test_failing_startup_stops_the_client_from_starting():
         yield
 
     api = responder.API(lifespan=lifespan)
-    with pytest.raises(RuntimeError, match="no database"):
-        with api.requests:
-            pass
+    with pytest.raises(RuntimeError, match="no database"), api.requests:
+        pass
 
 
 def test_without_with_block_lifespan_does_not_run(api):
@@ -205,6 +204,5 @@ def test_websocket_route_and_hook(api):
 def test_unknown_websocket_path_closes_the_handshake(api):
     from starlette.websockets import WebSocketDisconnect
 
-    with pytest.raises(WebSocketDisconnect):
-        with api.requests.websocket_connect("/nope"):
-            pass
+    with pytest.raises(WebSocketDisconnect), api.requests.websocket_connect("/nope"):
+        pass

@@ -121,7 +121,9 @@ def test_content_text_and_encoding(api):
         }
 
     r = api.requests.post(
-        "/body", content="héllo".encode("latin-1"), headers={"Content-Type": "text/plain; charset=latin-1"}
+        "/body",
+        content="héllo".encode("latin-1"),
+        headers={"Content-Type": "text/plain; charset=latin-1"},
     )
     assert r.json() == {"content": "68e96c6c6f", "text": "héllo", "encoding": "iso8859-1"}
     r = api.requests.post("/body", content=b"\xff ok")
@@ -148,9 +150,7 @@ def test_media_without_content_type_is_read_as_json(api):
     assert api.requests.post("/echo", content=b'{"x": 1}').json() == {"x": 1}
 
 
-@pytest.mark.parametrize(
-    "body", [b"{", b'{"a": }', b"\xff\xfe", b"[1, 2", b"NaN", b'"\\ud800"x']
-)
+@pytest.mark.parametrize("body", [b"{", b'{"a": }', b"\xff\xfe", b"[1, 2", b"NaN", b'"\\ud800"x'])
 def test_malformed_json_is_400_problem(api, body):
     echo_route(api, lambda req: req.media())
     r = api.requests.post("/echo", content=body, headers={"Content-Type": "application/json"})

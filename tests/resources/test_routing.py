@@ -92,9 +92,7 @@ def test_equivalent_templates_conflict():
         router.add(PathTemplate("/items/{other:int}"), "again")
 
 
-@pytest.mark.parametrize(
-    "template", ["items", "/items/{id:nope}", "/a/{x}/{x}", "/a/{x", "/a/x}"]
-)
+@pytest.mark.parametrize("template", ["items", "/items/{id:nope}", "/a/{x}/{x}", "/a/{x", "/a/x}"])
 def test_malformed_templates_are_refused(template):
     with pytest.raises(TemplateError):
         PathTemplate(template)
