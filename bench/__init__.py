@@ -1,0 +1,1 @@
+"""Benchmark harness comparing Responder with Falcon, Starlette and FastAPI."""

@@ -1,0 +1,95 @@
+"""Command line entry point: ``python -m bench.cli {inprocess,http,all} [options]``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bench import http, inprocess
+from bench.apps import FRAMEWORKS
+from bench.report import render
+from bench.results import RunResult
+from bench.scenarios import SCENARIOS, select
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _csv(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bench/run",
+        description="Benchmark Responder against Falcon, Starlette, FastAPI.",
+    )
+    parser.add_argument("mode", choices=["inprocess", "http", "all"])
+    parser.add_argument(
+        "--frameworks",
+        type=_csv,
+        default=list(FRAMEWORKS),
+        help=f"comma-separated subset of {','.join(FRAMEWORKS)}",
+    )
+    parser.add_argument(
+        "--scenarios",
+        type=_csv,
+        default=None,
+        help=f"comma-separated subset of {','.join(s.name for s in SCENARIOS)}",
+    )
+    group = parser.add_argument_group("in-process")
+    group.add_argument("--rounds", type=int, default=5, help="timed rounds (median)")
+    group.add_argument("--requests", type=int, default=2000, help="requests per round")
+    group.add_argument("--warmup", type=int, default=500, help="warm-up requests")
+    group = parser.add_argument_group("http")
+    group.add_argument("--duration", type=int, default=5, help="wrk seconds")
+    group.add_argument("--warmup-duration", type=int, default=1, help="warm-up seconds")
+    group.add_argument("--connections", type=int, default=50, help="wrk -c")
+    group.add_argument("--threads", type=int, default=1, help="wrk -t")
+    parser.add_argument("--results-dir", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    unknown = set(args.frameworks) - set(FRAMEWORKS)
+    if unknown:
+        parser.error(f"unknown frameworks: {', '.join(sorted(unknown))}")
+    try:
+        args.scenarios = select(args.scenarios)
+    except ValueError as exc:
+        parser.error(str(exc))
+    return args
+
+
+def _emit(result: RunResult, results_dir: Path) -> None:
+    text = render(result)
+    print("\n" + text)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    path = results_dir / f"{result.mode}.md"
+    path.write_text(text)
+    print(f"(written to {path})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    results: list[RunResult] = []
+    if args.mode in ("inprocess", "all"):
+        print("in-process:", flush=True)
+        result = inprocess.run(
+            args.frameworks, args.scenarios, args.rounds, args.requests, args.warmup
+        )
+        _emit(result, args.results_dir)
+        results.append(result)
+    if args.mode in ("http", "all"):
+        print("http:", flush=True)
+        result = http.run(
+            args.frameworks,
+            args.scenarios,
+            args.duration,
+            args.warmup_duration,
+            args.threads,
+            args.connections,
+        )
+        _emit(result, args.results_dir)
+        results.append(result)
+    return 1 if any(r.failed for r in results) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

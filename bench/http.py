@@ -1,0 +1,285 @@
+"""HTTP mode: serve each app with uvicorn and load it with wrk.
+
+Each framework gets its own uvicorn process (httptools + uvloop, one worker)
+on a free 127.0.0.1 port; every scenario is verified with a real request,
+warmed up, then measured with ``wrk``.  The raw ASGI app gives the ceiling.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from bench.apps import FRAMEWORKS, load, module_name
+from bench.results import Cell, RunResult, describe
+from bench.scenarios import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+POST_LUA = Path(__file__).resolve().parent / "post.lua"
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    """Ask the OS for an unused port (tiny race until uvicorn binds it)."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _tail(log: IO[bytes], limit: int = 2000) -> str:
+    log.seek(0)
+    return log.read().decode(errors="replace")[-limit:].strip()
+
+
+def _wait_ready(
+    proc: subprocess.Popen[bytes],
+    port: int,
+    timeout: float,
+    log: IO[bytes],
+) -> None:
+    """Poll until the port accepts connections (uvicorn binds after startup)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}: {_tail(log)}")
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"server not ready after {timeout}s: {_tail(log)}")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Terminate our server by its PID, escalating to SIGKILL if it lingers."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextmanager
+def serve(framework: str, timeout: float = 20.0) -> Iterator[int]:
+    """Run uvicorn for ``framework``; yields the port and always stops it."""
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        f"{module_name(framework)}:app",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--http",
+        "httptools",
+        "--loop",
+        "uvloop",
+        "--workers",
+        "1",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    path = os.pathsep.join(filter(None, [str(ROOT), os.getenv("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path}
+    with tempfile.TemporaryFile() as log:
+        stderr = subprocess.STDOUT
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=stderr)
+        try:
+            _wait_ready(proc, port, timeout, log)
+            yield port
+        finally:
+            _stop(proc)
+
+
+def fetch(port: int, scenario: Scenario) -> tuple[int, dict[str, str], bytes]:
+    """Send the scenario's request once over a real socket."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        conn.request(
+            scenario.method,
+            scenario.path,
+            scenario.body or None,
+            dict(scenario.headers),
+        )
+        response = conn.getresponse()
+        headers = {k.lower(): v for k, v in response.getheaders()}
+        return response.status, headers, response.read()
+    finally:
+        conn.close()
+
+
+@dataclass
+class WrkResult:
+    """The numbers we keep from one wrk run."""
+
+    rps: float
+    non_2xx: int
+    socket_errors: int
+
+
+def _wrk_command(
+    port: int, scenario: Scenario, duration: int, threads: int, connections: int
+) -> tuple[list[str], dict[str, str]]:
+    cmd = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "5s",
+    ]
+    env = dict(os.environ)
+    if scenario.method != "GET" or scenario.body:
+        cmd += ["-s", str(POST_LUA)]
+        env["BENCH_METHOD"] = scenario.method
+        env["BENCH_BODY"] = scenario.body.decode()
+        env["BENCH_HEADERS"] = "\n".join(f"{k}: {v}" for k, v in scenario.headers)
+    else:
+        for name, value in scenario.headers:
+            cmd += ["-H", f"{name}: {value}"]
+    cmd.append(f"http://{HOST}:{port}{scenario.path}")
+    return cmd, env
+
+
+def parse_wrk(output: str) -> WrkResult:
+    """Pull Requests/sec and error counts out of wrk's report."""
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if rps is None:
+        raise RuntimeError(f"could not parse wrk output: {output[-500:]}")
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    return WrkResult(
+        rps=float(rps.group(1)),
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        socket_errors=sum(int(n) for n in errors.groups()) if errors else 0,
+    )
+
+
+def run_wrk(
+    port: int,
+    scenario: Scenario,
+    duration: int,
+    threads: int = 1,
+    connections: int = 50,
+) -> WrkResult:
+    """Run wrk once against the scenario's URL."""
+    cmd, env = _wrk_command(port, scenario, duration, threads, connections)
+    done = subprocess.run(
+        cmd, env=env, capture_output=True, text=True, timeout=duration + 60, check=True
+    )
+    return parse_wrk(done.stdout)
+
+
+def _measure(
+    port: int,
+    scenario: Scenario,
+    duration: int,
+    warmup: int,
+    **load_opts: int,
+) -> Cell:
+    status, headers, body = fetch(port, scenario)
+    error = scenario.verify(status, headers, body)
+    if error:
+        return Cell(status="FAIL", note=error)
+    if warmup > 0:
+        run_wrk(port, scenario, warmup, **load_opts)
+    result = run_wrk(port, scenario, duration, **load_opts)
+    notes = []
+    if result.non_2xx and scenario.status < 300:
+        notes.append(f"{result.non_2xx} non-2xx responses")
+    if result.socket_errors:
+        notes.append(f"{result.socket_errors} socket errors")
+    return Cell(value=result.rps, note="; ".join(notes))
+
+
+def _progress(framework: str, scenario: str, cell: Cell) -> None:
+    shown = cell.status if cell.value is None else f"{cell.value:10.0f} req/s"
+    print(f"  {framework:<10} {scenario:<10} {shown}", flush=True)
+
+
+def run(
+    frameworks: list[str],
+    scenarios: list[Scenario],
+    duration: int = 5,
+    warmup: int = 1,
+    threads: int = 1,
+    connections: int = 50,
+) -> RunResult:
+    """Measure every (framework, scenario) pair over HTTP.
+
+    All servers start up front (idle ones cost no CPU) and scenarios run
+    scenario-major, so slow drifts in machine load hit every framework alike.
+    """
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk not found on PATH (apt-get install wrk)")
+    names = [f for f in FRAMEWORKS if f in frameworks]
+    result = RunResult("http", names, [s.name for s in scenarios])
+    with ExitStack() as stack:
+        ports = _start_servers(result, scenarios, stack)
+        for scenario in scenarios:
+            for name, port in ports.items():
+                if result.get(name, scenario.name).status == "n/a":
+                    continue
+                try:
+                    cell = _measure(
+                        port,
+                        scenario,
+                        duration,
+                        warmup,
+                        threads=threads,
+                        connections=connections,
+                    )
+                except Exception as exc:  # noqa: BLE001 - a broken app is a result
+                    cell = Cell(status="FAIL", note=describe(exc))
+                result.set(name, scenario.name, cell)
+                _progress(name, scenario.name, cell)
+    result.notes.append(
+        f"uvicorn --http httptools --loop uvloop --workers 1; "
+        f"wrk -t{threads} -c{connections} -d{duration}s after a {warmup}s warm-up"
+    )
+    return result
+
+
+def _start_servers(
+    result: RunResult, scenarios: list[Scenario], stack: ExitStack
+) -> dict[str, int]:
+    """Import and serve each framework; returns framework -> port."""
+    ports: dict[str, int] = {}
+    for name in result.frameworks:
+        try:
+            loaded = load(name)  # import here first: clearer errors than uvicorn's
+        except Exception as exc:  # noqa: BLE001
+            result.skip(name, f"import failed: {describe(exc)}")
+            continue
+        for scenario in scenarios:
+            reason = loaded.skip_reason(scenario.name)
+            if reason:
+                result.set(name, scenario.name, Cell(status="n/a", note=reason))
+        if all(loaded.skip_reason(s.name) for s in scenarios):
+            continue
+        try:
+            ports[name] = stack.enter_context(serve(name))
+        except (RuntimeError, TimeoutError) as exc:
+            result.skip(name, f"server failed: {exc}")
+    return ports

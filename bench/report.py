@@ -1,0 +1,118 @@
+"""Render a RunResult as Markdown: values, ratios vs Responder, and notes."""
+
+from __future__ import annotations
+
+import platform
+from importlib import metadata
+
+from bench.apps import BASELINE, SUBJECT
+from bench.results import Cell, RunResult
+
+_PACKAGES = (
+    "responder",
+    "falcon",
+    "starlette",
+    "fastapi",
+    "uvicorn",
+    "uvloop",
+    "httptools",
+)
+
+
+def environment() -> str:
+    """One line of versions so numbers can be compared across runs."""
+    versions = []
+    for package in _PACKAGES:
+        try:
+            versions.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package} (not installed)")
+    return f"Python {platform.python_version()}; " + ", ".join(versions)
+
+
+def _fmt(cell: Cell, digits: int) -> str:
+    if cell.value is None:
+        return cell.status or "skipped"
+    flag = " *" if cell.note and cell.status else ""
+    return f"{cell.value:,.{digits}f}{flag}"
+
+
+def _ratio(subject: Cell, peer: Cell, lower_is_better: bool) -> str:
+    """Always oriented so that > 1 means Responder is faster."""
+    ours, theirs = subject.value, peer.value
+    if not ours or not theirs:  # missing, or zero
+        return "—"
+    ratio = theirs / ours if lower_is_better else ours / theirs
+    return f"{ratio:.2f}"
+
+
+def _main_table(result: RunResult, lower_is_better: bool, digits: int) -> list[str]:
+    shown = [f for f in result.frameworks if f not in result.skipped]
+    peers = [f for f in shown if f not in (SUBJECT, BASELINE)]
+    with_ratios = SUBJECT in shown
+    if lower_is_better:
+        ratio_names = [f"{p} ÷ {SUBJECT}" for p in peers]
+    else:
+        ratio_names = [f"{SUBJECT} ÷ {p}" for p in peers]
+    header = ["scenario", *shown, *(ratio_names if with_ratios else [])]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for scenario in result.scenarios:
+        row = [scenario] + [_fmt(result.get(f, scenario), digits) for f in shown]
+        if with_ratios:
+            subject = result.get(SUBJECT, scenario)
+            for peer in peers:
+                row.append(_ratio(subject, result.get(peer, scenario), lower_is_better))
+        lines.append("| " + " | ".join(row) + " |")
+    return lines
+
+
+def _share_of_raw(result: RunResult, scenario: str = "text") -> list[str]:
+    """Each framework's throughput on ``scenario`` as a share of raw ASGI."""
+    raw = result.get(BASELINE, scenario)
+    if scenario not in result.scenarios or raw.value is None:
+        return []
+    lines = [
+        "",
+        f"Share of raw ASGI throughput on `{scenario}` (higher is better):",
+        "",
+        "| framework | req/s | % of raw ASGI |",
+        "|---|---|---|",
+    ]
+    for framework in result.frameworks:
+        cell = result.get(framework, scenario)
+        if cell.value is not None:
+            share = 100 * cell.value / raw.value
+            lines.append(f"| {framework} | {cell.value:,.0f} | {share:.1f}% |")
+    return lines
+
+
+def _notes(result: RunResult) -> list[str]:
+    notes = [f"- {note}" for note in result.notes]
+    notes += [f"- **{f} skipped**: {why}" for f, why in result.skipped.items()]
+    for framework, row in result.cells.items():
+        for scenario, cell in row.items():
+            if cell.status == "FAIL":
+                notes.append(f"- **{framework}/{scenario} FAILED**: {cell.note}")
+            elif cell.status == "n/a" and framework != BASELINE:
+                notes.append(f"- {framework}/{scenario} n/a: {cell.note}")
+            elif cell.value is not None and cell.note and result.mode == "http":
+                notes.append(f"- {framework}/{scenario}: {cell.note}")
+    if result.get(BASELINE, "text").value is not None:
+        notes.append(f"- `{BASELINE}`: a hand-written ASGI callable (text only)")
+    return notes
+
+
+def render(result: RunResult) -> str:
+    """The full Markdown section for one mode."""
+    faster = f"**> 1 means {SUBJECT} is faster**"
+    if result.mode == "inprocess":
+        title = "## In-process: framework overhead, µs per request (lower is better)"
+        convention = f"Ratio columns are peer µs ÷ {SUBJECT} µs: {faster}."
+        lines = _main_table(result, lower_is_better=True, digits=2)
+    else:
+        title = "## HTTP: requests per second via uvicorn + wrk (higher is better)"
+        convention = f"Ratio columns are {SUBJECT} req/s ÷ peer req/s: {faster}."
+        lines = _main_table(result, lower_is_better=False, digits=0)
+        lines += _share_of_raw(result)
+    out = [title, "", convention, "", environment(), "", *lines, "", *_notes(result)]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,157 @@
+"""Benchmark scenarios: one request/response contract shared by every framework.
+
+A scenario says what to send and what must come back.  Each app module in
+``bench.apps`` adds a route per scenario; the drivers verify the response once
+before timing so a broken app can never look fast.  To add a scenario, append
+it to ``SCENARIOS`` and add the matching route to each app module (or list it
+in that module's ``UNSUPPORTED``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+#: Inspects (lower-cased response headers, body); returns an error or None.
+Check = Callable[[Mapping[str, str], bytes], str | None]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One request and the response every framework must produce for it."""
+
+    name: str
+    method: str
+    path: str
+    status: int
+    check: Check
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+    description: str = ""
+
+    def verify(
+        self,
+        status: int,
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> str | None:
+        """Return why the response is wrong, or None when it is right."""
+        if status != self.status:
+            return f"expected status {self.status}, got {status} (body {body[:80]!r})"
+        return self.check(headers, body)
+
+
+def _content_type_error(headers: Mapping[str, str], expected: str) -> str | None:
+    got = headers.get("content-type", "")
+    if got.split(";", 1)[0].strip().lower() != expected:
+        return f"expected content-type {expected}, got {got!r}"
+    return None
+
+
+def text_body(expected: str, content_type: str = "text/plain") -> Check:
+    """Check for an exact text body with the given media type."""
+
+    def check(headers: Mapping[str, str], body: bytes) -> str | None:
+        if body != expected.encode():
+            return f"expected body {expected!r}, got {body[:80]!r}"
+        return _content_type_error(headers, content_type)
+
+    return check
+
+
+def json_body(expected: object, content_type: str = "application/json") -> Check:
+    """Check for a JSON body equal to ``expected`` (whitespace may differ)."""
+
+    def check(headers: Mapping[str, str], body: bytes) -> str | None:
+        try:
+            got = json.loads(body)
+        except ValueError:
+            return f"expected JSON, got {body[:80]!r}"
+        if got != expected:
+            return f"expected JSON {expected!r}, got {got!r}"
+        return _content_type_error(headers, content_type)
+
+    return check
+
+
+def any_body(headers: Mapping[str, str], body: bytes) -> str | None:
+    """Accept any body (used where only the status matters)."""
+    return None
+
+
+ECHO_PAYLOAD = {"hello": "world", "n": [1, 2, 3]}
+
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        "text",
+        "GET",
+        "/text",
+        200,
+        text_body("Hello, world!"),
+        description="plain-text hello world",
+    ),
+    Scenario(
+        "json",
+        "GET",
+        "/json",
+        200,
+        json_body({"message": "Hello, world!"}),
+        description="JSON hello world",
+    ),
+    Scenario(
+        "param",
+        "GET",
+        "/items/42",
+        200,
+        json_body({"id": 42}),
+        description="int path parameter converted by the router",
+    ),
+    Scenario(
+        "resource",
+        "GET",
+        "/resource",
+        200,
+        text_body("resource"),
+        description="class-based resource / endpoint",
+    ),
+    Scenario(
+        "echo",
+        "POST",
+        "/echo",
+        200,
+        json_body(ECHO_PAYLOAD),
+        headers=(("content-type", "application/json"),),
+        body=json.dumps(ECHO_PAYLOAD).encode(),
+        description="parse a JSON request body and echo it back",
+    ),
+    Scenario(
+        "notfound",
+        "GET",
+        "/missing",
+        404,
+        any_body,
+        description="router miss",
+    ),
+    Scenario(
+        "sync",
+        "GET",
+        "/sync",
+        200,
+        text_body("sync"),
+        description="synchronous (def) view, run in a thread pool",
+    ),
+)
+
+BY_NAME: dict[str, Scenario] = {s.name: s for s in SCENARIOS}
+
+
+def select(names: Iterable[str] | None) -> list[Scenario]:
+    """Return the named scenarios in declaration order (all when ``names`` is None)."""
+    if names is None:
+        return list(SCENARIOS)
+    wanted = set(names)
+    unknown = wanted - BY_NAME.keys()
+    if unknown:
+        raise ValueError(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    return [s for s in SCENARIOS if s.name in wanted]
