@@ -49,7 +49,6 @@ class API:
         max_request_size: the largest request body accepted, in bytes (413 beyond).
         strict_negotiation: answer 406 when no format fits ``Accept``,
             instead of falling back to JSON.
-
     """
 
     status_codes = status_codes
@@ -142,7 +141,6 @@ class API:
 
         Raises:
             RuntimeError: the app has already started serving.
-
         """
         if self._stack is not None:
             raise RuntimeError("Add middleware before the app serves its first request.")
@@ -204,7 +202,6 @@ class API:
                 it between endpoints answering different methods).
             TypeError: the endpoint cannot answer requests or does not take
                 the route's parameters.
-
         """
         if before_request:
             if websocket:
@@ -248,7 +245,6 @@ class API:
         Raises:
             ValueError: the endpoint is not routed.
             KeyError: a path parameter is missing.
-
         """
         route = (
             self._routes_by_name.get(endpoint)
@@ -298,7 +294,6 @@ class API:
 
         Raises:
             ValueError: ``event`` is neither.
-
         """
         if event not in ("startup", "shutdown"):
             raise ValueError(f"Unknown event {event!r}; use 'startup' or 'shutdown'.")

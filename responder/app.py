@@ -80,7 +80,6 @@ class App:
         debug: put tracebacks in 500 responses.
         max_request_size: body limit in bytes (413 beyond it).
         strict_negotiation: 406 instead of falling back to JSON.
-
     """
 
     def __init__(

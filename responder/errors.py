@@ -75,7 +75,6 @@ class HTTPError(Exception):
         detail: a human-readable explanation of this occurrence.
         headers: extra response headers (e.g. ``Retry-After``).
         **extensions: extra members for the problem-details body.
-
     """
 
     status: int = 500
@@ -143,7 +142,6 @@ class HTTPMethodNotAllowed(HTTPError):
 
     Args:
         allowed: the methods the resource does answer; sent as ``Allow``.
-
     """
 
     status = 405

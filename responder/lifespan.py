@@ -20,7 +20,6 @@ class Lifespan:
         app: passed to the user's lifespan factory (``lifespan(api)``).
         context: an async context manager factory; what it yields, if a
             mapping, becomes the initial ``req.state`` of every request.
-
     """
 
     def __init__(self, app: Any, context: Callable[[Any], Any] | None = None) -> None:

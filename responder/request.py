@@ -16,7 +16,7 @@ from .media.negotiation import parse_accept, parse_content_type, quality
 from .types import Receive, Scope
 
 if TYPE_CHECKING:
-    from .media import MediaRegistry
+    from .media import MediaHandler, MediaRegistry
 
 __all__ = ["Request"]
 
@@ -35,7 +35,6 @@ class Request:
         receive: the ASGI receive channel, read once for the body.
         media: the media registry that decodes ``await req.media()``.
         max_request_size: bytes of body accepted before answering 413.
-
     """
 
     __slots__ = (
@@ -208,31 +207,40 @@ class Request:
             HTTPUnsupportedMediaType: no handler reads this ``Content-Type``.
             MediaMalformedError: the body does not parse (a 400).
             HTTPContentTooLarge: the body is over ``max_request_size``.
-
         """
         content_type = self.headers.get("content-type")
-        registry = self._registry
-        if format is None:
-            handler = registry.for_content_type(content_type) if content_type else None
-            if handler is None and content_type:
-                raise HTTPUnsupportedMediaType(
-                    detail=f"Cannot read a body of type {parse_content_type(content_type)[0]!r}.",
-                    accepted=registry.media_types,
-                )
-            handler = handler or registry.default
-        else:
-            handler = registry.by_format(format)
-            if handler is None:
-                raise LookupError(f"No media handler has the format {format!r}.")
+        handler = self._handler_for(format, content_type)
         cache = self._media
         if cache is not None and handler.format in cache:
             return cache[handler.format]
-        charset = parse_content_type(content_type)[1].get("charset")
-        value = await handler.deserialize_async(await self._read_body(), charset=charset)
+        parameters = parse_content_type(content_type)[1]
+        body = await self._read_body()
+        charset = parameters.get("charset")
+        if handler.needs_parameters:
+            value = await handler.deserialize_async(body, charset=charset, parameters=parameters)
+        else:
+            value = await handler.deserialize_async(body, charset=charset)
         if cache is None:
             cache = self._media = {}
         cache[handler.format] = value
         return value
+
+    def _handler_for(self, format: str | None, content_type: str | None) -> MediaHandler:  # noqa: A002
+        registry = self._registry
+        declared = registry.for_content_type(content_type) if content_type else None
+        if format is None:
+            if declared is None and content_type:
+                raise HTTPUnsupportedMediaType(
+                    detail=f"Cannot read a body of type {parse_content_type(content_type)[0]!r}.",
+                    accepted=registry.media_types,
+                )
+            return declared or registry.default
+        handler = registry.by_format(format)
+        if handler is None:
+            raise LookupError(f"No media handler has the format {format!r}.")
+        if declared is not None and handler.family and declared.family == handler.family:
+            return declared  # "form" and "files" each read both kinds of form body
+        return handler
 
 
 def _too_large(limit: int) -> HTTPContentTooLarge:

@@ -205,30 +205,30 @@ class Response:
 
     # -- rendering ------------------------------------------------------------
 
-    def negotiate(self) -> MediaHandler:
-        """The handler that will encode ``media``, chosen from the ``Accept`` header.
+    def negotiate(self) -> tuple[MediaHandler, str]:
+        """The handler that will encode ``media`` and the type to label it with.
+
+        Chosen from the request's ``Accept`` header; when nothing fits, the
+        default format (JSON), unless negotiation is strict.
 
         Raises:
             HTTPNotAcceptable: nothing fits and negotiation is strict.
-
         """
         registry = self.registry
-        accept = self.req.headers.get("accept")
-        handler = registry.negotiate(accept)
-        if handler is None:
+        choice = registry.negotiate(self.req.headers.get("accept"))
+        if choice is None:
             if self.strict_negotiation and not self.is_problem:
-                raise HTTPNotAcceptable(
-                    detail=f"This resource can be sent as {', '.join(registry.media_types)}.",
-                )
-            handler = registry.default
-        return handler
+                types = ", ".join(registry.response_media_types)
+                raise HTTPNotAcceptable(detail=f"This resource can be sent as {types}.")
+            default = registry.default
+            choice = default, default.content_type
+        return choice
 
     def render(self) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         """The status, raw headers and body to send.
 
         Raises:
             ValueError: a header holds a line break (a bug in the app, not the client).
-
         """
         status = self.status_code or 200
         raw: list[tuple[bytes, bytes]] = []
@@ -238,12 +238,12 @@ class Response:
         if kind == "text":
             body, content_type = self._value.encode("utf-8"), _TEXT
         elif kind == "media":
-            handler = self.negotiate()
+            handler, mime = self.negotiate()
             body = handler.serialize(self._value)
-            mime = handler.problem_content_type if self.is_problem else handler.content_type
+            if self.is_problem:
+                mime = handler.problem_content_type
             content_type = mime.encode("latin-1")
-            if len(self.registry) > 1:
-                raw.append((b"vary", b"Accept"))
+            raw.append((b"vary", b"Accept"))
         elif kind == "html":
             body, content_type = self._value.encode("utf-8"), _HTML
         elif kind == "content":

@@ -176,7 +176,7 @@ def test_unknown_content_type_is_415(api):
     echo_route(api, lambda req: req.media())
     r = api.requests.post("/echo", content=b"a,b", headers={"Content-Type": "text/csv"})
     assert r.status_code == 415
-    assert r.json()["accepted"] == ["application/json"]
+    assert "application/json" in r.json()["accepted"]
 
 
 def test_unknown_format_name_is_a_programming_error(api):

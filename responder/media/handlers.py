@@ -7,7 +7,12 @@ handler; handlers never look at requests or responses.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import decimal
+import enum
 import json
+import uuid
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
@@ -18,7 +23,7 @@ try:  # PERF: orjson is several times faster than the stdlib on both directions.
 except ImportError:  # pragma: no cover - exercised only without orjson installed
     orjson = None  # type: ignore[assignment]
 
-__all__ = ["JSONHandler", "MediaHandler"]
+__all__ = ["JSONHandler", "MediaHandler", "decode_text", "empty_body", "to_builtin"]
 
 
 class MediaHandler(ABC):
@@ -32,6 +37,18 @@ class MediaHandler(ABC):
 
     media_types: ClassVar[tuple[str, ...]] = ()
     format: ClassVar[str] = ""
+    #: A structured syntax suffix (RFC 6839) this handler also reads and writes,
+    #: e.g. ``"json"`` for ``application/vnd.api+json``.
+    suffix: ClassVar[str | None] = None
+    #: Handlers of one family read each other's bodies: ``req.media("form")`` on a
+    #: multipart body is read by the multipart handler.
+    family: ClassVar[str | None] = None
+    #: Whether ``resp.media`` may be sent in this format. Request-only formats
+    #: (HTML forms, multipart) say False and are never chosen for responses.
+    serializes: ClassVar[bool] = True
+    #: Whether ``deserialize`` needs the ``Content-Type`` parameters (``boundary``),
+    #: passed as ``parameters=``.
+    needs_parameters: ClassVar[bool] = False
 
     @property
     def content_type(self) -> str:
@@ -41,7 +58,7 @@ class MediaHandler(ABC):
     @property
     def problem_content_type(self) -> str:
         """The ``Content-Type`` of RFC 9457 problem details in this format."""
-        return f"application/problem+{self.format}"
+        return f"application/problem+{self.suffix}" if self.suffix else self.content_type
 
     @abstractmethod
     def serialize(self, obj: Any) -> bytes:
@@ -55,9 +72,11 @@ class MediaHandler(ABC):
         """Encode ``obj``; override to offload expensive encoders."""
         return self.serialize(obj)
 
-    async def deserialize_async(self, data: bytes, *, charset: str | None = None) -> Any:
+    async def deserialize_async(
+        self, data: bytes, *, charset: str | None = None, **kw: Any
+    ) -> Any:
         """Decode ``data``; override to offload expensive decoders."""
-        return self.deserialize(data, charset=charset)
+        return self.deserialize(data, charset=charset, **kw)
 
 
 def _stdlib_dumps(obj: Any) -> bytes:
@@ -65,12 +84,7 @@ def _stdlib_dumps(obj: Any) -> bytes:
 
 
 def _default(obj: Any) -> Any:
-    # The stdlib fallback understands the same extra types orjson does natively.
-    import dataclasses
-    import datetime
-    import enum
-    import uuid
-
+    # Every encoder understands the same extra types, whatever the format.
     if isinstance(obj, (datetime.date, datetime.time)):
         return obj.isoformat()
     if isinstance(obj, uuid.UUID):
@@ -79,6 +93,10 @@ def _default(obj: Any) -> Any:
         return obj.value
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return dataclasses.asdict(obj)
+    if isinstance(obj, decimal.Decimal):
+        return str(obj)
+    if isinstance(obj, (set, frozenset)):
+        return list(obj)
     raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
 
 
@@ -87,12 +105,13 @@ class JSONHandler(MediaHandler):
 
     media_types = ("application/json",)
     format = "json"
+    suffix = "json"
 
     def serialize(self, obj: Any) -> bytes:
         """Encode ``obj`` compactly; dates, UUIDs, enums and dataclasses are understood."""
         if orjson is not None:
             try:
-                return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS)
+                return orjson.dumps(obj, default=_default, option=orjson.OPT_NON_STR_KEYS)
             except TypeError:
                 # orjson refuses integers over 64 bits; the stdlib does not.
                 pass
@@ -101,9 +120,7 @@ class JSONHandler(MediaHandler):
     def deserialize(self, data: bytes, *, charset: str | None = None) -> Any:
         """Decode a JSON document; an empty or malformed body is a 400."""
         if not data.strip():
-            raise MediaMalformedError(
-                title="Empty request body", detail="Expected a JSON document; the body is empty."
-            )
+            raise empty_body("JSON")
         if charset and charset.lower().replace("_", "-") not in ("utf-8", "utf8", "us-ascii"):
             data = _transcode(data, charset)
         try:
@@ -117,9 +134,30 @@ class JSONHandler(MediaHandler):
 
 
 def _transcode(data: bytes, charset: str) -> bytes:
+    return decode_text(data, charset).encode()
+
+
+def decode_text(data: bytes, charset: str | None) -> str:
+    """Decode a body in its declared charset (UTF-8 by default); bad bytes are a 400."""
     try:
-        return data.decode(charset).encode()
+        return data.decode(charset or "utf-8")
     except (LookupError, UnicodeDecodeError) as exc:
         raise MediaMalformedError(
-            title="Undecodable request body", detail=f"Cannot decode the body as {charset}: {exc}"
+            title="Undecodable request body",
+            detail=f"Cannot decode the body as {charset or 'utf-8'}: {exc}",
         ) from None
+
+
+def empty_body(kind: str) -> MediaMalformedError:
+    """The error for an empty body where a document was expected."""
+    return MediaMalformedError(
+        title="Empty request body", detail=f"Expected a {kind} document; the body is empty."
+    )
+
+
+def to_builtin(obj: Any) -> Any:
+    """Turn one extra type (date, UUID, enum, dataclass, decimal, set) into a plain one.
+
+    Every encoder uses it, so each format writes these types the same way.
+    """
+    return _default(obj)

@@ -90,7 +90,6 @@ def adapt(
 
     Raises:
         TypeError: a responder does not accept the route's parameters.
-
     """
     names = tuple(param_names)
     if inspect.isclass(endpoint):
@@ -224,7 +223,6 @@ def _takes_params(fn: Callable[..., Any], names: tuple[str, ...]) -> bool:
 
     Raises:
         TypeError: ``fn`` takes some of the parameters but not all.
-
     """
     if not names:
         return False

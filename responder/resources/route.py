@@ -45,7 +45,6 @@ class Route:
 
         Raises:
             ValueError: a method is already answered by another endpoint.
-
         """
         resource, handlers = adapt(endpoint, self.template.param_names, methods, metadata)
         clash = sorted(set(self._explicit) & set(handlers))

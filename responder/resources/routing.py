@@ -39,7 +39,6 @@ class Convertor:
         regex: what the parameter matches, for mixed segments and ``path``.
         to_python: parses the matched text; raises ``ValueError`` to reject it.
         to_string: formats a value for ``url_for``.
-
     """
 
     name: str
@@ -142,7 +141,6 @@ class PathTemplate:
     Raises:
         TemplateError: the template is malformed (no leading slash, unknown
             convertor, repeated parameter name, unbalanced braces).
-
     """
 
     def __init__(self, template: str) -> None:
@@ -188,7 +186,6 @@ class PathTemplate:
 
         Raises:
             KeyError: a parameter is missing.
-
         """
 
         def replace(match: re.Match[str]) -> str:
@@ -250,7 +247,6 @@ class Router(Generic[T]):
 
         Raises:
             TemplateError: an equivalent template is already registered.
-
         """
         if template.key in self._keys:
             raise TemplateError(f"Route {template.template!r} is already registered.")
