@@ -12,6 +12,7 @@ import datetime
 import decimal
 import enum
 import json
+import re
 import uuid
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
@@ -124,13 +125,22 @@ class JSONHandler(MediaHandler):
         if charset and charset.lower().replace("_", "-") not in ("utf-8", "utf8", "us-ascii"):
             data = _transcode(data, charset)
         try:
-            if orjson is not None:
+            # orjson reads integers beyond 64 bits as floats, losing digits; the
+            # stdlib reads them exactly, so bodies that may hold one go there.
+            if orjson is not None and not _LONG_NUMBER.search(data):
                 return orjson.loads(data)
-            return json.loads(data)
+            return json.loads(data, parse_constant=_refuse_constant)
         except (ValueError, RecursionError) as exc:
             raise MediaMalformedError(
                 title="Malformed JSON", detail=f"The request body is not valid JSON: {exc}"
             ) from None
+
+
+_LONG_NUMBER = re.compile(rb"[0-9]{19}")
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _transcode(data: bytes, charset: str) -> bytes:

@@ -146,7 +146,7 @@ class MediaRegistry:
             for media_type in handler.media_types:
                 q = quality(ranges, media_type)
                 if q > best_q:
-                    best, best_q = (handler, _canonical(handler, media_type, ranges)), q
+                    best, best_q = (handler, media_type), q
             if handler.suffix:
                 # A client asking for application/vnd.x+json gets JSON, labelled as asked.
                 for media_range in ranges:
@@ -160,14 +160,6 @@ class MediaRegistry:
     def _changed(self) -> None:
         self._negotiated.clear()
         self._by_content_type.clear()
-
-
-def _canonical(handler: MediaHandler, media_type: str, ranges: list[MediaRange]) -> str:
-    """Send the type the client named, if it named one of ours; else the canonical one."""
-    for media_range in ranges:
-        if media_range.specificity >= 2 and media_range.matches(media_type):
-            return media_type
-    return handler.content_type
 
 
 def _remember(cache: dict[str, V], key: str, value: V) -> None:

@@ -1,0 +1,167 @@
+"""Bad input is the client's fault: every malformed or hostile body is a 4xx with a message."""
+
+import msgpack
+import pytest
+
+import responder
+
+YAML = "application/x-yaml"
+MSGPACK = "application/x-msgpack"
+FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data; boundary=b0undary"
+
+BILLION_LAUGHS = b"\n".join(
+    [b'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    + [
+        f"{n}: &{n} [{', '.join(['*' + p] * 9)}]".encode()
+        for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
+)
+
+
+def _multipart(*parts: bytes, close: bool = True) -> bytes:
+    body = b"".join(b"--b0undary\r\n" + part + b"\r\n" for part in parts)
+    return body + (b"--b0undary--\r\n" if close else b"")
+
+
+FIELD = b'Content-Disposition: form-data; name="a"\r\n\r\nvalue'
+
+CASES = [
+    # (id, content type, body, status, words the detail must contain)
+    ("json-truncated", "application/json", b'{"a": [1, 2', 400, "JSON"),
+    ("json-trailing", "application/json", b'{"a": 1} {"b": 2}', 400, "JSON"),
+    ("json-nan", "application/json", b"[NaN]", 400, "JSON"),
+    ("json-nan-long-number", "application/json", b"[NaN, 12345678901234567890]", 400, "JSON"),
+    ("json-bad-utf8", "application/json", b'{"a": "\xff"}', 400, "JSON"),
+    ("json-deep", "application/json", b"[" * 50_000 + b"]" * 50_000, 400, "JSON"),
+    ("json-empty", "application/json", b"", 400, "empty"),
+    ("json-bad-charset", "application/json; charset=nope", b"{}", 400, "nope"),
+    ("yaml-syntax", YAML, b"a: [1,\n b", 400, "line"),
+    ("yaml-python-object", YAML, b"!!python/object/apply:os.system ['true']", 400, "python"),
+    ("yaml-python-name", YAML, b"!!python/name:os.system", 400, "python"),
+    ("yaml-custom-tag", YAML, b"!Thing {a: 1}", 400, "Thing"),
+    ("yaml-billion-laughs", YAML, BILLION_LAUGHS, 400, "nodes"),
+    ("yaml-deep", YAML, b"[" * 200 + b"]" * 200, 400, "deeper"),
+    ("yaml-stream", YAML, b"a: 1\n---\nb: 2\n", 400, "one YAML document"),
+    ("yaml-undefined-alias", YAML, b"a: *nowhere", 400, "undefined alias"),
+    ("yaml-empty", YAML, b"  \n", 400, "empty"),
+    ("yaml-bad-utf8", YAML, b"a: \xff", 400, "utf-8"),
+    ("msgpack-truncated", MSGPACK, msgpack.packb([1, 2, 3])[:-1], 400, "MessagePack"),
+    ("msgpack-trailing", MSGPACK, msgpack.packb(1) + b"\x01", 400, "extra"),
+    ("msgpack-extension", MSGPACK, b"\xd4\x05\x01", 400, "extension"),
+    ("msgpack-huge-array", MSGPACK, b"\xdd\x7f\xff\xff\xff", 400, "max_array_len"),
+    ("msgpack-huge-map", MSGPACK, b"\xdf\x7f\xff\xff\xff", 400, "max_map_len"),
+    ("msgpack-deep", MSGPACK, b"\x91" * 5000 + b"\x00", 400, "MessagePack"),
+    ("msgpack-unhashable-key", MSGPACK, b"\x81\x91\x01\x01", 400, "unhashable"),
+    ("msgpack-bad-utf8", MSGPACK, b"\xa1\xff", 400, "MessagePack"),
+    ("msgpack-empty", MSGPACK, b"", 400, "empty"),
+    ("form-bad-utf8", FORM, b"a=%ff", 400, "utf-8"),
+    ("form-too-many-fields", FORM, b"&".join([b"a=1"] * 1001), 400, "Max number"),
+    ("multipart-no-boundary", "multipart/form-data", FIELD, 400, "boundary"),
+    ("multipart-garbage", MULTIPART, b"this is not multipart", 400, "parse"),
+    ("multipart-truncated", MULTIPART, _multipart(FIELD, close=False), 400, "ends before"),
+    ("multipart-no-disposition", MULTIPART, _multipart(b"X-A: 1\r\n\r\nv"), 400, "Disposition"),
+    ("multipart-too-many-parts", MULTIPART, _multipart(*[FIELD] * 1001), 400, "at most"),
+    (
+        "multipart-field-too-big",
+        MULTIPART,
+        _multipart(b'Content-Disposition: form-data; name="a"\r\n\r\n' + b"x" * (1024 * 1024 + 1)),
+        413,
+        "over",
+    ),
+    ("unknown-type", "text/csv", b"a,b", 415, "text/csv"),
+    ("unknown-type-suffix", "application/vnd.thing+xml", b"<a/>", 415, "xml"),
+]
+
+
+@pytest.fixture
+def echo_api():
+    api = responder.API()
+
+    @api.route("/echo")
+    async def echo(req, resp):
+        value = await req.media()
+        resp.media = {"ok": True, "type": type(value).__name__}
+
+    return api
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "status", "words"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_bad_body_is_a_4xx_problem_with_a_message(echo_api, content_type, body, status, words):
+    r = echo_api.requests.post("/echo", content=body, headers={"Content-Type": content_type})
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    problem = r.json()
+    assert problem["status"] == status
+    assert words.lower() in (problem["title"] + " " + problem.get("detail", "")).lower()
+
+
+def test_body_over_the_limit_is_413_in_every_format():
+    api = responder.API(max_request_size=100)
+
+    @api.route("/echo")
+    async def echo(req, resp):
+        resp.media = await req.media()
+
+    for content_type in ("application/json", YAML, MSGPACK, FORM, MULTIPART):
+        r = api.requests.post("/echo", content=b"x" * 101, headers={"Content-Type": content_type})
+        assert r.status_code == 413, content_type
+
+
+def test_limits_are_configurable_at_their_edge():
+    api = responder.API()
+    api.media.register(responder.media.YAMLHandler(max_depth=3, max_nodes=10))
+    api.media.register(responder.media.MessagePackHandler(max_container_len=3))
+    api.media.register(responder.media.FormHandler(max_fields=2))
+    api.media.register(responder.media.MultipartHandler(max_parts=2, max_field_size=5))
+
+    @api.route("/echo")
+    async def echo(req, resp):
+        resp.media = await req.media()
+
+    def post(content_type, body):
+        return api.requests.post("/echo", content=body, headers={"Content-Type": content_type})
+
+    assert post(YAML, b"[[[1]]]").status_code == 200
+    assert post(YAML, b"[[[[1]]]]").status_code == 400
+    assert post(YAML, b"[1, 2, 3, 4, 5, 6, 7, 8, 9]").status_code == 200  # 10 nodes
+    assert post(YAML, b"[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]").status_code == 400
+    assert post(MSGPACK, msgpack.packb([1, 2, 3])).status_code == 200
+    assert post(MSGPACK, msgpack.packb([1, 2, 3, 4])).status_code == 400
+    assert post(FORM, b"a=1&b=2").status_code == 200
+    assert post(FORM, b"a=1&b=2&c=3").status_code == 400
+    five = b'Content-Disposition: form-data; name="a"\r\n\r\n12345'
+    assert post(MULTIPART, _multipart(five, five)).status_code == 200
+    assert post(MULTIPART, _multipart(five, five, five)).status_code == 400
+    assert post(MULTIPART, _multipart(five + b"6")).status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "expected"),
+    [
+        ("application/x-www-form-urlencoded", b"", {}),
+        ("multipart/form-data; boundary=b0undary", b"--b0undary--\r\n", {}),
+    ],
+)
+def test_empty_forms_are_empty_dicts(content_type, body, expected):
+    api = responder.API()
+
+    @api.route("/echo")
+    async def echo(req, resp):
+        resp.media = await req.media()
+
+    r = api.requests.post("/echo", content=body, headers={"Content-Type": content_type})
+    assert r.json() == expected
+
+
+def test_bad_body_error_is_in_the_clients_format(echo_api):
+    r = echo_api.requests.post(
+        "/echo", content=b"{", headers={"Content-Type": "application/json", "Accept": YAML}
+    )
+    assert r.status_code == 400
+    assert r.headers["content-type"] == "application/problem+yaml"
+    assert "Malformed JSON" in r.text
