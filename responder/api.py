@@ -217,19 +217,25 @@ class API:
         if websocket:
             self.websocket_router.add(template, endpoint)
             return endpoint
-        route = self.router.get(template)
-        if route is None:
-            route = Route(template)
-            self.router.add(template, route)
-        elif check_existing:
+        existing = self.router.get(template)
+        if existing is not None and check_existing:
             raise ValueError(
-                f"Route {path!r} already exists (as {route.path!r}); pass "
+                f"Route {path!r} already exists (as {existing.path!r}); pass "
                 "check_existing=False to add handlers for other methods."
             )
+        if existing is not None and existing.template.param_names != template.param_names:
+            raise ValueError(
+                f"Route {path!r} shares {existing.path!r} but names its parameters "
+                "differently; use the same names."
+            )
+        route = existing or Route(template)
         metadata = {"request_model": request_model, "response_model": response_model}
-        resource = route.add(endpoint, methods, metadata)
+        resource = route.add(endpoint, methods, metadata)  # may raise: register nothing then
+        if existing is None:
+            self.router.add(template, route)
+        # The first route an endpoint (or a name) was given is the one url_for builds.
         for key in (endpoint, resource):
-            self._routes_by_endpoint[id(key)] = route
+            self._routes_by_endpoint.setdefault(id(key), route)
         name = getattr(endpoint, "__name__", None)
         if name:
             self._routes_by_name.setdefault(name, route)

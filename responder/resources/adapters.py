@@ -167,10 +167,10 @@ def _chain(steps: list[tuple[str, Step, bool]]) -> Callable[..., Awaitable[None]
             return run_one
 
     async def run(req: Request, resp: Response, params: Params) -> None:
-        stopped = False
+        answered = False
         for kind, step, is_async in merged:
-            if stopped and kind == "main":
-                continue
+            if answered and kind != "after":
+                continue  # a before hook answered: skip the other before hooks and the responder
             status = resp.status_code
             if is_async:
                 await step(req, resp, params)
@@ -178,8 +178,8 @@ def _chain(steps: list[tuple[str, Step, bool]]) -> Callable[..., Awaitable[None]
                 await run_sync(step, req, resp, params)
             else:
                 step(req, resp, params)
-            if kind == "before" and status is None and resp.status_code is not None:
-                stopped = True
+            if kind == "before" and resp.status_code != status:
+                answered = True
 
     return run
 

@@ -6,8 +6,9 @@ resource's responders once, when the route is added, so a hook costs nothing
 at request time beyond its own call.
 
 A before hook is called as ``action(req, resp, resource, params, *args, **kwargs)``
-and may change ``params`` (the path parameters) or short-circuit the responder
-by setting ``resp.status_code``. An after hook is called as
+and may change ``params`` (the path parameters). A before hook that changes
+``resp.status_code`` answers the request: the remaining before hooks and the
+responder are skipped, the after hooks still run. An after hook is called as
 ``action(req, resp, resource, *args, **kwargs)``. Either may be sync or async;
 sync hooks run on the event loop, so keep them quick.
 """

@@ -14,10 +14,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
+from urllib.parse import quote
 
 __all__ = ["CONVERTORS", "Convertor", "PathTemplate", "Router", "TemplateError"]
 
 T = TypeVar("T")
+
+# RFC 3986 pchar minus percent: what a path segment may hold unencoded.
+_SEGMENT_SAFE = "-._~!$&'()*+,;=:@"
+_PATH_SAFE = _SEGMENT_SAFE + "/"
 
 _PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z_][A-Za-z0-9_]*))?}")
 
@@ -192,7 +197,11 @@ class PathTemplate:
             name = match.group(1)
             if name not in params:
                 raise KeyError(f"url_for needs a value for {name!r} in {self.template!r}.")
-            return self.convertors[name].to_string(params[name])
+            convertor = self.convertors[name]
+            return quote(
+                convertor.to_string(params[name]),
+                safe=_PATH_SAFE if convertor.name == "path" else _SEGMENT_SAFE,
+            )
 
         return _PARAM.sub(replace, self.template)
 

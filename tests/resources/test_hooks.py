@@ -239,3 +239,26 @@ def test_hook_raising_http_error_is_rendered(api):
     r = api.requests.get("/x")
     assert r.status_code == 403
     assert r.json()["detail"] == "not you"
+
+
+def test_before_hook_answers_even_after_on_request_set_a_status(api):
+    ran = []
+
+    def deny(req, resp, resource, params):
+        resp.status_code = 403
+
+    def never(req, resp, resource, params):
+        ran.append("second hook")
+
+    @responder.before(deny)
+    @responder.before(never)
+    class Resource:
+        def on_request(self, req, resp):
+            resp.status_code = 200
+
+        def on_get(self, req, resp):
+            ran.append("responder")
+
+    api.add_route("/r", Resource)
+    assert api.requests.get("/r").status_code == 403
+    assert ran == []

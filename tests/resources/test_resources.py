@@ -348,3 +348,47 @@ def test_routes_added_after_serving_started_are_served(api):
 def test_responder_exports_hooks():
     assert callable(responder.before)
     assert callable(responder.after)
+
+
+def test_failed_registration_leaves_the_path_free(api):
+    def wrong(req, resp, *, a):
+        pass
+
+    with pytest.raises(TypeError):
+        api.add_route("/{a}/{b}", wrong)
+    assert api.requests.get("/x/y").status_code == 404
+    api.add_route("/{a}/{b}", lambda req, resp, *, a, b: setattr(resp, "text", a + b))
+    assert api.requests.get("/x/y").text == "xy"
+
+
+def test_shared_path_must_use_the_same_parameter_names(api):
+    api.add_route("/items/{id}", lambda req, resp, *, id: None, methods=["GET"])
+    with pytest.raises(ValueError, match="names its parameters differently"):
+        api.add_route(
+            "/items/{key}", lambda req, resp, *, key: None, methods=["POST"], check_existing=False
+        )
+
+
+def test_url_for_percent_encodes_values(api):
+    @api.route("/items/{name}")
+    def item(req, resp, *, name):
+        resp.text = name
+
+    @api.route("/files/{rest:path}")
+    def files(req, resp, *, rest):
+        resp.text = rest
+
+    url = api.url_for(item, name="a b?#/%")
+    assert url == "/items/a%20b%3F%23%2F%25"
+    assert api.url_for(files, rest="dir/a b.txt") == "/files/dir/a%20b.txt"
+    assert api.requests.get(api.url_for(item, name="a b?#")).text == "a b?#"
+
+
+def test_url_for_gives_the_first_route_by_object_and_by_name(api):
+    def view(req, resp):
+        pass
+
+    api.add_route("/first", view)
+    api.add_route("/second", view)
+    assert api.url_for(view) == "/first"
+    assert api.url_for("view") == "/first"
