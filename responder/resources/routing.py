@@ -27,6 +27,11 @@ _PATH_SAFE = _SEGMENT_SAFE + "/"
 _PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z_][A-Za-z0-9_]*))?}")
 
 
+def _erase_names(template: str) -> str:
+    """``/a/{id:int}/{name}`` → ``/a/{:int}/{:str}``: equal results match equal paths."""
+    return _PARAM.sub(lambda m: "{:" + (m.group(2) or "str") + "}", template)
+
+
 class TemplateError(ValueError):
     """A route template is malformed or conflicts with an existing one."""
 
@@ -109,7 +114,7 @@ class _Segment:
     @property
     def key(self) -> str:
         """The segment with parameter names erased: equal keys match equal paths."""
-        return _PARAM.sub(lambda m: "{:" + (m.group(2) or "str") + "}", self.text)
+        return _erase_names(self.text)
 
     def parse(self, text: str) -> dict[str, Any]:
         """Match ``text`` against this segment; raise ``_NoMatch`` when it does not fit."""
@@ -184,7 +189,7 @@ class PathTemplate:
     @property
     def key(self) -> str:
         """The template with parameter names erased, for conflict detection."""
-        return _PARAM.sub(lambda m: "{:" + (m.group(2) or "str") + "}", self.template)
+        return _erase_names(self.template)
 
     def format(self, params: dict[str, Any]) -> str:
         """Build a path from parameter values, converting each with its convertor.
