@@ -17,6 +17,7 @@ from .lifespan import Lifespan
 from .media import MediaRegistry
 from .request import DEFAULT_MAX_REQUEST_SIZE
 from .resources import PathTemplate, Route, Router
+from .resources.adapters import is_resource
 from .response import Response
 from .types import ASGIApp, Receive, Scope, Send
 
@@ -49,6 +50,8 @@ class API:
         max_request_size: the largest request body accepted, in bytes (413 beyond).
         strict_negotiation: answer 406 when no format fits ``Accept``,
             instead of falling back to JSON.
+        docs_assets_url: where the docs page loads its UI from: a template
+            with ``{package}`` and ``{version}`` (a CDN by default).
     """
 
     status_codes = status_codes
@@ -80,6 +83,7 @@ class API:
         request_id: bool = False,
         max_request_size: int = DEFAULT_MAX_REQUEST_SIZE,
         strict_negotiation: bool = False,
+        docs_assets_url: str | None = None,
     ) -> None:
         self.debug = debug
         self.title, self.version, self.description = title, version, description
@@ -95,6 +99,10 @@ class API:
         self.secret_key = secret_key
         self.enable_hsts, self.cors, self.cors_params = enable_hsts, cors, cors_params or {}
         self.allowed_hosts, self.request_id = allowed_hosts, request_id
+        self.docs_assets_url = docs_assets_url
+        self.schemas: dict[str, Any] = {}
+        #: Bumped whenever routes or schemas change, so generated documents know to rebuild.
+        self.routes_version = 0
 
         self.router: Router[Route] = Router()
         self.websocket_router: Router[Callable[..., Any]] = Router()
@@ -118,6 +126,10 @@ class API:
         self._middleware: list[tuple[Callable[..., ASGIApp], dict[str, Any]]] = []
         self._stack: ASGIApp | None = None
         self._client: TestClient | None = None
+        if openapi or docs_route:
+            from .docs import install
+
+            install(self)
 
     # -- ASGI -------------------------------------------------------------------
 
@@ -158,6 +170,7 @@ class API:
         check_existing: bool = True,
         request_model: Any = None,
         response_model: Any = None,
+        include_in_schema: bool = True,
     ) -> Callable[[E], E]:
         """Decorate a function view or a resource class to answer ``path``.
 
@@ -174,6 +187,7 @@ class API:
                 check_existing=check_existing,
                 request_model=request_model,
                 response_model=response_model,
+                include_in_schema=include_in_schema,
             )
             return endpoint
 
@@ -191,6 +205,7 @@ class API:
         request_model: Any = None,
         response_model: Any = None,
         static: bool = False,
+        include_in_schema: bool = True,
     ) -> Any:
         """Route ``path`` to ``endpoint``: a function, a resource class or a resource instance.
 
@@ -229,8 +244,20 @@ class API:
                 "differently; use the same names."
             )
         route = existing or Route(template)
-        metadata = {"request_model": request_model, "response_model": response_model}
-        resource = route.add(endpoint, methods, metadata)  # may raise: register nothing then
+        metadata = {
+            "request_model": request_model,
+            "response_model": response_model,
+            # A function view with no methods= answers everything; its docs say what it means.
+            "all_methods": methods is None and not is_resource(endpoint),
+            "include_in_schema": include_in_schema,
+        }
+        checks: tuple[list[Any], list[Any]] = ([], [])
+        if request_model is not None or response_model is not None:
+            from .docs.validation import checks_for
+
+            checks = checks_for(request_model, response_model)
+        resource = route.add(endpoint, methods, metadata, checks)  # may raise: nothing registered
+        self.routes_version += 1
         if existing is None:
             self.router.add(template, route)
         # The first route an endpoint (or a name) was given is the one url_for builds.
@@ -240,6 +267,16 @@ class API:
         if name:
             self._routes_by_name.setdefault(name, route)
         return resource
+
+    def schema(self, name: str) -> Callable[[E], E]:
+        """Decorate a marshmallow schema or pydantic model to list it in the OpenAPI components."""
+
+        def decorator(model: E) -> E:
+            self.schemas[name] = model
+            self.routes_version += 1
+            return model
+
+        return decorator
 
     def group(self, prefix: str) -> RouteGroup:
         """A router whose routes all live under ``prefix`` (e.g. ``"/v1"``)."""

@@ -225,6 +225,13 @@ class Request:
         cache[handler.format] = value
         return value
 
+    def replace_media(self, value: Any, format: str | None = None) -> None:  # noqa: A002
+        """Make ``await req.media(format)`` return ``value`` (e.g. after validation)."""
+        handler = self._handler_for(format, self.headers.get("content-type"))
+        if self._media is None:
+            self._media = {}
+        self._media[handler.format] = value
+
     def _handler_for(self, format: str | None, content_type: str | None) -> MediaHandler:  # noqa: A002
         registry = self._registry
         declared = registry.for_content_type(content_type) if content_type else None

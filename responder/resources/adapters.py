@@ -27,6 +27,9 @@ METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 Params = dict[str, Any]
 Step = Callable[["Request", "Response", Params], Any]
+#: A step run right before or after the responder (e.g. model validation): the
+#: function and whether it must be awaited.
+Check = tuple[Step, bool]
 
 
 class Handler:
@@ -74,6 +77,7 @@ def adapt(
     param_names: Iterable[str],
     methods: Iterable[str] | None = None,
     metadata: dict[str, Any] | None = None,
+    checks: tuple[list[Check], list[Check]] = ([], []),
 ) -> tuple[Any, dict[str, Handler]]:
     """Resolve ``endpoint`` into handlers by upper-case method.
 
@@ -84,6 +88,7 @@ def adapt(
         methods: for function views, the methods it answers (default: all of
             ``METHODS`` except OPTIONS, which the route answers itself).
         metadata: stored on every handler (request/response models and such).
+        checks: steps to run just before and just after each responder.
 
     Returns:
         The resource object (the instance for classes) and its handlers.
@@ -97,19 +102,21 @@ def adapt(
     if is_resource(endpoint):
         on_request = getattr(endpoint, "on_request", None)
         handlers = {
-            method: _handler(endpoint, responder, on_request, names, metadata)
+            method: _handler(endpoint, responder, on_request, names, metadata, checks)
             for method in METHODS
             if (responder := getattr(endpoint, "on_" + method.lower(), None)) is not None
         }
         if not handlers and on_request is not None:
             # A resource with only on_request answers every method through it.
-            handlers = {m: _handler(endpoint, None, on_request, names, metadata) for m in METHODS}
+            handlers = {
+                m: _handler(endpoint, None, on_request, names, metadata, checks) for m in METHODS
+            }
             del handlers["OPTIONS"]
         return endpoint, handlers
     if not callable(endpoint):
         raise TypeError(f"Cannot route to {endpoint!r}: not a function, class or resource.")
     wanted = _methods(methods)
-    handler = _handler(endpoint, endpoint, None, names, metadata)
+    handler = _handler(endpoint, endpoint, None, names, metadata, checks)
     return endpoint, dict.fromkeys(wanted, handler)
 
 
@@ -128,15 +135,18 @@ def _handler(
     on_request: Callable[..., Any] | None,
     names: tuple[str, ...],
     metadata: dict[str, Any] | None,
+    checks: tuple[list[Check], list[Check]] = ([], []),
 ) -> Handler:
-    """Compose on_request, before hooks, the responder and after hooks, in that order."""
+    """Compose on_request, before hooks, checks, the responder, checks and after hooks."""
     before, after = hooks_of(resource, responder) if responder is not None else ((), ())
     steps: list[tuple[str, Step, bool]] = []
     if on_request is not None:
         steps.append(("main", _bind_params(on_request, names), is_async_callable(on_request)))
     steps.extend(("before", _bind_hook(h, resource, True), h.is_async) for h in before)
+    steps.extend(("check", step, is_async) for step, is_async in checks[0])
     if responder is not None:
         steps.append(("main", _bind_params(responder, names), is_async_callable(responder)))
+    steps.extend(("check", step, is_async) for step, is_async in checks[1])
     steps.extend(("after", _bind_hook(h, resource, False), h.is_async) for h in after)
     direct = None
     if (

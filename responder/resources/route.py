@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .adapters import METHODS, Handler, adapt
+from .adapters import METHODS, Check, Handler, adapt
 from .routing import PathTemplate
 
 if TYPE_CHECKING:
@@ -31,6 +31,11 @@ class Route:
         self.allowed: tuple[str, ...] = ()
 
     @property
+    def explicit(self) -> dict[str, Handler]:
+        """The handlers endpoints provide themselves (no derived HEAD or OPTIONS)."""
+        return dict(self._explicit)
+
+    @property
     def path(self) -> str:
         """The template as written, e.g. ``/items/{id:int}``."""
         return self.template.template
@@ -40,13 +45,14 @@ class Route:
         endpoint: Any,
         methods: list[str] | None = None,
         metadata: dict[str, Any] | None = None,
+        checks: tuple[list[Check], list[Check]] = ([], []),
     ) -> Any:
         """Adapt ``endpoint`` and add its handlers; returns the resource object.
 
         Raises:
             ValueError: a method is already answered by another endpoint.
         """
-        resource, handlers = adapt(endpoint, self.template.param_names, methods, metadata)
+        resource, handlers = adapt(endpoint, self.template.param_names, methods, metadata, checks)
         clash = sorted(set(self._explicit) & set(handlers))
         if clash:
             raise ValueError(f"Route {self.path!r} already answers {', '.join(clash)}.")

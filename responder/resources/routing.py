@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
@@ -251,6 +251,10 @@ class Router(Generic[T]):
         self._root: _Node[T] = _Node()
         self._keys: dict[str, T] = {}
         self._matcher: _Matcher[T] | None = None
+
+    def __iter__(self) -> Iterator[T]:
+        """The targets, in registration order."""
+        return iter(self._keys.values())
 
     def get(self, template: PathTemplate) -> T | None:
         """The target registered for an equivalent template, if any."""

@@ -1,0 +1,133 @@
+"""Interactive docs pages: one small class per theme, behind one interface.
+
+Each theme names the npm package it loads and the files it needs; the page
+fetches them from ``assets_url``, a template with ``{package}`` and
+``{version}``: a CDN by default, or your own server for offline deployments
+(``API(docs_assets_url="/vendor/{package}")``).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import ClassVar
+
+__all__ = ["DEFAULT_ASSETS_URL", "THEMES", "DocsTheme", "get_theme"]
+
+DEFAULT_ASSETS_URL = "https://cdn.jsdelivr.net/npm/{package}@{version}"
+
+
+class DocsTheme:
+    """A docs UI: the HTML page that renders an OpenAPI document."""
+
+    name: ClassVar[str] = ""
+    package: ClassVar[str] = ""
+    version: ClassVar[str] = ""
+
+    def asset(self, assets_url: str, path: str) -> str:
+        """The URL of one of the package's files."""
+        base = assets_url.format(package=self.package, version=self.version).rstrip("/")
+        return html.escape(f"{base}/{path}", quote=True)
+
+    def body(self, spec_url: str, assets_url: str) -> str:
+        """The theme's part of the page: its tags and script."""
+        raise NotImplementedError
+
+    def head(self, assets_url: str) -> str:
+        """Extra ``<head>`` tags (stylesheets)."""
+        return ""
+
+    def render(self, *, title: str, spec_url: str, assets_url: str) -> str:
+        """The whole HTML page."""
+        return (
+            '<!DOCTYPE html>\n<html lang="en">\n<head>\n'
+            '<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(title)}</title>\n{self.head(assets_url)}</head>\n"
+            f"<body>\n{self.body(html.escape(spec_url, quote=True), assets_url)}\n</body>\n"
+            "</html>\n"
+        )
+
+
+class SwaggerUI(DocsTheme):
+    """Swagger UI: try requests from the page."""
+
+    name = "swagger_ui"
+    package = "swagger-ui-dist"
+    version = "5"
+
+    def head(self, assets_url: str) -> str:
+        return f'<link rel="stylesheet" href="{self.asset(assets_url, "swagger-ui.css")}">\n'
+
+    def body(self, spec_url: str, assets_url: str) -> str:
+        return (
+            '<div id="swagger-ui"></div>\n'
+            f'<script src="{self.asset(assets_url, "swagger-ui-bundle.js")}"></script>\n'
+            "<script>\n"
+            f'window.ui = SwaggerUIBundle({{url: "{spec_url}", dom_id: "#swagger-ui", '
+            "deepLinking: true});\n</script>"
+        )
+
+
+class ReDoc(DocsTheme):
+    """ReDoc: a three-panel reference."""
+
+    name = "redoc"
+    package = "redoc"
+    version = "2"
+
+    def body(self, spec_url: str, assets_url: str) -> str:
+        return (
+            f'<redoc spec-url="{spec_url}"></redoc>\n'
+            f'<script src="{self.asset(assets_url, "bundles/redoc.standalone.js")}"></script>'
+        )
+
+
+class RapiDoc(DocsTheme):
+    """RapiDoc: a web component with a built-in console."""
+
+    name = "rapidoc"
+    package = "rapidoc"
+    version = "9"
+
+    def body(self, spec_url: str, assets_url: str) -> str:
+        return (
+            f'<script type="module" src="{self.asset(assets_url, "dist/rapidoc-min.js")}">'
+            "</script>\n"
+            f'<rapi-doc spec-url="{spec_url}" render-style="read" show-header="false"></rapi-doc>'
+        )
+
+
+class Elements(DocsTheme):
+    """Stoplight Elements: a sidebar layout."""
+
+    name = "elements"
+    package = "@stoplight/elements"
+    version = "9"
+
+    def head(self, assets_url: str) -> str:
+        return f'<link rel="stylesheet" href="{self.asset(assets_url, "styles.min.css")}">\n'
+
+    def body(self, spec_url: str, assets_url: str) -> str:
+        return (
+            f'<script src="{self.asset(assets_url, "web-components.min.js")}"></script>\n'
+            f'<elements-api apiDescriptionUrl="{spec_url}" router="hash" layout="sidebar">'
+            "</elements-api>"
+        )
+
+
+THEMES: dict[str, type[DocsTheme]] = {
+    theme.name: theme for theme in (SwaggerUI, ReDoc, RapiDoc, Elements)
+}
+
+
+def get_theme(name: str) -> DocsTheme:
+    """The theme called ``name``.
+
+    Raises:
+        ValueError: no such theme.
+    """
+    try:
+        return THEMES[name]()
+    except KeyError:
+        known = ", ".join(THEMES)
+        raise ValueError(f"Unknown docs theme {name!r}; choose one of {known}.") from None

@@ -1,0 +1,182 @@
+"""``request_model`` and ``response_model``: validate bodies against models.
+
+Both accept a pydantic model (or any type pydantic can validate, such as
+``list[Pet]``) or a marshmallow schema. The checks are built once per route
+and run just before and just after the responder.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from ..errors import HTTPInternalServerError, HTTPUnprocessableEntity
+from ..media.handlers import JSONHandler
+from ..resources.adapters import Check
+
+if TYPE_CHECKING:
+    from ..request import Request
+    from ..response import Response
+
+__all__ = ["Model", "checks_for"]
+
+logger = logging.getLogger("responder")
+_JSON = JSONHandler()
+
+
+class Model:
+    """One model, pydantic or marshmallow, behind one small interface."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self._schema: Any = None
+        self._adapter: Any = None
+        if _is_marshmallow(model):
+            self._schema = model() if isinstance(model, type) else model
+        else:
+            from pydantic import TypeAdapter
+
+            self._adapter = TypeAdapter(model)
+
+    @property
+    def is_marshmallow(self) -> bool:
+        """Whether the model is a marshmallow schema (else pydantic)."""
+        return self._schema is not None
+
+    @property
+    def adapter(self) -> Any:
+        """The pydantic ``TypeAdapter`` (pydantic models only)."""
+        return self._adapter
+
+    def load(self, data: Any) -> Any:
+        """Validate incoming data, returning plain Python values.
+
+        Raises:
+            HTTPUnprocessableEntity: the data does not fit, with an ``errors`` list.
+        """
+        if self._schema is not None:
+            from marshmallow import ValidationError as MarshmallowError
+
+            try:
+                return self._schema.load(data)
+            except MarshmallowError as exc:
+                raise _unprocessable(_marshmallow_errors(exc.messages)) from None
+        from pydantic import ValidationError
+
+        try:
+            value = self._validate_incoming(data)
+        except ValidationError as exc:
+            raise _unprocessable(
+                [
+                    {
+                        "field": _dotted(e["loc"]),
+                        "loc": list(e["loc"]),
+                        "message": e["msg"],
+                        "type": e["type"],
+                    }
+                    for e in exc.errors(include_url=False, include_input=False)
+                ]
+            ) from None
+        return self._adapter.dump_python(value)
+
+    def _validate_incoming(self, data: Any) -> Any:
+        # Bodies are JSON-shaped whatever their format, so they are checked the way
+        # the documented JSON Schema reads: strictly (no "5" for 5, no false for 0).
+        try:
+            payload = _JSON.serialize(data)
+        except TypeError:  # e.g. MessagePack bytes, which JSON cannot carry
+            return self._adapter.validate_python(data)
+        return self._adapter.validate_json(payload, strict=True)
+
+    def dump(self, data: Any) -> Any:
+        """Serialize outgoing data through the model: extra fields are dropped.
+
+        Raises:
+            ValueError: the data does not fit the model.
+        """
+        if self._schema is not None:
+            from marshmallow import ValidationError as MarshmallowError
+
+            try:
+                errors = self._schema.validate(data) if isinstance(data, dict) else None
+                if errors:
+                    raise ValueError(str(errors))
+                return self._schema.dump(data)
+            except MarshmallowError as exc:
+                raise ValueError(str(exc.messages)) from None
+        from pydantic import ValidationError
+
+        try:
+            value = self._adapter.validate_python(data, from_attributes=True)
+        except ValidationError as exc:
+            raise ValueError(str(exc)) from None
+        return self._adapter.dump_python(value, mode="json")
+
+
+def checks_for(request_model: Any, response_model: Any) -> tuple[list[Check], list[Check]]:
+    """The steps that validate a route's request and response bodies."""
+    before: list[Check] = []
+    after: list[Check] = []
+    if request_model is not None:
+        before.append((_request_check(Model(request_model)), True))
+    if response_model is not None:
+        after.append((_response_check(Model(response_model)), False))
+    return before, after
+
+
+def _request_check(model: Model) -> Any:
+    async def validate_request(req: Request, resp: Response, params: dict[str, Any]) -> None:
+        # Any registered format: the body is decoded by its Content-Type first.
+        data = await req.media()
+        req.replace_media(model.load(data))
+
+    return validate_request
+
+
+def _response_check(model: Model) -> Any:
+    def validate_response(req: Request, resp: Response, params: dict[str, Any]) -> None:
+        if resp.media is None or not resp.ok:
+            return  # errors and bodiless answers are not the model's business
+        try:
+            resp.media = model.dump(resp.media)
+        except ValueError as exc:
+            logger.error(
+                "Response for %s %s does not fit its response_model: %s",
+                req.method.upper(),
+                req.url.path,
+                exc,
+            )
+            raise HTTPInternalServerError(
+                detail="The server produced a response that does not fit its own schema."
+            ) from None
+
+    return validate_response
+
+
+def _unprocessable(errors: list[dict[str, Any]]) -> HTTPUnprocessableEntity:
+    return HTTPUnprocessableEntity(
+        detail="The request body does not match the expected schema.", errors=errors
+    )
+
+
+def _dotted(loc: Any) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _marshmallow_errors(messages: Any, prefix: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    if isinstance(messages, dict):
+        found: list[dict[str, Any]] = []
+        for key, value in messages.items():
+            found.extend(_marshmallow_errors(value, (*prefix, key)))
+        return found
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [{"field": _dotted(prefix), "loc": list(prefix), "message": m} for m in messages]
+    return [{"field": _dotted(prefix), "loc": list(prefix), "message": str(messages)}]
+
+
+def _is_marshmallow(model: Any) -> bool:
+    try:
+        from marshmallow import Schema
+    except ImportError:  # pragma: no cover - marshmallow is a dependency
+        return False
+    return isinstance(model, Schema) or (isinstance(model, type) and issubclass(model, Schema))
