@@ -95,13 +95,11 @@ class Model:
             ValueError: the data does not fit the model.
         """
         if self._schema is not None:
+            from marshmallow import EXCLUDE
             from marshmallow import ValidationError as MarshmallowError
 
             try:
-                errors = self._schema.validate(data) if isinstance(data, dict) else None
-                if errors:
-                    raise ValueError(str(errors))
-                return self._schema.dump(data)
+                return self._schema.dump(self._schema.load(data, unknown=EXCLUDE))
             except MarshmallowError as exc:
                 raise ValueError(str(exc.messages)) from None
         from pydantic import ValidationError
