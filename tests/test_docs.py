@@ -12,6 +12,8 @@ numbers in a traceback point at the line in the ``.md`` file.
 from __future__ import annotations
 
 import re
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -48,4 +50,8 @@ def test_docs_sample_runs(path, first_line, code, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     source = "\n" * first_line + code
     compiled = compile(source, str(path), "exec")
-    exec(compiled, {"__name__": "docs_sample"})
+    # A real module, so that libraries resolving names through sys.modules
+    # (pydantic's forward references) see the sample as user code would be seen.
+    module = types.ModuleType("docs_sample")
+    monkeypatch.setitem(sys.modules, "docs_sample", module)
+    exec(compiled, module.__dict__)
