@@ -43,8 +43,8 @@ class API:
         static_dir, static_route, templates_dir, auto_escape: static files
             and Jinja2 templates.
         secret_key: signs session cookies.
-        enable_hsts, cors, cors_params, allowed_hosts, request_id: optional
-            middleware layers, present only when configured.
+        enable_hsts, cors, cors_params, allowed_hosts, request_id, gzip:
+            optional layers, present only when configured (see ``responder.layers``).
         lifespan: an async context manager factory ``lifespan(api)`` run
             around the server's life.
         max_request_size: the largest request body accepted, in bytes (413 beyond).
@@ -81,6 +81,7 @@ class API:
         allowed_hosts: list[str] | None = None,
         lifespan: Callable[[Any], Any] | None = None,
         request_id: bool = False,
+        gzip: bool = False,
         max_request_size: int = DEFAULT_MAX_REQUEST_SIZE,
         strict_negotiation: bool = False,
         docs_assets_url: str | None = None,
@@ -99,6 +100,7 @@ class API:
         self.secret_key = secret_key
         self.enable_hsts, self.cors, self.cors_params = enable_hsts, cors, cors_params or {}
         self.allowed_hosts, self.request_id = allowed_hosts, request_id
+        self.gzip = gzip
         self.docs_assets_url = docs_assets_url
         self.schemas: dict[str, Any] = {}
         #: Bumped whenever routes or schemas change, so generated documents know to rebuild.
@@ -145,6 +147,10 @@ class API:
         app: ASGIApp = self.app
         for cls, options in self._middleware:
             app = cls(app, **options)
+        if self.cors or self.enable_hsts or self.allowed_hosts or self.gzip or self.request_id:
+            from .layers import wrap
+
+            app = wrap(app, self)
         self._stack = app
         return app
 
