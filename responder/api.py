@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import status_codes
+from ._concurrency import is_async_callable
 from .app import App, ExceptionHandlers, Hooks
 from .lifespan import Lifespan
 from .media import MediaRegistry
@@ -19,6 +20,7 @@ from .request import DEFAULT_MAX_REQUEST_SIZE
 from .resources import PathTemplate, Route, Router
 from .resources.adapters import is_resource
 from .response import Response
+from .sessions import SessionCodec
 from .types import ASGIApp, Receive, Scope, Send
 
 if TYPE_CHECKING:
@@ -43,6 +45,7 @@ class API:
         static_dir, static_route, templates_dir, auto_escape: static files
             and Jinja2 templates.
         secret_key: signs session cookies.
+        session_cookie: the session cookie's name.
         enable_hsts, cors, cors_params, allowed_hosts, request_id, gzip:
             optional layers, present only when configured (see ``responder.layers``).
         lifespan: an async context manager factory ``lifespan(api)`` run
@@ -82,6 +85,7 @@ class API:
         lifespan: Callable[[Any], Any] | None = None,
         request_id: bool = False,
         gzip: bool = False,
+        session_cookie: str = "session",
         max_request_size: int = DEFAULT_MAX_REQUEST_SIZE,
         strict_negotiation: bool = False,
         docs_assets_url: str | None = None,
@@ -101,6 +105,8 @@ class API:
         self.enable_hsts, self.cors, self.cors_params = enable_hsts, cors, cors_params or {}
         self.allowed_hosts, self.request_id = allowed_hosts, request_id
         self.gzip = gzip
+        self.session_cookie = session_cookie
+        self._session_codec: SessionCodec | None = None
         self.docs_assets_url = docs_assets_url
         self.schemas: dict[str, Any] = {}
         #: Bumped whenever routes or schemas change, so generated documents know to rebuild.
@@ -122,6 +128,7 @@ class API:
             debug=debug,
             max_request_size=max_request_size,
             strict_negotiation=strict_negotiation,
+            sessions=self._sessions,
         )
         self._routes_by_endpoint: dict[int, Route] = {}
         self._routes_by_name: dict[str, Route] = {}
@@ -141,6 +148,29 @@ class API:
         if stack is None:
             stack = self._build_stack()
         await stack(scope, receive, send)
+
+    def _sessions(self) -> SessionCodec:
+        if self._session_codec is None:
+            self._session_codec = SessionCodec(self.secret_key, cookie_name=self.session_cookie)
+        return self._session_codec
+
+    def mount(self, prefix: str, app: Any) -> None:
+        """Serve another ASGI or WSGI app (Flask, Django, …) under ``prefix``.
+
+        The prefix matches on segment boundaries: ``/flask`` serves ``/flask``
+        and ``/flask/...``, not ``/flasky``. The mounted app sees the rest of
+        the path, with the prefix moved to ``root_path`` (``SCRIPT_NAME``).
+        """
+        if not prefix.startswith("/") or prefix == "/":
+            raise ValueError(f"A mount prefix must start with '/' and not be '/': {prefix!r}.")
+        prefix = prefix.rstrip("/")
+        if not is_async_callable(app):
+            from a2wsgi import WSGIMiddleware
+
+            app = WSGIMiddleware(app)
+        self.app.mounts.append((prefix, prefix + "/", app))
+        # Longest prefix first, so /api/v2 wins over /api.
+        self.app.mounts.sort(key=lambda mount: len(mount[0]), reverse=True)
 
     def _build_stack(self) -> ASGIApp:
         # Built once, on the first connection, from only what was configured.

@@ -21,7 +21,8 @@ from .media import MediaRegistry
 from .request import DEFAULT_MAX_REQUEST_SIZE, Request
 from .resources import Route, Router
 from .response import Response
-from .types import Receive, Scope, Send
+from .sessions import SessionCodec
+from .types import ASGIApp, Receive, Scope, Send
 
 __all__ = ["App", "ExceptionHandlers", "Hooks", "render_problem"]
 
@@ -80,6 +81,7 @@ class App:
         debug: put tracebacks in 500 responses.
         max_request_size: body limit in bytes (413 beyond it).
         strict_negotiation: 406 instead of falling back to JSON.
+        sessions: gives the session codec (built on first use).
     """
 
     def __init__(
@@ -94,6 +96,7 @@ class App:
         debug: bool = False,
         max_request_size: int = DEFAULT_MAX_REQUEST_SIZE,
         strict_negotiation: bool = False,
+        sessions: Callable[[], SessionCodec] | None = None,
     ) -> None:
         self.router = router
         self.websocket_router = websocket_router
@@ -104,10 +107,18 @@ class App:
         self.debug = debug
         self.max_request_size = max_request_size
         self.strict_negotiation = strict_negotiation
+        self.sessions = sessions
+        #: Mounted apps by prefix, checked before routing: ``(prefix, prefix + "/", app)``.
+        self.mounts: list[tuple[str, str, ASGIApp]] = []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Dispatch by connection type."""
         kind = scope["type"]
+        if self.mounts and kind != "lifespan":
+            mounted = self._mounted(scope)
+            if mounted is not None:
+                await mounted(scope, receive, send)
+                return
         if kind == "http":
             await self.http(scope, receive, send)
         elif kind == "websocket":
@@ -115,11 +126,24 @@ class App:
         elif kind == "lifespan":
             await self.lifespan(scope, receive, send)
 
+    def _mounted(self, scope: Scope) -> ASGIApp | None:
+        """The mounted app for this path (prefix matched on segment boundaries), scope adjusted."""
+        path = scope["path"]
+        for prefix, prefix_slash, app in self.mounts:
+            if path == prefix or path.startswith(prefix_slash):
+                scope["root_path"] = scope.get("root_path", "") + prefix
+                scope["path"] = path[len(prefix) :] or "/"
+                if "raw_path" in scope and scope["raw_path"] is not None:
+                    raw = scope["raw_path"]
+                    scope["raw_path"] = raw[len(prefix.encode()) :] or b"/"
+                return app
+        return None
+
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer one HTTP request."""
         match = self.router.match(scope["path"])
         params = match[1] if match is not None else {}
-        req = Request(scope, receive, self.media, self.max_request_size, params)
+        req = Request(scope, receive, self.media, self.max_request_size, params, self.sessions)
         resp = Response(req, self.media, strict_negotiation=self.strict_negotiation)
         unhandled: BaseException | None = None
         hooks = self.hooks

@@ -7,6 +7,7 @@ for no header parsing. Each view is computed once and cached on the request.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import URL, Address, Headers, QueryParams, State
@@ -17,6 +18,7 @@ from .types import Receive, Scope
 
 if TYPE_CHECKING:
     from .media import MediaHandler, MediaRegistry
+    from .sessions import Session, SessionCodec
 
 __all__ = ["Request"]
 
@@ -45,6 +47,8 @@ class Request:
         "_params",
         "_receive",
         "_registry",
+        "_session",
+        "_sessions",
         "_url",
         "max_request_size",
         "path_params",
@@ -58,7 +62,9 @@ class Request:
         media: MediaRegistry,
         max_request_size: int = DEFAULT_MAX_REQUEST_SIZE,
         path_params: dict[str, Any] | None = None,
+        sessions: Callable[[], SessionCodec] | None = None,
     ) -> None:
+        # ``sessions`` gives the codec lazily, so apps that never touch sessions never build one.
         self.scope = scope
         self._receive = receive
         self._registry = media
@@ -70,6 +76,13 @@ class Request:
         self._url: URL | None = None
         self._body: bytes | None = None
         self._media: dict[str, Any] | None = None
+        self._sessions = sessions
+        self._session: Session | None = None
+
+    @property
+    def receive_channel(self) -> Receive:
+        """The ASGI receive callable (for handing the connection to another ASGI app)."""
+        return self._receive
 
     # -- the request line ---------------------------------------------------
 
@@ -112,6 +125,23 @@ class Request:
         if self._cookies is None:
             self._cookies = _parse_cookies(self.headers.get("cookie", ""))
         return self._cookies
+
+    @property
+    def session(self) -> Session:
+        """The signed-cookie session: a dict; changes are saved in the response."""
+        if self._session is None:
+            if self._sessions is None:
+                raise RuntimeError("Sessions are not available outside an API.")
+            codec = self._sessions()
+            self._session = codec.load(self.cookies.get(codec.cookie_name))
+        return self._session
+
+    def session_cookie(self) -> bytes | None:
+        """The ``Set-Cookie`` value that saves a changed session, else None."""
+        session = self._session
+        if session is None or not session.modified or self._sessions is None:
+            return None
+        return self._sessions().set_cookie_header(session)
 
     @property
     def client(self) -> Address | None:

@@ -8,18 +8,20 @@ by the handler that content negotiation picks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import os
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from email.utils import format_datetime
 from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
 
-from .errors import HTTPNotAcceptable
+from .errors import HTTPNotAcceptable, HTTPNotFound
 from .types import Send
 
 if TYPE_CHECKING:
     from .media import MediaHandler, MediaRegistry
     from .request import Request
+    from .sessions import Session
 
 __all__ = ["Response", "ResponseHeaders"]
 
@@ -117,6 +119,11 @@ class Response:
         self._headers = ResponseHeaders(value)
 
     @property
+    def session(self) -> Session:
+        """The request's session; change it here or on ``req.session``, it is the same dict."""
+        return self.req.session
+
+    @property
     def cookies(self) -> SimpleCookie:
         """Cookies to set: ``resp.cookies["name"] = "value"``."""
         if self._cookies is None:
@@ -203,6 +210,46 @@ class Response:
     def media(self, value: Any) -> None:
         self._kind, self._value = "media", value
 
+    # -- bodies that stream ------------------------------------------------------
+
+    def file(self, path: str | os.PathLike[str], content_type: str | None = None) -> None:
+        """Send a file from disk, streamed in chunks.
+
+        The type is guessed from the file name unless given. ``ETag`` and
+        ``Last-Modified`` are set; conditional requests get 304 and ``Range``
+        requests 206 (or 416).
+
+        Raises:
+            HTTPNotFound: there is no such file.
+        """
+        if not os.path.isfile(path):
+            raise HTTPNotFound(detail="The requested file does not exist.")
+        self._kind, self._value = "file", (path, content_type)
+
+    def stream_file(self, path: str | os.PathLike[str], content_type: str | None = None) -> None:
+        """Send a large file; the same as :meth:`file`, which never loads a whole file."""
+        self.file(path, content_type)
+
+    def stream(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[..., Any]:
+        """Send the chunks (``str`` or ``bytes``) that a generator function yields.
+
+        Use as a decorator in a view: ``@resp.stream`` on an async (or sync)
+        generator function. ``text/plain; charset=utf-8`` unless a
+        ``Content-Type`` header is set.
+        """
+        self._kind, self._value = "stream", (func, args, kwargs)
+        return func
+
+    def sse(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[..., Any]:
+        """Send server-sent events: a generator yielding strings or event dicts.
+
+        Dicts may hold ``data``, ``event``, ``id``, ``retry`` and ``comment``;
+        see :func:`responder.streaming.encode_event` for how line breaks are kept
+        from injecting frames.
+        """
+        self._kind, self._value = "sse", (func, args, kwargs)
+        return func
+
     # -- rendering ------------------------------------------------------------
 
     def negotiate(self) -> tuple[MediaHandler, str]:
@@ -256,9 +303,50 @@ class Response:
             if content_type is not None and not (custom and "content-type" in custom):
                 raw.append((b"content-type", content_type))
             raw.append((b"content-length", str(len(body)).encode()))
-        if custom or self._cookies:
+        # PERF: a request that never touched its session skips the session check.
+        if custom or self._cookies or self.req._session is not None:
             self._extend_headers(raw)
         return status, raw, body
+
+    async def _send_streaming(self, send: Send, head: bool) -> None:
+        from . import streaming
+
+        raw: list[tuple[bytes, bytes]] = []
+        self._extend_headers(raw)
+        custom_type = self._headers.get("content-type") if self._headers else None
+        status = self.status_code or 200
+        app: Any
+        if self._kind == "file":
+            path, content_type = self._value
+            raw = [(k, v) for k, v in raw if k != b"content-type"]
+            app = streaming.file_app(
+                path,
+                status=status,
+                content_type=custom_type or content_type,
+                headers=raw,
+                request_headers=self.req.headers,
+            )
+        else:
+            raw = [(k, v) for k, v in raw if k != b"content-type"]
+            func, args, kwargs = self._value
+            if head:  # headers only: the generator is never started
+                content_type = "text/event-stream" if self._kind == "sse" else _TEXT.decode()
+                raw.append((b"content-type", (custom_type or content_type).encode("latin-1")))
+                await send({"type": "http.response.start", "status": status, "headers": raw})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            if self._kind == "sse":
+                app = streaming.event_stream(func, args, kwargs, status=status, headers=raw)
+            else:
+                app = streaming.stream_app(
+                    func,
+                    args,
+                    kwargs,
+                    status=status,
+                    content_type=custom_type or _TEXT.decode(),
+                    headers=raw,
+                )
+        await app(self.req.scope, self.req.receive_channel, send)
 
     def _extend_headers(self, raw: list[tuple[bytes, bytes]]) -> None:
         for name, value in (self._headers or {}).items():
@@ -270,9 +358,15 @@ class Response:
             raw.append((name.encode("latin-1"), text.encode("latin-1")))
         for morsel in (self._cookies or {}).values():
             raw.append((b"set-cookie", morsel.OutputString().encode("latin-1")))
+        session_cookie = self.req.session_cookie()
+        if session_cookie is not None:
+            raw.append((b"set-cookie", session_cookie))
 
     async def send_to(self, send: Send, *, head: bool = False) -> None:
-        """Render and send: one start message, one body message."""
+        """Render and send: one start message, one body message (or a stream)."""
+        if self._kind in ("file", "stream", "sse"):
+            await self._send_streaming(send, head)
+            return
         status, headers, body = self.render()
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if head else body})

@@ -1,0 +1,161 @@
+"""Bodies that are not one block of bytes: files, streams and server-sent events.
+
+Each is an ASGI app built at render time from what the view asked for; the
+response's own headers and cookies are added to it. Files get ``ETag`` and
+``Last-Modified``, answer conditional requests with 304 and ``Range`` requests
+with 206 (or 416), with a bound on the number of ranges.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import re
+from collections.abc import AsyncIterator, Callable
+from email.utils import parsedate
+from typing import Any
+
+from starlette.concurrency import iterate_in_threadpool
+from starlette.responses import FileResponse, Response, StreamingResponse
+
+from .types import ASGIApp
+
+__all__ = ["MAX_RANGES", "event_stream", "file_app", "stream_app"]
+
+#: Most byte ranges one request may ask for; more is refused with 416.
+MAX_RANGES = 16
+
+RawHeaders = list[tuple[bytes, bytes]]
+
+
+class _BoundedFileResponse(FileResponse):
+    max_ranges = MAX_RANGES
+
+
+def file_app(
+    path: str | os.PathLike[str],
+    *,
+    status: int,
+    content_type: str | None,
+    headers: RawHeaders,
+    request_headers: Any,
+    chunk_size: int = 64 * 1024,
+) -> ASGIApp:
+    """The ASGI app that sends a file, or a 304 when the client's copy is current."""
+    stat = os.stat(path)
+    response = _BoundedFileResponse(
+        path, status_code=status, media_type=content_type, stat_result=stat
+    )
+    response.chunk_size = chunk_size
+    response.raw_headers.extend(headers)
+    if status == 200 and _not_modified(response, request_headers):
+        kept = {b"etag", b"last-modified", b"cache-control", b"vary", b"set-cookie"}
+        not_modified = Response(status_code=304)
+        not_modified.raw_headers = [(k, v) for k, v in response.raw_headers if k in kept]
+        return not_modified
+    return response
+
+
+def _not_modified(response: FileResponse, request_headers: Any) -> bool:
+    """RFC 9110 §13.1: If-None-Match wins over If-Modified-Since."""
+    if_none_match = request_headers.get("if-none-match")
+    etag = response.headers["etag"]
+    if if_none_match:
+        if if_none_match.strip() == "*":
+            return True
+        return etag in [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    since = request_headers.get("if-modified-since")
+    if since:
+        when, modified = parsedate(since), parsedate(response.headers["last-modified"])
+        return when is not None and modified is not None and when >= modified
+    return False
+
+
+def stream_app(
+    source: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    *,
+    status: int,
+    content_type: str,
+    headers: RawHeaders,
+) -> ASGIApp:
+    """A streaming response from an async or sync generator function."""
+    response = StreamingResponse(
+        _chunks(source(*args, **kwargs)), status_code=status, media_type=content_type
+    )
+    response.raw_headers.extend(headers)
+    return response
+
+
+def event_stream(
+    source: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    *,
+    status: int,
+    headers: RawHeaders,
+) -> ASGIApp:
+    """A ``text/event-stream`` response from a generator of strings or event dicts."""
+    response = StreamingResponse(
+        _events(source(*args, **kwargs)), status_code=status, media_type="text/event-stream"
+    )
+    response.raw_headers.extend([(b"cache-control", b"no-cache"), (b"x-accel-buffering", b"no")])
+    response.raw_headers.extend(headers)
+    return response
+
+
+async def _iterate(items: Any) -> AsyncIterator[Any]:
+    if inspect.isasyncgen(items) or hasattr(items, "__aiter__"):
+        async for item in items:
+            yield item
+    else:  # a sync generator may block: pull it from a worker thread
+        async for item in iterate_in_threadpool(items):
+            yield item
+
+
+async def _chunks(items: Any) -> AsyncIterator[bytes]:
+    async for item in _iterate(items):
+        yield item.encode("utf-8") if isinstance(item, str) else bytes(item)
+
+
+async def _events(items: Any) -> AsyncIterator[bytes]:
+    async for item in _iterate(items):
+        yield encode_event(item)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_EVENT_FIELDS = frozenset({"data", "event", "id", "retry", "comment"})
+
+
+def encode_event(item: str | dict[str, Any]) -> bytes:
+    """Encode one server-sent event.
+
+    A string is the event's data. A dict may hold ``data``, ``event``, ``id``,
+    ``retry`` and ``comment``. Line breaks in data become several ``data:``
+    lines (which the client joins back with newlines); in the single-line
+    fields they are replaced by spaces, so no value can ever start a new field
+    or end the event early.
+
+    Raises:
+        ValueError: an unknown field, or a ``retry`` that is not a whole number.
+    """
+    fields = {"data": item} if isinstance(item, str) else dict(item)
+    unknown = set(fields) - _EVENT_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown server-sent event fields: {', '.join(sorted(unknown))}.")
+    lines: list[str] = []
+    if "comment" in fields:
+        lines.extend(f": {line}" for line in _LINE_BREAK.split(str(fields["comment"])))
+    for name in ("event", "id"):
+        if fields.get(name) is not None:
+            value = _LINE_BREAK.sub(" ", str(fields[name]))
+            lines.append(f"{name}: {value.replace(chr(0), '') if name == 'id' else value}")
+    if fields.get("retry") is not None:
+        retry = fields["retry"]
+        if isinstance(retry, bool) or not str(retry).isdigit():
+            raise ValueError(f"retry must be a whole number of milliseconds, not {retry!r}.")
+        lines.append(f"retry: {int(retry)}")
+    if fields.get("data") is not None:
+        lines.extend(f"data: {line}" for line in _LINE_BREAK.split(str(fields["data"])))
+    return ("\n".join(lines) + "\n\n").encode("utf-8")
