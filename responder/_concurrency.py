@@ -10,13 +10,18 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-__all__ = ["is_async_callable", "run_sync"]
+__all__ = ["get_executor", "is_async_callable", "run_sync"]
 
 T = TypeVar("T")
 
 # Sync views may block on I/O, so the pool is sized for waiting, not for cores.
 MAX_THREADS = 40
 _executor: ThreadPoolExecutor | None = None
+
+
+def get_executor() -> ThreadPoolExecutor:
+    """The shared pool for sync views and background tasks."""
+    return _get_executor()
 
 
 def _get_executor() -> ThreadPoolExecutor:

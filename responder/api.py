@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from . import status_codes
 from ._concurrency import is_async_callable
 from .app import App, ExceptionHandlers, Hooks
+from .background import BackgroundQueue
 from .lifespan import Lifespan
 from .media import MediaRegistry
 from .request import DEFAULT_MAX_REQUEST_SIZE
@@ -21,6 +22,8 @@ from .resources import PathTemplate, Route, Router
 from .resources.adapters import is_resource
 from .response import Response
 from .sessions import SessionCodec
+from .staticfiles import StaticFiles
+from .templates import Templates
 from .types import ASGIApp, Receive, Scope, Send
 
 if TYPE_CHECKING:
@@ -135,6 +138,12 @@ class API:
         self._middleware: list[tuple[Callable[..., ASGIApp], dict[str, Any]]] = []
         self._stack: ASGIApp | None = None
         self._client: TestClient | None = None
+        self.background = BackgroundQueue()
+        self.lifespan.shutdown.append(self.background.drain)
+        self._templates: Templates | None = None
+        self.static_app = StaticFiles([static_dir] if static_dir else [])
+        if static_route:
+            self.mount(static_route, self.static_app)
         if openapi or docs_route:
             from .docs import install
 
@@ -261,7 +270,7 @@ class API:
                 self.hooks.before.append(Hooks.entry(endpoint))
             return endpoint
         if static:
-            raise NotImplementedError("Static routes are not available yet.")
+            return self._add_spa(path or "/")
         if path is None:
             raise TypeError("A route needs a path.")
         template = PathTemplate(path)
@@ -313,6 +322,21 @@ class API:
             return model
 
         return decorator
+
+    def _add_spa(self, path: str) -> Any:
+        """Serve ``index.html`` of the static directory at ``path`` and for unknown pages."""
+
+        def single_page_app(req: Any, resp: Response) -> None:
+            index = self.static_app.find(self.static_app.index)
+            if index is None:
+                from .errors import HTTPNotFound
+
+                raise HTTPNotFound(detail="The single-page app has no index.html.")
+            resp.file(index, content_type="text/html; charset=utf-8")
+
+        self.add_route(path, single_page_app, methods=["GET"], include_in_schema=False)
+        self.app.spa_fallback = single_page_app
+        return single_page_app
 
     def group(self, prefix: str) -> RouteGroup:
         """A router whose routes all live under ``prefix`` (e.g. ``"/v1"``)."""
@@ -388,6 +412,23 @@ class API:
         self.lifespan.add(event, func)
 
     # -- helpers for views --------------------------------------------------------------
+
+    @property
+    def templates(self) -> Templates:
+        """The Jinja2 templates of ``templates_dir`` (with ``api`` in every context)."""
+        if self._templates is None:
+            self._templates = Templates(
+                self.templates_dir, autoescape=self.auto_escape, context={"api": self}
+            )
+        return self._templates
+
+    def template(self, name: str, /, **values: Any) -> str:
+        """Render the template file ``name`` from ``templates_dir``."""
+        return self.templates.render(name, **values)
+
+    def template_string(self, source: str, /, **values: Any) -> str:
+        """Render a template given as a string (autoescaped like the files)."""
+        return self.templates.render_string(source, **values)
 
     @staticmethod
     def redirect(resp: Response, location: str, *, status_code: int = 301) -> None:

@@ -24,7 +24,7 @@ from .response import Response
 from .sessions import SessionCodec
 from .types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["App", "ExceptionHandlers", "Hooks", "render_problem"]
+__all__ = ["App", "ExceptionHandlers", "Hooks", "problem_app", "render_problem"]
 
 logger = logging.getLogger("responder")
 
@@ -110,6 +110,8 @@ class App:
         self.sessions = sessions
         #: Mounted apps by prefix, checked before routing: ``(prefix, prefix + "/", app)``.
         self.mounts: list[tuple[str, str, ASGIApp]] = []
+        #: The single-page-app view that answers GETs no route matched (``static=True``).
+        self.spa_fallback: Callable[[Request, Response], None] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Dispatch by connection type."""
@@ -149,28 +151,23 @@ class App:
         hooks = self.hooks
         try:
             if not (hooks.before and await _run_before(hooks.before, req, resp)):
-                if match is None:
-                    raise HTTPNotFound(detail=f"Nothing lives at {scope['path']!r}.")
-                route = match[0]
-                handler = route.handlers.get(scope["method"])
-                if handler is None:
-                    raise HTTPMethodNotAllowed(route.allowed)
-                direct = handler.direct
-                if direct is not None:
-                    await direct(req, resp, **params)
+                if match is not None:
+                    handler = match[0].handlers.get(scope["method"])
+                    if handler is None:
+                        raise HTTPMethodNotAllowed(match[0].allowed)
+                    direct = handler.direct
+                    if direct is not None:
+                        await direct(req, resp, **params)
+                    else:
+                        await handler(req, resp, params)
+                elif self.spa_fallback is not None and _is_page_request(req):
+                    self.spa_fallback(req, resp)
                 else:
-                    await handler(req, resp, params)
+                    raise HTTPNotFound(detail=f"Nothing lives at {scope['path']!r}.")
         except Exception as exc:  # noqa: BLE001 - every failure becomes a response
             unhandled = await self.handle_exception(req, resp, exc)
         if hooks.after:
-            try:
-                for func, is_async in hooks.after:
-                    if is_async:
-                        await func(req, resp)
-                    else:
-                        func(req, resp)
-            except Exception as exc:  # noqa: BLE001
-                unhandled = await self.handle_exception(req, resp, exc)
+            unhandled = await self._run_after(req, resp) or unhandled
         head = scope["method"] == "HEAD"
         try:
             await resp.send_to(send, head=head)
@@ -181,6 +178,17 @@ class App:
         if unhandled is not None:
             # Re-raised after the 500 went out, so the server logs it and test clients see it.
             raise unhandled
+
+    async def _run_after(self, req: Request, resp: Response) -> BaseException | None:
+        try:
+            for func, is_async in self.hooks.after:
+                if is_async:
+                    await func(req, resp)
+                else:
+                    func(req, resp)
+        except Exception as exc:  # noqa: BLE001 - a failing hook becomes a response too
+            return await self.handle_exception(req, resp, exc)
+        return None
 
     async def handle_exception(
         self, req: Request, resp: Response, exc: Exception
@@ -221,6 +229,11 @@ class App:
         await endpoint(ws, **params)
 
 
+def _is_page_request(req: Request) -> bool:
+    """A browser navigating: GET or HEAD, and HTML acceptable."""
+    return req.scope["method"] in ("GET", "HEAD") and req.accepts("text/html")
+
+
 async def _run_before(hooks: list[Hook], req: Request, resp: Response) -> bool:
     """Run global before hooks; True when one set a status and so answered the request."""
     for func, is_async in hooks:
@@ -231,6 +244,24 @@ async def _run_before(hooks: list[Hook], req: Request, resp: Response) -> bool:
         if resp.status_code is not None:
             return True
     return False
+
+
+def problem_app(error: HTTPError) -> ASGIApp:
+    """A tiny ASGI app answering with ``error`` as JSON problem details (for mounted apps)."""
+    from .media import JSONHandler
+
+    body = JSONHandler().serialize(error.to_dict())
+    headers = [(b"content-type", b"application/problem+json")]
+    headers += [
+        (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in error.headers.items()
+    ]
+    headers.append((b"content-length", str(len(body)).encode()))
+
+    async def answer(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": error.status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return answer
 
 
 def render_problem(resp: Response, error: HTTPError) -> None:

@@ -327,25 +327,18 @@ class Response:
                 request_headers=self.req.headers,
             )
         else:
-            raw = [(k, v) for k, v in raw if k != b"content-type"]
             func, args, kwargs = self._value
+            default_type = "text/event-stream" if self._kind == "sse" else _TEXT.decode()
+            if custom_type is None:  # a Content-Type the view set is sent as it is
+                raw.append((b"content-type", default_type.encode("latin-1")))
             if head:  # headers only: the generator is never started
-                content_type = "text/event-stream" if self._kind == "sse" else _TEXT.decode()
-                raw.append((b"content-type", (custom_type or content_type).encode("latin-1")))
                 await send({"type": "http.response.start", "status": status, "headers": raw})
                 await send({"type": "http.response.body", "body": b""})
                 return
             if self._kind == "sse":
                 app = streaming.event_stream(func, args, kwargs, status=status, headers=raw)
             else:
-                app = streaming.stream_app(
-                    func,
-                    args,
-                    kwargs,
-                    status=status,
-                    content_type=custom_type or _TEXT.decode(),
-                    headers=raw,
-                )
+                app = streaming.stream_app(func, args, kwargs, status=status, headers=raw)
         await app(self.req.scope, self.req.receive_channel, send)
 
     def _extend_headers(self, raw: list[tuple[bytes, bytes]]) -> None:

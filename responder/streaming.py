@@ -77,13 +77,10 @@ def stream_app(
     kwargs: dict[str, Any],
     *,
     status: int,
-    content_type: str,
     headers: RawHeaders,
 ) -> ASGIApp:
-    """A streaming response from an async or sync generator function."""
-    response = StreamingResponse(
-        _chunks(source(*args, **kwargs)), status_code=status, media_type=content_type
-    )
+    """A streaming response from an async or sync generator function; headers as given."""
+    response = StreamingResponse(_chunks(source(*args, **kwargs)), status_code=status)
     response.raw_headers.extend(headers)
     return response
 
@@ -97,9 +94,7 @@ def event_stream(
     headers: RawHeaders,
 ) -> ASGIApp:
     """A ``text/event-stream`` response from a generator of strings or event dicts."""
-    response = StreamingResponse(
-        _events(source(*args, **kwargs)), status_code=status, media_type="text/event-stream"
-    )
+    response = StreamingResponse(_events(source(*args, **kwargs)), status_code=status)
     response.raw_headers.extend([(b"cache-control", b"no-cache"), (b"x-accel-buffering", b"no")])
     response.raw_headers.extend(headers)
     return response

@@ -325,11 +325,6 @@ def test_route_decorator_returns_the_view_unchanged(api):
     assert api.route("/v")(view) is view
 
 
-def test_static_routes_are_not_available_yet(api):
-    with pytest.raises(NotImplementedError):
-        api.add_route("/", static=True)
-
-
 def test_resource_add_route_returns_the_instance_for_classes(api):
     class R:
         def on_get(self, req, resp):

@@ -1,0 +1,51 @@
+"""Jinja2 templates: files from a directory, or strings; autoescaped."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import jinja2
+
+__all__ = ["Templates"]
+
+
+class Templates:
+    """Renders Jinja2 templates from ``directory``.
+
+    Args:
+        directory: where template files live.
+        autoescape: escape HTML in values (on by default; turn off only for
+            templates that do not produce HTML).
+        enable_async: allow :meth:`render_async` (Jinja's async mode).
+        context: values every template sees (the API adds itself as ``api``).
+    """
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str] = "templates",
+        *,
+        autoescape: bool = True,
+        enable_async: bool = False,
+        context: dict[str, Any] | None = None,
+    ) -> None:
+        self.directory = directory
+        self.context: dict[str, Any] = dict(context or {})
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(os.fspath(directory)),
+            autoescape=autoescape,  # noqa: S701 - on unless the caller turns it off
+            enable_async=enable_async,
+        )
+
+    def render(self, name: str, /, **values: Any) -> str:
+        """Render the template file ``name`` with ``values``."""
+        return self.env.get_template(name).render({**self.context, **values})
+
+    async def render_async(self, name: str, /, **values: Any) -> str:
+        """Render without blocking the loop (needs ``enable_async=True``)."""
+        template = self.env.get_template(name)
+        return await template.render_async({**self.context, **values})
+
+    def render_string(self, source: str, /, **values: Any) -> str:
+        """Render a template given as a string."""
+        return self.env.from_string(source).render({**self.context, **values})

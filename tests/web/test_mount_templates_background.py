@@ -1,0 +1,188 @@
+import asyncio
+import logging
+import threading
+import time
+
+import pytest
+from flask import Flask, request
+
+import responder
+
+
+def flask_app():
+    app = Flask(__name__)
+
+    @app.route("/")
+    def index():
+        return "flask root"
+
+    @app.route("/hello/<name>", methods=["GET", "POST"])
+    def hello(name):
+        return {"hello": name, "script_root": request.script_root, "method": request.method}
+
+    return app
+
+
+def test_flask_app_mounted_answers_through_responder():
+    api = responder.API()
+    api.mount("/flask", flask_app())
+    api.add_route("/", lambda req, resp: setattr(resp, "text", "responder root"))
+    assert api.requests.get("/flask").text == "flask root"
+    assert api.requests.get("/flask/hello/ann").json() == {
+        "hello": "ann",
+        "script_root": "/flask",
+        "method": "GET",
+    }
+    assert api.requests.post("/flask/hello/bob").json()["method"] == "POST"
+    assert api.requests.get("/").text == "responder root"
+    assert api.requests.get("/flask/nope").status_code == 404
+
+
+def test_asgi_app_mounted_sees_the_rest_of_the_path():
+    seen = {}
+
+    async def asgi(scope, receive, send):
+        seen.update(path=scope["path"], root_path=scope["root_path"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"asgi"})
+
+    api = responder.API()
+    api.mount("/sub/", asgi)
+    assert api.requests.get("/sub/a/b?x=1").text == "asgi"
+    assert seen == {"path": "/a/b", "root_path": "/sub"}
+
+
+def test_mount_prefix_matches_segment_boundaries_longest_first():
+    def answer(text):
+        async def app(scope, receive, send):
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": text.encode()})
+
+        return app
+
+    api = responder.API()
+    api.mount("/api", answer("api"))
+    api.mount("/api/v2", answer("v2"))
+    api.add_route("/apiary", lambda req, resp: setattr(resp, "text", "route"))
+    assert api.requests.get("/api/x").text == "api"
+    assert api.requests.get("/api/v2/x").text == "v2"
+    assert api.requests.get("/api/v2").text == "v2"
+    assert api.requests.get("/apiary").text == "route"
+
+
+def test_mount_refuses_bad_prefixes():
+    api = responder.API()
+    with pytest.raises(ValueError):
+        api.mount("/", flask_app())
+    with pytest.raises(ValueError):
+        api.mount("flask", flask_app())
+
+
+@pytest.fixture
+def templates_dir(tmp_path):
+    (tmp_path / "hello.html").write_text("<h1>Hello, {{ name }}!</h1><p>{{ api.title }}</p>")
+    return tmp_path
+
+
+def test_api_template_renders_files_with_autoescape_and_api_in_context(templates_dir):
+    api = responder.API(templates_dir=str(templates_dir), title="Zoo")
+
+    @api.route("/hello/{name}")
+    def hello(req, resp, *, name):
+        resp.html = api.template("hello.html", name=name)
+
+    r = api.requests.get("/hello/<script>")
+    assert r.text == "<h1>Hello, &lt;script&gt;!</h1><p>Zoo</p>"
+    assert r.headers["content-type"] == "text/html; charset=utf-8"
+
+
+def test_template_string_is_autoescaped_too(templates_dir):
+    api = responder.API(templates_dir=str(templates_dir))
+    assert api.template_string("{{ x }}", x="<b>") == "&lt;b&gt;"
+    off = responder.API(templates_dir=str(templates_dir), auto_escape=False)
+    assert off.template_string("{{ x }}", x="<b>") == "<b>"
+
+
+def test_templates_class_sync_and_async(templates_dir):
+    from responder.templates import Templates
+
+    templates = Templates(directory=templates_dir, context={"api": {"title": "T"}})
+    assert templates.render("hello.html", name="x") == "<h1>Hello, x!</h1><p>T</p>"
+    async_templates = Templates(directory=templates_dir, enable_async=True)
+    rendered = asyncio.run(async_templates.render_async("hello.html", name="y", api=None))
+    assert rendered.startswith("<h1>Hello, y!</h1>")
+
+
+def test_background_sync_task_runs_in_a_thread_after_the_response():
+    api = responder.API()
+    done = threading.Event()
+    seen = {}
+
+    @api.background.task
+    def work(value):
+        seen["thread"] = threading.current_thread().name
+        seen["value"] = value
+        done.set()
+
+    @api.route("/incoming")
+    async def incoming(req, resp):
+        work(42)
+        resp.media = {"status": "accepted"}
+
+    assert api.requests.get("/incoming").json() == {"status": "accepted"}
+    assert done.wait(5)
+    assert seen == {"thread": seen["thread"], "value": 42}
+    assert seen["thread"].startswith("responder")
+
+
+def test_background_coroutines_run_on_the_loop_and_finish_at_shutdown():
+    api = responder.API()
+    finished = []
+
+    @api.background.task
+    async def slow(n):
+        await asyncio.sleep(0.2)
+        finished.append(n)
+
+    @api.route("/go")
+    async def go(req, resp):
+        slow(1)
+        resp.text = "started"
+
+    with api.requests as client:
+        assert client.get("/go").text == "started"
+        assert finished == []
+    # Leaving the block runs shutdown, which waits for pending tasks.
+    assert finished == [1]
+
+
+def test_background_sync_tasks_also_finish_at_shutdown():
+    api = responder.API()
+    finished = []
+
+    @api.background.task
+    def slow():
+        time.sleep(0.2)
+        finished.append(True)
+
+    api.add_route("/go", lambda req, resp: slow())
+    with api.requests as client:
+        client.get("/go")
+    assert finished == [True]
+
+
+def test_background_failures_are_logged(caplog):
+    api = responder.API()
+    done = threading.Event()
+
+    @api.background.task
+    def broken():
+        done.set()
+        raise RuntimeError("background boom")
+
+    api.add_route("/go", lambda req, resp: broken())
+    with caplog.at_level(logging.ERROR, logger="responder"), api.requests as client:
+        client.get("/go")
+        assert done.wait(5)
+    assert any("Background task failed" in r.message for r in caplog.records)
+    assert any("background boom" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
