@@ -104,7 +104,7 @@ def live_static(tmp_path_factory):
         f"api = responder.API(static_dir={str(root / 'static')!r});"
         f"uvicorn.run(api, host='127.0.0.1', port={port}, log_level='warning')"
     )
-    with serve(["-c", code], port) as url:
+    with serve(["-c", code], port):
         yield port
 
 
