@@ -49,6 +49,7 @@ class API:
             and Jinja2 templates.
         secret_key: signs session cookies.
         session_cookie: the session cookie's name.
+        websocket_idle_timeout: close WebSockets silent for this many seconds.
         enable_hsts, cors, cors_params, allowed_hosts, request_id, gzip:
             optional layers, present only when configured (see ``responder.layers``).
         lifespan: an async context manager factory ``lifespan(api)`` run
@@ -89,6 +90,7 @@ class API:
         request_id: bool = False,
         gzip: bool = False,
         session_cookie: str = "session",
+        websocket_idle_timeout: float | None = None,
         max_request_size: int = DEFAULT_MAX_REQUEST_SIZE,
         strict_negotiation: bool = False,
         docs_assets_url: str | None = None,
@@ -132,6 +134,7 @@ class API:
             max_request_size=max_request_size,
             strict_negotiation=strict_negotiation,
             sessions=self._sessions,
+            websocket_idle_timeout=websocket_idle_timeout,
         )
         self._routes_by_endpoint: dict[int, Route] = {}
         self._routes_by_name: dict[str, Route] = {}

@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from ._concurrency import is_async_callable
 from .errors import HTTPError, HTTPMethodNotAllowed, HTTPNotFound
@@ -23,6 +23,7 @@ from .resources import Route, Router
 from .response import Response
 from .sessions import SessionCodec
 from .types import ASGIApp, Receive, Scope, Send
+from .websockets import WebSocket
 
 __all__ = ["App", "ExceptionHandlers", "Hooks", "problem_app", "render_problem"]
 
@@ -82,6 +83,7 @@ class App:
         max_request_size: body limit in bytes (413 beyond it).
         strict_negotiation: 406 instead of falling back to JSON.
         sessions: gives the session codec (built on first use).
+        websocket_idle_timeout: seconds a WebSocket may stay silent before it is closed.
     """
 
     def __init__(
@@ -97,6 +99,7 @@ class App:
         max_request_size: int = DEFAULT_MAX_REQUEST_SIZE,
         strict_negotiation: bool = False,
         sessions: Callable[[], SessionCodec] | None = None,
+        websocket_idle_timeout: float | None = None,
     ) -> None:
         self.router = router
         self.websocket_router = websocket_router
@@ -108,6 +111,7 @@ class App:
         self.max_request_size = max_request_size
         self.strict_negotiation = strict_negotiation
         self.sessions = sessions
+        self.websocket_idle_timeout = websocket_idle_timeout
         #: Mounted apps by prefix, checked before routing: ``(prefix, prefix + "/", app)``.
         self.mounts: list[tuple[str, str, ASGIApp]] = []
         #: The single-page-app view that answers GETs no route matched (``static=True``).
@@ -213,20 +217,31 @@ class App:
         return exc
 
     async def websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Run the WebSocket endpoint for this path, or refuse the handshake."""
+        """Run the WebSocket endpoint for this path, or refuse the handshake.
+
+        A client that goes away ends the handler quietly. Any other exception
+        closes the connection with 1011 and is re-raised for the server to log.
+        """
         match = self.websocket_router.match(scope["path"])
-        ws = WebSocket(scope, receive, send)
+        ws = WebSocket(scope, receive, send, idle_timeout=self.websocket_idle_timeout)
         if match is None:
-            await ws.close(code=1000)
+            await ws.close(code=1008)  # before accepting: the server answers 403
             return
         endpoint, params = match
         scope["path_params"] = params
-        for func, is_async in self.hooks.websocket_before:
-            if is_async:
-                await func(ws)
-            else:
-                func(ws)
-        await endpoint(ws, **params)
+        try:
+            for func, is_async in self.hooks.websocket_before:
+                if is_async:
+                    await func(ws)
+                else:
+                    func(ws)
+            await endpoint(ws, **params)
+        except WebSocketDisconnect:
+            return
+        except Exception:
+            if ws.application_state != WebSocketState.DISCONNECTED:
+                await ws.close(code=1011)
+            raise
 
 
 def _is_page_request(req: Request) -> bool:
