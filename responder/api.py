@@ -274,23 +274,17 @@ class API:
             return endpoint
         if static:
             return self._add_spa(path or "/")
+        if _is_graphene_schema(endpoint):
+            from .ext.graphql import GraphQLView
+
+            endpoint = GraphQLView(api=self, schema=endpoint)
         if path is None:
             raise TypeError("A route needs a path.")
         template = PathTemplate(path)
         if websocket:
             self.websocket_router.add(template, endpoint)
             return endpoint
-        existing = self.router.get(template)
-        if existing is not None and check_existing:
-            raise ValueError(
-                f"Route {path!r} already exists (as {existing.path!r}); pass "
-                "check_existing=False to add handlers for other methods."
-            )
-        if existing is not None and existing.template.param_names != template.param_names:
-            raise ValueError(
-                f"Route {path!r} shares {existing.path!r} but names its parameters "
-                "differently; use the same names."
-            )
+        existing = self._existing_route(template, check_existing)
         route = existing or Route(template)
         metadata = {
             "request_model": request_model,
@@ -316,6 +310,29 @@ class API:
             self._routes_by_name.setdefault(name, route)
         return resource
 
+    def _existing_route(self, template: PathTemplate, check_existing: bool) -> Route | None:
+        """The route already at an equivalent path, if sharing it is allowed.
+
+        Raises:
+            ValueError: the path is taken and ``check_existing`` is on, or the
+                shared path names its parameters differently.
+        """
+        existing = self.router.get(template)
+        if existing is None:
+            return None
+        path = template.template
+        if check_existing:
+            raise ValueError(
+                f"Route {path!r} already exists (as {existing.path!r}); pass "
+                "check_existing=False to add handlers for other methods."
+            )
+        if existing.template.param_names != template.param_names:
+            raise ValueError(
+                f"Route {path!r} shares {existing.path!r} but names its parameters "
+                "differently; use the same names."
+            )
+        return existing
+
     def schema(self, name: str) -> Callable[[E], E]:
         """Decorate a marshmallow schema or pydantic model to list it in the OpenAPI components."""
 
@@ -325,6 +342,16 @@ class API:
             return model
 
         return decorator
+
+    def graphql(self, path: str, *, schema: Any, **options: Any) -> Any:
+        """Serve a graphene ``schema`` at ``path`` (GraphiQL for browsers).
+
+        Options go to :class:`responder.ext.graphql.GraphQLView` (``graphiql``,
+        ``max_depth``).
+        """
+        from .ext.graphql import GraphQLView
+
+        return self.add_route(path, GraphQLView(api=self, schema=schema, **options))
 
     def _add_spa(self, path: str) -> Any:
         """Serve ``index.html`` of the static directory at ``path`` and for unknown pages."""
@@ -474,6 +501,10 @@ class API:
         if self._client is None:
             self._client = self.session()
         return self._client
+
+
+def _is_graphene_schema(obj: Any) -> bool:
+    return type(obj).__module__.startswith("graphene") and hasattr(obj, "graphql_schema")
 
 
 class RouteGroup:
