@@ -119,6 +119,18 @@ class Request:
             self._headers = Headers(scope=self.scope)
         return self._headers
 
+    def header(self, name: bytes) -> str | None:
+        """Header ``name`` (lower-case bytes), repeated fields joined with commas.
+
+        PERF: read straight from the scope; content negotiation needs one
+        header and should not pay for the full header view.
+        """
+        found: bytes | None = None
+        for key, value in self.scope["headers"]:
+            if key == name:
+                found = value if found is None else found + b", " + value
+        return None if found is None else found.decode("latin-1")
+
     @property
     def cookies(self) -> dict[str, str]:
         """Cookies sent by the client; malformed pairs are skipped, never an error."""

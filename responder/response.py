@@ -262,7 +262,7 @@ class Response:
             HTTPNotAcceptable: nothing fits and negotiation is strict.
         """
         registry = self.registry
-        choice = registry.negotiate(self.req.headers.get("accept"))
+        choice = registry.negotiate(self.req.header(b"accept"))
         if choice is None:
             if self.strict_negotiation and not self.is_problem:
                 types = ", ".join(registry.response_media_types)

@@ -253,3 +253,11 @@ def test_client_disconnect_while_reading_is_a_400():
     req = _request(receive)
     with pytest.raises(responder.HTTPBadRequest):
         asyncio.run(req._read_body())
+
+
+def test_repeated_accept_headers_are_combined_for_negotiation(api):
+    api.add_route("/", lambda req, resp: setattr(resp, "media", {"a": 1}))
+    r = api.requests.get(
+        "/", headers=[("Accept", "application/json;q=0.1"), ("Accept", "application/x-yaml")]
+    )
+    assert r.headers["content-type"] == "application/x-yaml"
