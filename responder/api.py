@@ -141,6 +141,10 @@ class API:
         self._middleware: list[tuple[Callable[..., ASGIApp], dict[str, Any]]] = []
         self._stack: ASGIApp | None = None
         self._client: TestClient | None = None
+        if cors or enable_hsts or allowed_hosts or gzip or request_id:
+            from .layers import validate
+
+            validate(self)  # a bad cors_params or allowed_hosts fails here, not on a request
         self.background = BackgroundQueue()
         self.lifespan.shutdown.append(self.background.drain)
         self._templates: Templates | None = None

@@ -1,0 +1,146 @@
+"""Small ASGI helpers shared by the layers: raw headers, Host parsing, short answers.
+
+Request header names are lower-case (the ASGI spec says so); response header
+names may come in any case from middleware, so lookups on responses ignore case.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from ..errors import HTTPError
+from ..media import MediaRegistry
+from ..types import Message, Scope, Send
+
+__all__ = [
+    "RawHeaders",
+    "add_vary",
+    "get_header",
+    "parse_host",
+    "request_header",
+    "response_headers",
+    "send_answer",
+    "send_problem",
+    "set_header",
+]
+
+RawHeaders = list[tuple[bytes, bytes]]
+
+# RFC 9110 §7.2 host: a registered name or an IP literal, then an optional port.
+# Underscores are tolerated (container names use them); anything that could end
+# the authority ("/", "?", "#", "@", spaces, control characters) is not.
+_NAME = r"(?:[a-z0-9_-]+\.)*[a-z0-9_-]+\.?"
+_HOST = re.compile(rf"(?P<host>{_NAME}|\[(?P<ipv6>[0-9a-f:.]+)\])(?::(?P<port>[0-9]{{1,5}}))?")
+_MAX_HOST_LENGTH = 262  # 253 for the name, a trailing dot, ":" and a five-digit port
+
+
+def parse_host(value: str | None) -> tuple[str, str | None] | None:
+    """Split a ``Host`` header into a normalised host name and its port.
+
+    The name is lower-cased, loses a trailing dot, and IPv6 literals are
+    compressed and keep their brackets (``[::1]``). None when the header is
+    missing or is not a host.
+    """
+    if not value or len(value) > _MAX_HOST_LENGTH:
+        return None
+    match = _HOST.fullmatch(value.lower())
+    if match is None:
+        return None
+    ipv6 = match["ipv6"]
+    if ipv6 is not None:
+        try:
+            host = f"[{ipaddress.IPv6Address(ipv6).compressed}]"
+        except ValueError:
+            return None
+    else:
+        host = match["host"].removesuffix(".")
+    return host, match["port"]
+
+
+def request_header(scope: Scope, name: bytes) -> str | None:
+    """A request header's value (several lines joined with ``", "``); None when absent."""
+    values = [value for key, value in scope.get("headers", ()) if key == name]
+    if not values:
+        return None
+    return b", ".join(values).decode("latin-1")
+
+
+def response_headers(message: Message) -> RawHeaders:
+    """The headers of a start message, as a list the caller may change in place."""
+    headers = [(bytes(key), bytes(value)) for key, value in message.get("headers", ())]
+    message["headers"] = headers
+    return headers
+
+
+def get_header(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> bytes | None:
+    """The first value of response header ``name`` (lower-case), in any case."""
+    return next((value for key, value in headers if key.lower() == name), None)
+
+
+def set_header(headers: RawHeaders, name: bytes, value: bytes) -> None:
+    """Replace every ``name`` header (lower-case) with one line holding ``value``."""
+    headers[:] = [(key, val) for key, val in headers if key.lower() != name]
+    headers.append((name, value))
+
+
+def add_vary(headers: RawHeaders, *names: str) -> None:
+    """Merge ``names`` into the ``Vary`` header, once each; ``Vary: *`` is left alone."""
+    current = [
+        token.strip()
+        for key, value in headers
+        if key.lower() == b"vary"
+        for token in value.decode("latin-1").split(",")
+        if token.strip()
+    ]
+    seen = {token.lower() for token in current}
+    if "*" in seen:
+        return
+    missing = [name for name in names if name.lower() not in seen]
+    if missing:
+        set_header(headers, b"vary", ", ".join(current + missing).encode("latin-1"))
+
+
+async def send_answer(
+    scope: Scope, send: Send, status: int, headers: RawHeaders, body: bytes = b""
+) -> None:
+    """Answer a request from a layer, without reaching the app.
+
+    On a WebSocket handshake the answer goes out as an HTTP response when the
+    server supports the ``websocket.http.response`` extension; otherwise the
+    handshake is refused (the server then answers 403).
+    """
+    if status not in (204, 304) and status >= 200:
+        headers = [*headers, (b"content-length", str(len(body)).encode("latin-1"))]
+    else:
+        body = b""
+    if scope["type"] == "websocket":
+        if "websocket.http.response" not in (scope.get("extensions") or {}):
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        await send({"type": "websocket.http.response.start", "status": status, "headers": headers})
+        await send({"type": "websocket.http.response.body", "body": body})
+        return
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+
+async def send_problem(scope: Scope, send: Send, media: MediaRegistry, error: HTTPError) -> None:
+    """Answer with ``error`` as problem details, in the format the client accepts.
+
+    The same negotiation the app uses for its errors: the ``Accept`` header
+    picks the handler, and JSON (the default format) answers when nothing fits.
+    """
+    choice = media.negotiate(request_header(scope, b"accept"))
+    handler = choice[0] if choice is not None else media.default
+    problem: dict[str, Any] = error.to_dict()
+    body = handler.serialize(problem)
+    headers: RawHeaders = [
+        (key.lower().encode("latin-1"), value.encode("latin-1"))
+        for key, value in error.headers.items()
+    ]
+    set_header(headers, b"content-type", handler.problem_content_type.encode("latin-1"))
+    add_vary(headers, "Accept")
+    await send_answer(scope, send, error.status, headers, body)
