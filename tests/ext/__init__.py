@@ -1,0 +1,1 @@
+"""Tests of the optional extensions in responder.ext."""
