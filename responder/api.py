@@ -95,7 +95,7 @@ class API:
         strict_negotiation: bool = False,
         docs_assets_url: str | None = None,
     ) -> None:
-        self.debug = debug
+        self._debug = debug
         self.title, self.version, self.description = title, version, description
         self.terms_of_service, self.contact, self.license = terms_of_service, contact, license
         self.openapi_version = openapi
@@ -155,6 +155,16 @@ class API:
             from .docs import install
 
             install(self)
+
+    @property
+    def debug(self) -> bool:
+        """Whether 500 responses carry the traceback (and logs are verbose)."""
+        return self._debug
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self._debug = value
+        self.app.debug = value
 
     # -- ASGI -------------------------------------------------------------------
 

@@ -206,3 +206,11 @@ def test_unknown_websocket_path_closes_the_handshake(api):
 
     with pytest.raises(WebSocketDisconnect), api.requests.websocket_connect("/nope"):
         pass
+
+
+def test_debug_can_be_switched_after_construction():
+    api = responder.API()
+    api.add_route("/fail", lambda req, resp: 1 / 0)
+    api.debug = True
+    r = api.session(raise_server_exceptions=False).get("/fail")
+    assert "ZeroDivisionError" in r.json()["detail"]

@@ -1,0 +1,480 @@
+"""The ``responder`` command: serve an API with uvicorn, build a front end with npm.
+
+Usage::
+
+    responder run TARGET [--host HOST] [--port PORT] [--workers N] [--reload] [--debug]
+    responder build [DIR]
+    responder --version
+
+TARGET is ``pkg.module[:name]``, ``path/to/file.py[:name]`` or a URL
+``scheme://host/path/app.py[#name]``; the name defaults to ``api`` and must
+name a :class:`responder.API`. See ``docs/cli.md``.
+
+DESIGN
+    The target is always loaded in this process first, so that a mistake in
+    it is one line on stderr (exit 1) and not a traceback from every worker.
+    With one process the loaded API is handed to ``uvicorn.run`` directly.
+    ``--workers`` and ``--reload`` need an import string that each (spawned)
+    child process can import; that string is always
+    ``responder.cli:_worker_app``, a factory that reads the resolved target
+    (a module name or the absolute path of a local file) from the
+    ``_RESPONDER_RUN_TARGET`` environment variable and loads it the same way.
+    A URL target is downloaded once, into a temporary directory, and from then
+    on is a file target, so every worker imports the same downloaded file.
+
+    A file is imported as a real module, the way Flask's CLI does it: walking
+    up while the directories are packages (have ``__init__.py``), putting the
+    top directory first on ``sys.path`` and importing the dotted name. Its
+    relative imports and sibling imports work, and the name does not change
+    between the parent and the workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from types import FrameType, ModuleType, TracebackType
+from typing import Any, Literal
+
+from . import __version__
+from .api import API
+
+__all__ = ["CLIError", "Target", "load_api", "main", "parse_target"]
+
+DEFAULT_NAME = "api"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 5042
+#: The largest file a URL target may be.
+MAX_DOWNLOAD_BYTES = 10 * 1024 * 1024
+#: Seconds for a whole download (connect, and every byte).
+DOWNLOAD_TIMEOUT = 30.0
+#: Where the parent leaves the resolved target for ``--workers`` and ``--reload`` children.
+TARGET_ENV = "_RESPONDER_RUN_TARGET"
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+class CLIError(Exception):
+    """A user error: printed as one ``error: ...`` line, exit status 1."""
+
+
+class _UserCodeError(Exception):
+    """The target's own code raised while being imported; its traceback is shown."""
+
+    def __init__(self, target: str, cause: BaseException) -> None:
+        super().__init__(target)
+        self.target, self.cause = target, cause
+
+
+@dataclass(frozen=True)
+class Target:
+    """What ``responder run`` serves.
+
+    ``kind`` is ``"module"`` (``ref`` a dotted module name), ``"file"`` (``ref``
+    a path to a ``.py`` file) or ``"url"`` (``ref`` the URL without its
+    ``#fragment``); ``name`` is the attribute path of the API in it.
+    """
+
+    kind: Literal["module", "file", "url"]
+    ref: str
+    name: str = DEFAULT_NAME
+
+    def __str__(self) -> str:
+        if self.kind == "url":
+            return f"{self.ref}#{self.name}"
+        return f"{self.ref}:{self.name}"
+
+
+def _is_dotted_name(text: str) -> bool:
+    return bool(text) and all(part.isidentifier() for part in text.split("."))
+
+
+def parse_target(text: str) -> Target:
+    """Parse a TARGET argument; raise :class:`CLIError` when it is malformed."""
+    if not text:
+        raise CLIError("empty TARGET; give a module, a .py file or a URL")
+    if _URL.match(text):
+        ref, _, name = text.partition("#")
+        name = name or DEFAULT_NAME
+        if not _is_dotted_name(name):
+            raise CLIError(f"invalid API name {name!r} after '#' in {text!r}")
+        return Target("url", ref, name)
+    ref, name = text, DEFAULT_NAME
+    head, colon, tail = text.rpartition(":")
+    # "C:\\app.py" is a drive letter, not "C" with the name "\\app.py".
+    if colon and not (len(head) == 1 and tail[:1] in ("\\", "/")):
+        if not _is_dotted_name(tail):
+            raise CLIError(f"invalid API name {tail!r} after ':' in {text!r}")
+        ref, name = head, tail
+    if ref.endswith(".py") or "/" in ref or os.sep in ref:
+        return Target("file", ref, name)
+    if not _is_dotted_name(ref):
+        raise CLIError(f"{ref!r} is neither a module name nor a path to a .py file")
+    return Target("module", ref, name)
+
+
+# -- loading --------------------------------------------------------------------------------
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _import(module_name: str, target: Target) -> ModuleType:
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        missing = exc.name or ""
+        if missing and (module_name == missing or module_name.startswith(missing + ".")):
+            detail = "" if missing == module_name else f" (no module named {missing!r})"
+            raise CLIError(f"module {module_name!r} not found{detail}") from None
+        raise _UserCodeError(target.ref, exc) from exc
+    except Exception as exc:  # anything the user's module raises is shown as theirs
+        raise _UserCodeError(target.ref, exc) from exc
+
+
+def _module_for_file(path: Path, shown: str) -> tuple[str, Path]:
+    """The dotted module name of a file and the directory to put on ``sys.path``."""
+    stem = path.stem
+    if not stem.isidentifier():
+        raise CLIError(f"cannot import {shown!r}: {stem!r} is not a valid module name")
+    parts = [stem]
+    directory = path.parent
+    while (directory / "__init__.py").is_file() and directory.name.isidentifier():
+        parts.insert(0, directory.name)
+        directory = directory.parent
+    return ".".join(parts), directory
+
+
+def _put_first_on_path(directory: str) -> None:
+    if directory in sys.path:
+        sys.path.remove(directory)
+    sys.path.insert(0, directory)
+
+
+def _load_module(target: Target) -> tuple[ModuleType, str]:
+    """Import a module or file target; return the module and how to name it in messages."""
+    if target.kind == "module":
+        # `python -m responder` has the working directory on sys.path; the script does not.
+        if "" not in sys.path and os.getcwd() not in sys.path:
+            sys.path.insert(0, os.getcwd())
+        return _import(target.ref, target), f"module {target.ref!r}"
+    path = Path(target.ref)
+    if path.is_dir():
+        raise CLIError(f"{target.ref!r} is a directory, not a .py file")
+    if not path.is_file():
+        raise CLIError(f"file {target.ref!r} not found")
+    path = path.resolve()
+    module_name, root = _module_for_file(path, target.ref)
+    _put_first_on_path(str(root))
+    module = _import(module_name, target)
+    found = getattr(module, "__file__", None)
+    if found is None or Path(found).resolve() != path:
+        raise CLIError(
+            f"{target.ref!r} is shadowed by the module {module_name!r} "
+            f"from {found or 'a namespace package'}; rename the file"
+        )
+    return module, repr(target.ref)
+
+
+def load_api(target: Target, *, debug: bool = False) -> API:
+    """Import a module or file target and return its :class:`responder.API`.
+
+    With ``debug``, the API shows tracebacks in 500 responses.
+    """
+    module, where = _load_module(target)
+    obj: Any = module
+    for part in target.name.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            found = sorted(k for k, v in vars(module).items() if isinstance(v, API))
+            hint = f"its APIs: {', '.join(found)}" if found else "it has no responder.API"
+            raise CLIError(f"{where} has no attribute {target.name!r} ({hint})") from None
+    if not isinstance(obj, API):
+        kind = type(obj).__name__
+        raise CLIError(f"{target} is not a responder.API (it is {kind!r})")
+    if debug:
+        obj.debug = True
+    return obj
+
+
+def _worker_app() -> API:
+    """The uvicorn factory each ``--workers``/``--reload`` child process calls."""
+    spec = json.loads(os.environ[TARGET_ENV])
+    target = Target(spec["kind"], spec["ref"], spec["name"])
+    return load_api(target, debug=bool(spec["debug"]))
+
+
+# -- URL targets ----------------------------------------------------------------------------
+
+
+def _url_filename(url: str) -> str:
+    rest = url.split("://", 1)[1].split("?", 1)[0]
+    name = urllib.parse.unquote(PurePosixPath("/" + rest).name)
+    if not name.endswith(".py"):
+        raise CLIError(f"URL {url!r} does not name a .py file")
+    return name
+
+
+def _read_capped(stream: Any, url: str, deadline: float | None) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = stream.read(64 * 1024)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > MAX_DOWNLOAD_BYTES:
+            limit = MAX_DOWNLOAD_BYTES // (1024 * 1024)
+            raise CLIError(f"could not download {url!r}: larger than {limit} MiB")
+        if deadline is not None and time.monotonic() > deadline:
+            raise CLIError(f"could not download {url!r}: timed out after {DOWNLOAD_TIMEOUT:g}s")
+        chunks.append(chunk)
+
+
+def _download_http(url: str) -> bytes:
+    # The scheme is http or https, checked by the caller.
+    headers = {"User-Agent": f"responder/{__version__}"}
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310
+    deadline = time.monotonic() + DOWNLOAD_TIMEOUT
+    try:
+        with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT) as response:  # noqa: S310
+            return _read_capped(response, url, deadline)
+    except urllib.error.HTTPError as exc:
+        raise CLIError(f"could not download {url!r}: HTTP {exc.code} {exc.reason}") from None
+    except urllib.error.URLError as exc:
+        reason = exc.reason if isinstance(exc.reason, str) else _one_line(exc.reason)
+        raise CLIError(f"could not download {url!r}: {reason}") from None
+    except (OSError, ValueError) as exc:  # timeouts, resets, malformed URLs, bad responses
+        raise CLIError(f"could not download {url!r}: {_one_line(exc)}") from None
+
+
+def _download_fsspec(url: str) -> bytes:
+    scheme = url.split("://", 1)[0]
+    try:
+        fsspec = importlib.import_module("fsspec")
+    except ImportError:
+        raise CLIError(
+            f"{scheme}:// URLs are fetched with fsspec, which is not installed: pip install fsspec"
+        ) from None
+    try:
+        with fsspec.open(url, "rb") as stream:
+            return _read_capped(stream, url, None)
+    except CLIError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - every backend has its own errors; all are one line
+        raise CLIError(f"could not fetch {url!r}: {_one_line(exc)}") from None
+
+
+@contextlib.contextmanager
+def _local(target: Target) -> Iterator[Target]:
+    """A module or file target; a URL target is downloaded into a temporary directory."""
+    if target.kind != "url":
+        yield target
+        return
+    filename = _url_filename(target.ref)
+    scheme = target.ref.split("://", 1)[0].lower()
+    fetch = _download_http if scheme in ("http", "https") else _download_fsspec
+    data = fetch(target.ref)
+    with tempfile.TemporaryDirectory(prefix="responder-run-") as directory:
+        path = Path(directory, filename)
+        path.write_bytes(data)
+        yield Target("file", str(path), target.name)
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def _address(host: str | None, port: int | None) -> tuple[str, int]:
+    """Like :meth:`responder.API.serve`: ``PORT`` (on 0.0.0.0) when no port is given."""
+    env_port = os.environ.get("PORT")
+    if port is None and env_port:
+        try:
+            port = _port(env_port)
+        except argparse.ArgumentTypeError:
+            raise CLIError(
+                f"the PORT environment variable is not a port number: {env_port!r}"
+            ) from None
+        host = host or "0.0.0.0"  # noqa: S104 - what PORT-setting platforms require
+    return host or DEFAULT_HOST, DEFAULT_PORT if port is None else port
+
+
+class _Terminated(BaseException):
+    """SIGTERM, turned into an exception so that ``with`` blocks clean up on the way out."""
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated(signum)
+
+
+def _run(args: argparse.Namespace) -> int:
+    target = parse_target(args.target)
+    if args.reload and args.workers > 1:
+        raise CLIError("--reload and --workers cannot be used together")
+    if args.reload and target.kind == "url":
+        raise CLIError("--reload cannot watch a URL; download the file and run it by path")
+    host, port = _address(args.host, args.port)
+    # uvicorn handles SIGTERM while it serves, then raises it again once it has shut down;
+    # this handler gets it then (or earlier, during a download or an import), so that the
+    # temporary directory of a URL target is removed before the process ends by SIGTERM.
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        with _local(target) as local:
+            _serve(local, host, port, args)
+    except _Terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.raise_signal(signal.SIGTERM)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return 0
+
+
+def _serve(target: Target, host: str, port: int, args: argparse.Namespace) -> None:
+    """Load a local (module or file) target, then serve it until uvicorn stops."""
+    import uvicorn
+
+    log_level = "debug" if args.debug else "info"
+    api = load_api(target, debug=args.debug)
+    if args.workers == 1 and not args.reload:
+        uvicorn.run(api, host=host, port=port, log_level=log_level)
+        return
+    ref = str(Path(target.ref).resolve()) if target.kind == "file" else target.ref
+    spec = {"kind": target.kind, "ref": ref, "name": target.name, "debug": args.debug}
+    os.environ[TARGET_ENV] = json.dumps(spec)
+    reload_dirs = [str(Path(ref).parent)] if target.kind == "file" else [os.getcwd()]
+    uvicorn.run(
+        f"{__name__}:_worker_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=args.workers,
+        reload=args.reload,
+        reload_dirs=reload_dirs if args.reload else None,
+        log_level=log_level,
+    )
+
+
+def _build(args: argparse.Namespace) -> int:
+    directory = Path(args.dir)
+    if not directory.is_dir():
+        raise CLIError(f"directory {args.dir!r} not found")
+    if not (directory / "package.json").is_file():
+        raise CLIError(f"no package.json in {args.dir!r}")
+    npm = shutil.which("npm")
+    if npm is None:
+        raise CLIError("npm not found on PATH; install Node.js and npm to build")
+    code = subprocess.run([npm, "run", "build"], cwd=directory, check=False).returncode  # noqa: S603
+    return 128 - code if code < 0 else code  # killed by signal N: 128 + N, as a shell says
+
+
+# -- the parser -----------------------------------------------------------------------------
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}")
+    return port
+
+
+def _workers(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number of workers: {text!r}")
+    return count
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="responder", description="Serve and build Responder apps."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run",
+        help="serve an API with uvicorn",
+        description="Serve the responder.API named by TARGET with uvicorn.",
+        epilog="TARGET: pkg.module[:name], path/to/file.py[:name] or "
+        "scheme://host/path/app.py[#name]; name defaults to 'api'.",
+    )
+    run.add_argument("target", metavar="TARGET", help="the module, file or URL of the API")
+    run.add_argument("--host", help=f"address to bind (default {DEFAULT_HOST})")
+    run.add_argument(
+        "--port",
+        type=_port,
+        help=f"port to bind (default $PORT on 0.0.0.0 if set, else {DEFAULT_PORT})",
+    )
+    run.add_argument(
+        "--workers", type=_workers, default=1, metavar="N", help="worker processes (default 1)"
+    )
+    run.add_argument("--reload", action="store_true", help="restart when a .py file changes")
+    run.add_argument(
+        "--debug", action="store_true", help="tracebacks in 500 responses; debug logging"
+    )
+    run.set_defaults(handler=_run)
+
+    build = commands.add_parser(
+        "build",
+        help="run `npm run build`",
+        description="Run `npm run build` in DIR (the front end of an app).",
+    )
+    build.add_argument("dir", metavar="DIR", nargs="?", default=".", help="default: .")
+    build.set_defaults(handler=_build)
+    return parser
+
+
+def _print_user_traceback(error: _UserCodeError) -> None:
+    """The cause's traceback, without the frames of this module and of importlib."""
+    cause = error.cause
+    tb: TracebackType | None = cause.__traceback__
+    while tb is not None and (
+        tb.tb_frame.f_code.co_filename in (__file__, importlib.__file__)
+        or tb.tb_frame.f_code.co_filename.startswith("<frozen importlib")
+    ):
+        tb = tb.tb_next
+    traceback.print_exception(type(cause), cause, tb, file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except CLIError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except _UserCodeError as error:
+        _print_user_traceback(error)
+        print(
+            f"error: importing {error.target!r} failed (the traceback above is from its code)",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return code

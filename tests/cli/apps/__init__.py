@@ -1,0 +1,1 @@
+"""Apps that the CLI tests serve with ``responder run``."""
