@@ -40,6 +40,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     group.add_argument("--rounds", type=int, default=5, help="timed rounds (median)")
     group.add_argument("--requests", type=int, default=2000, help="requests per round")
     group.add_argument("--warmup", type=int, default=500, help="warm-up requests")
+    group.add_argument(
+        "--clock",
+        choices=["wall", "cpu"],
+        default="wall",
+        help="elapsed time, or this process's CPU time (steadier on a busy machine)",
+    )
     group = parser.add_argument_group("http")
     group.add_argument("--duration", type=int, default=5, help="wrk seconds")
     group.add_argument("--warmup-duration", type=int, default=1, help="warm-up seconds")
@@ -72,7 +78,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.mode in ("inprocess", "all"):
         print("in-process:", flush=True)
         result = inprocess.run(
-            args.frameworks, args.scenarios, args.rounds, args.requests, args.warmup
+            args.frameworks,
+            args.scenarios,
+            args.rounds,
+            args.requests,
+            args.warmup,
+            args.clock,
         )
         _emit(result, args.results_dir)
         results.append(result)

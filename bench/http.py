@@ -137,7 +137,12 @@ class WrkResult:
 
 
 def _wrk_command(
-    port: int, scenario: Scenario, duration: int, threads: int, connections: int
+    port: int,
+    scenario: Scenario,
+    duration: int,
+    threads: int,
+    connections: int,
+    body_file: str,
 ) -> tuple[list[str], dict[str, str]]:
     cmd = [
         "wrk",
@@ -151,7 +156,7 @@ def _wrk_command(
     if scenario.method != "GET" or scenario.body:
         cmd += ["-s", str(POST_LUA)]
         env["BENCH_METHOD"] = scenario.method
-        env["BENCH_BODY"] = scenario.body.decode()
+        env["BENCH_BODY_FILE"] = body_file  # a file: bodies may be binary
         env["BENCH_HEADERS"] = "\n".join(f"{k}: {v}" for k, v in scenario.headers)
     else:
         for name, value in scenario.headers:
@@ -184,10 +189,13 @@ def run_wrk(
     connections: int = 50,
 ) -> WrkResult:
     """Run wrk once against the scenario's URL."""
-    cmd, env = _wrk_command(port, scenario, duration, threads, connections)
-    done = subprocess.run(
-        cmd, env=env, capture_output=True, text=True, timeout=duration + 60, check=True
-    )
+    with tempfile.NamedTemporaryFile(prefix="bench-body-") as body:
+        body.write(scenario.body)
+        body.flush()
+        cmd, env = _wrk_command(port, scenario, duration, threads, connections, body.name)
+        done = subprocess.run(
+            cmd, env=env, capture_output=True, text=True, timeout=duration + 60, check=True
+        )
     return parse_wrk(done.stdout)
 
 
@@ -215,7 +223,7 @@ def _measure(
 
 def _progress(framework: str, scenario: str, cell: Cell) -> None:
     shown = cell.status if cell.value is None else f"{cell.value:10.0f} req/s"
-    print(f"  {framework:<10} {scenario:<10} {shown}", flush=True)
+    print(f"  {framework:<21} {scenario:<15} {shown}", flush=True)
 
 
 def run(

@@ -16,6 +16,9 @@ _PACKAGES = (
     "uvicorn",
     "uvloop",
     "httptools",
+    "orjson",
+    "pyyaml",
+    "msgpack",
 )
 
 
@@ -90,13 +93,16 @@ def _notes(result: RunResult) -> list[str]:
     notes = [f"- {note}" for note in result.notes]
     notes += [f"- **{f} skipped**: {why}" for f, why in result.skipped.items()]
     for framework, row in result.cells.items():
+        not_run: dict[str, list[str]] = {}  # reason -> scenarios, one note per reason
         for scenario, cell in row.items():
             if cell.status == "FAIL":
                 notes.append(f"- **{framework}/{scenario} FAILED**: {cell.note}")
             elif cell.status == "n/a" and framework != BASELINE:
-                notes.append(f"- {framework}/{scenario} n/a: {cell.note}")
+                not_run.setdefault(cell.note, []).append(scenario)
             elif cell.value is not None and cell.note and result.mode == "http":
                 notes.append(f"- {framework}/{scenario}: {cell.note}")
+        for reason, scenarios in not_run.items():
+            notes.append(f"- {framework} n/a on {', '.join(scenarios)}: {reason}")
     if result.get(BASELINE, "text").value is not None:
         notes.append(f"- `{BASELINE}`: a hand-written ASGI callable (text only)")
     return notes

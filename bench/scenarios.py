@@ -12,6 +12,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
+
+import msgpack
+import yaml
 
 #: Inspects (lower-cased response headers, body); returns an error or None.
 Check = Callable[[Mapping[str, str], bytes], str | None]
@@ -75,12 +79,54 @@ def json_body(expected: object, content_type: str = "application/json") -> Check
     return check
 
 
+def _decoded_body(
+    kind: str, decode: Callable[[bytes], Any], expected: object, content_type: str
+) -> Check:
+    def check(headers: Mapping[str, str], body: bytes) -> str | None:
+        try:
+            got = decode(body)
+        except Exception:  # noqa: BLE001 - any decoding failure is a wrong answer
+            return f"expected {kind}, got {body[:80]!r}"
+        if got != expected:
+            return f"expected {kind} {expected!r}, got {got!r}"
+        return _content_type_error(headers, content_type)
+
+    return check
+
+
+def yaml_body(expected: object, content_type: str = "application/x-yaml") -> Check:
+    """Check for a YAML body that loads (safely) to ``expected``."""
+    return _decoded_body("YAML", yaml.safe_load, expected, content_type)
+
+
+def msgpack_body(expected: object, content_type: str = "application/x-msgpack") -> Check:
+    """Check for a MessagePack body that unpacks to ``expected``."""
+    return _decoded_body("MessagePack", msgpack.unpackb, expected, content_type)
+
+
+def varies_by_accept(check: Check) -> Check:
+    """Also require ``Vary: Accept``, as any negotiated response must send."""
+
+    def checked(headers: Mapping[str, str], body: bytes) -> str | None:
+        vary = {token.strip().lower() for token in headers.get("vary", "").split(",")}
+        if "accept" not in vary and "*" not in vary:
+            return f"expected Vary: Accept, got {headers.get('vary')!r}"
+        return check(headers, body)
+
+    return checked
+
+
 def any_body(headers: Mapping[str, str], body: bytes) -> str | None:
     """Accept any body (used where only the status matters)."""
     return None
 
 
 ECHO_PAYLOAD = {"hello": "world", "n": [1, 2, 3]}
+DATA = {"message": "Hello, world!", "items": [1, 2, 3]}
+YAML = "application/x-yaml"
+MSGPACK = "application/x-msgpack"
+#: What a browser-ish client that prefers JSON might send.
+BROWSER_ACCEPT = "application/json;q=0.9, application/x-yaml;q=0.5, */*;q=0.1"
 
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
@@ -140,6 +186,53 @@ SCENARIOS: tuple[Scenario, ...] = (
         200,
         text_body("sync"),
         description="synchronous (def) view, run in a thread pool",
+    ),
+    Scenario(
+        "yaml",
+        "GET",
+        "/data",
+        200,
+        varies_by_accept(yaml_body(DATA)),
+        headers=(("accept", YAML),),
+        description="resp.media negotiated to YAML by Accept",
+    ),
+    Scenario(
+        "msgpack",
+        "GET",
+        "/data",
+        200,
+        varies_by_accept(msgpack_body(DATA)),
+        headers=(("accept", MSGPACK),),
+        description="resp.media negotiated to MessagePack by Accept",
+    ),
+    Scenario(
+        "negotiated-json",
+        "GET",
+        "/data",
+        200,
+        varies_by_accept(json_body(DATA)),
+        headers=(("accept", BROWSER_ACCEPT),),
+        description="q-valued Accept with several types, JSON wins",
+    ),
+    Scenario(
+        "yaml-echo",
+        "POST",
+        "/echo-any",
+        200,
+        varies_by_accept(yaml_body(ECHO_PAYLOAD)),
+        headers=(("content-type", YAML), ("accept", YAML)),
+        body=yaml.safe_dump(ECHO_PAYLOAD, sort_keys=False).encode(),
+        description="YAML request body decoded by Content-Type, echoed as YAML",
+    ),
+    Scenario(
+        "msgpack-echo",
+        "POST",
+        "/echo-any",
+        200,
+        varies_by_accept(msgpack_body(ECHO_PAYLOAD)),
+        headers=(("content-type", MSGPACK), ("accept", MSGPACK)),
+        body=msgpack.packb(ECHO_PAYLOAD, use_bin_type=True),
+        description="MessagePack request body echoed as MessagePack",
     ),
 )
 

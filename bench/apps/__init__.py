@@ -5,6 +5,10 @@ uvicorn serves) and may declare:
 
 * ``UNSUPPORTED``: scenario name -> reason it cannot be expressed there;
 * ``ONLY``: the scenarios it implements (the raw baseline covers ``text`` only).
+
+A framework name maps to its module with dashes as underscores
+(``responder-stdlib-json`` -> ``responder_stdlib_json_app``). ``formats`` holds
+the Accept negotiation and YAML/MessagePack codecs the peer apps share.
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ from typing import Any
 SUBJECT = "responder"
 #: The hand-written ASGI callable used as the throughput ceiling.
 BASELINE = "raw"
-FRAMEWORKS: tuple[str, ...] = (SUBJECT, "falcon", "starlette", "fastapi", BASELINE)
+#: Responder with the stdlib JSON encoder instead of orjson (json and echo only).
+STDLIB_JSON = "responder-stdlib-json"
+FRAMEWORKS: tuple[str, ...] = (SUBJECT, "falcon", "starlette", "fastapi", STDLIB_JSON, BASELINE)
 
 
 def module_name(framework: str) -> str:
     """Dotted module path of a framework's app (what uvicorn is pointed at)."""
-    return f"bench.apps.{framework}_app"
+    return f"bench.apps.{framework.replace('-', '_')}_app"
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,22 @@ Handlers are written the idiomatic FastAPI way (return values serialized by
 FastAPI, body parsed by ``Body``), since that cost is part of using FastAPI.
 ``response_model=None`` keeps the return annotations from adding response
 validation that no other framework here performs.
+
+FastAPI has no content negotiation: ``/data`` and ``/echo-any`` use the shared
+helper in ``bench.apps.formats``. JSON is still returned as a value for FastAPI
+to serialize (its normal path), with ``Vary`` set on the injected response;
+YAML and MessagePack are returned as a ``Response``. The body of ``/echo-any``
+can be any of three formats, so it is read from the ``Request``.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, FastAPI
+from fastapi import APIRouter, Body, FastAPI, HTTPException, Request, Response
 from fastapi.responses import PlainTextResponse
+
+from bench.apps import formats
 
 # No docs/OpenAPI routes: every app should have the same route table.
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
@@ -53,3 +61,29 @@ async def echo(payload: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
 @app.get("/sync", response_class=PlainTextResponse, response_model=None)
 def sync_view() -> str:
     return "sync"
+
+
+def _reply(request: Request, response: Response, obj: Any) -> Any:
+    fmt, media_type = formats.negotiate(request.headers.get("accept"))
+    if fmt == "json":
+        response.headers["Vary"] = "Accept"
+        return obj
+    content = formats.ENCODERS[fmt](obj)
+    return Response(content, media_type=media_type, headers={"Vary": "Accept"})
+
+
+@app.get("/data", response_model=None)
+async def data(request: Request, response: Response) -> Any:
+    return _reply(request, response, {"message": "Hello, world!", "items": [1, 2, 3]})
+
+
+@app.post("/echo-any", response_model=None)
+async def echo_any(request: Request, response: Response) -> Any:
+    fmt = formats.body_format(request.headers.get("content-type"))
+    if fmt is None:
+        raise HTTPException(415)
+    if fmt == "json":
+        payload = await request.json()
+    else:
+        payload = formats.DECODERS[fmt](await request.body())
+    return _reply(request, response, payload)

@@ -1,12 +1,24 @@
-"""Starlette app implementing every scenario in ``bench.scenarios``."""
+"""Starlette app implementing every scenario in ``bench.scenarios``.
+
+Starlette has no content negotiation: ``/data`` and ``/echo-any`` use the
+shared helper in ``bench.apps.formats`` and answer JSON with ``JSONResponse``
+(Starlette's own JSON path), YAML and MessagePack with a plain ``Response``.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.applications import Starlette
 from starlette.endpoints import HTTPEndpoint
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+
+from bench.apps import formats
+
+VARY = {"Vary": "Accept"}
 
 
 async def text(request: Request) -> PlainTextResponse:
@@ -34,6 +46,28 @@ def sync_view(request: Request) -> PlainTextResponse:
     return PlainTextResponse("sync")
 
 
+def _reply(request: Request, obj: Any) -> Response:
+    fmt, media_type = formats.negotiate(request.headers.get("accept"))
+    if fmt == "json":
+        return JSONResponse(obj, headers=VARY)
+    return Response(formats.ENCODERS[fmt](obj), media_type=media_type, headers=VARY)
+
+
+async def data(request: Request) -> Response:
+    return _reply(request, {"message": "Hello, world!", "items": [1, 2, 3]})
+
+
+async def echo_any(request: Request) -> Response:
+    fmt = formats.body_format(request.headers.get("content-type"))
+    if fmt is None:
+        raise HTTPException(415)
+    if fmt == "json":
+        payload = await request.json()
+    else:
+        payload = formats.DECODERS[fmt](await request.body())
+    return _reply(request, payload)
+
+
 app = Starlette(
     routes=[
         Route("/text", text),
@@ -42,5 +76,7 @@ app = Starlette(
         Route("/resource", Resource),
         Route("/echo", echo, methods=["POST"]),
         Route("/sync", sync_view),
+        Route("/data", data),
+        Route("/echo-any", echo_any, methods=["POST"]),
     ]
 )
