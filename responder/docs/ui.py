@@ -64,7 +64,8 @@ class SwaggerUI(DocsTheme):
             f'<script src="{self.asset(assets_url, "swagger-ui-bundle.js")}"></script>\n'
             "<script>\n"
             f'window.ui = SwaggerUIBundle({{url: "{spec_url}", dom_id: "#swagger-ui", '
-            "deepLinking: true});\n</script>"
+            # validatorUrl null: the page must not send the spec to swagger.io.
+            "deepLinking: true, validatorUrl: null});\n</script>"
         )
 
 
@@ -93,7 +94,9 @@ class RapiDoc(DocsTheme):
         return (
             f'<script type="module" src="{self.asset(assets_url, "dist/rapidoc-min.js")}">'
             "</script>\n"
-            f'<rapi-doc spec-url="{spec_url}" render-style="read" show-header="false"></rapi-doc>'
+            f'<rapi-doc spec-url="{spec_url}" render-style="read" show-header="false" '
+            # load-fonts false: no request to Google Fonts; the page works offline.
+            'load-fonts="false"></rapi-doc>'
         )
 
 

@@ -209,7 +209,8 @@ def _depth(
     return deepest
 
 
-GRAPHIQL_PACKAGES = {"react": "18", "react-dom": "18", "graphiql": "3"}
+# GraphiQL 4 is the last release that runs from plain files (with React 18's UMD builds).
+GRAPHIQL_PACKAGES = {"react": "18", "react-dom": "18", "graphiql": "4"}
 
 
 def graphiql_page(api: API, endpoint: str) -> str:
