@@ -82,8 +82,14 @@ class Model:
     def _validate_incoming(self, data: Any) -> Any:
         # Bodies are JSON-shaped whatever their format, so they are checked the way
         # the documented JSON Schema reads: strictly (no "5" for 5, no false for 0).
+        # JSON Schema counts 3.0 as an integer; pydantic's strict mode does not, so
+        # integral floats are handed over as ints (a float field still takes them).
         try:
-            payload = _JSON.serialize(data)
+            payload = _JSON.serialize(_integral_floats_as_ints(data))
+        except RecursionError:
+            raise _unprocessable(
+                [{"field": "", "loc": [], "message": "The body is nested too deeply."}]
+            ) from None
         except TypeError:  # e.g. MessagePack bytes, which JSON cannot carry
             return self._adapter.validate_python(data)
         return self._adapter.validate_json(payload, strict=True)
@@ -149,6 +155,16 @@ def _response_check(model: Model) -> Any:
             ) from None
 
     return validate_response
+
+
+def _integral_floats_as_ints(value: Any) -> Any:
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dict):
+        return {k: _integral_floats_as_ints(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_integral_floats_as_ints(v) for v in value]
+    return value
 
 
 def _unprocessable(errors: list[dict[str, Any]]) -> HTTPUnprocessableEntity:

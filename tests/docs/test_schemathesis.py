@@ -29,6 +29,8 @@ schema = schemathesis.openapi.from_asgi("/schema.json", _load_example())
 
 
 @schema.parametrize()
-@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=100, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
 def test_api_conforms_to_its_own_schema(case):
     case.call_and_validate()

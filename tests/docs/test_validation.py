@@ -144,3 +144,19 @@ def test_documented_example_from_testing_guide():
     r = api.requests.post("/items", json={"name": "thing"})
     assert r.status_code == 422
     assert "errors" in r.json()
+
+
+def test_integral_floats_count_as_integers_like_json_schema_says():
+    class Counted(BaseModel):
+        count: int
+        ratio: float
+
+    api = responder.API()
+
+    @api.route("/c", methods=["POST"], request_model=Counted)
+    async def view(req, resp):
+        resp.media = await req.media()
+
+    r = api.requests.post("/c", json={"count": 3.0, "ratio": 2})
+    assert r.json() == {"count": 3, "ratio": 2.0}
+    assert api.requests.post("/c", json={"count": 3.5, "ratio": 1}).status_code == 422
