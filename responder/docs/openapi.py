@@ -82,7 +82,11 @@ def build_spec(api: API) -> dict[str, Any]:
     models.hoist(document)
     if not version.startswith("3.1"):
         document = _downgrade(document)
-    return document
+    # The conventional order, so the served YAML reads top-down.
+    order = ("openapi", "info", "servers", "paths", "components", "tags")
+    return {key: document[key] for key in order if key in document} | {
+        key: value for key, value in document.items() if key not in order
+    }
 
 
 def _info(api: API) -> dict[str, Any]:

@@ -165,3 +165,10 @@ def test_bad_body_error_is_in_the_clients_format(echo_api):
     assert r.status_code == 400
     assert r.headers["content-type"] == "application/problem+yaml"
     assert "Malformed JSON" in r.text
+
+
+def test_yaml_nested_deep_enough_to_crash_libyaml_is_a_400(echo_api):
+    # Handed straight to libyaml's C composer, this body kills the process (SIGSEGV).
+    body = b"[" * 100_000 + b"]" * 100_000
+    r = echo_api.requests.post("/echo", content=body, headers={"Content-Type": YAML})
+    assert r.status_code == 400
