@@ -335,10 +335,10 @@ class Response:
                 await send({"type": "http.response.start", "status": status, "headers": raw})
                 await send({"type": "http.response.body", "body": b""})
                 return
-            if self._kind == "sse":
-                app = streaming.event_stream(func, args, kwargs, status=status, headers=raw)
-            else:
-                app = streaming.stream_app(func, args, kwargs, status=status, headers=raw)
+            events = self._kind == "sse"
+            app = streaming.stream_app(
+                func, args, kwargs, status=status, headers=raw, events=events
+            )
         await app(self.req.scope, self.req.receive_channel, send)
 
     def _extend_headers(self, raw: list[tuple[bytes, bytes]]) -> None:

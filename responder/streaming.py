@@ -20,7 +20,7 @@ from starlette.responses import FileResponse, Response, StreamingResponse
 
 from .types import ASGIApp
 
-__all__ = ["MAX_RANGES", "event_stream", "file_app", "stream_app"]
+__all__ = ["MAX_RANGES", "encode_event", "file_app", "stream_app"]
 
 #: Most byte ranges one request may ask for; more is refused with 416.
 MAX_RANGES = 16
@@ -78,24 +78,19 @@ def stream_app(
     *,
     status: int,
     headers: RawHeaders,
+    events: bool = False,
 ) -> ASGIApp:
-    """A streaming response from an async or sync generator function; headers as given."""
-    response = StreamingResponse(_chunks(source(*args, **kwargs)), status_code=status)
-    response.raw_headers.extend(headers)
-    return response
+    """A streaming response from an async or sync generator function; headers as given.
 
-
-def event_stream(
-    source: Callable[..., Any],
-    args: tuple[Any, ...],
-    kwargs: dict[str, Any],
-    *,
-    status: int,
-    headers: RawHeaders,
-) -> ASGIApp:
-    """A ``text/event-stream`` response from a generator of strings or event dicts."""
-    response = StreamingResponse(_events(source(*args, **kwargs)), status_code=status)
-    response.raw_headers.extend([(b"cache-control", b"no-cache"), (b"x-accel-buffering", b"no")])
+    With ``events``, each item is a server-sent event (see :func:`encode_event`)
+    and the response is marked uncacheable and unbuffered, as event streams must be.
+    """
+    items = source(*args, **kwargs)
+    response = StreamingResponse(_events(items) if events else _chunks(items), status_code=status)
+    if events:
+        response.raw_headers.extend(
+            [(b"cache-control", b"no-cache"), (b"x-accel-buffering", b"no")]
+        )
     response.raw_headers.extend(headers)
     return response
 

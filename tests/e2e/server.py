@@ -46,11 +46,16 @@ def serve(args: list[str], port: int, env: dict[str, str] | None = None) -> Iter
         wait_until_listening(proc, port)
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc)
         if proc.stdout:
             proc.stdout.close()
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Terminate a process we started, then kill it if it does not go within 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)

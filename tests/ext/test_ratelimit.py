@@ -32,7 +32,7 @@ from responder.ext.ratelimit import (
 )
 from responder.request import Request
 
-from ..e2e.server import free_port, serve
+from ..e2e.server import free_port, serve, stop
 
 
 class FakeClock:
@@ -90,12 +90,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory):
         client.close()
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc)
 
 
 @pytest.fixture
