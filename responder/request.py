@@ -37,6 +37,9 @@ class Request:
         receive: the ASGI receive channel, read once for the body.
         media: the media registry that decodes ``await req.media()``.
         max_request_size: bytes of body accepted before answering 413.
+        path_params: the route's converted parameters.
+        sessions: gives the session codec, called only when ``session`` is
+            first used, so apps that never touch sessions never build one.
     """
 
     __slots__ = (
@@ -64,7 +67,6 @@ class Request:
         path_params: dict[str, Any] | None = None,
         sessions: Callable[[], SessionCodec] | None = None,
     ) -> None:
-        # ``sessions`` gives the codec lazily, so apps that never touch sessions never build one.
         self.scope = scope
         self._receive = receive
         self._registry = media
