@@ -42,7 +42,7 @@ CASES = [
     ("yaml-custom-tag", YAML, b"!Thing {a: 1}", 400, "Thing"),
     ("yaml-billion-laughs", YAML, BILLION_LAUGHS, 400, "nodes"),
     ("yaml-deep", YAML, b"[" * 200 + b"]" * 200, 400, "deeper"),
-    ("yaml-stream", YAML, b"a: 1\n---\nb: 2\n", 400, "one YAML document"),
+    ("yaml-stream", YAML, b"a: 1\n---\nb: 2\n", 400, "document"),
     ("yaml-undefined-alias", YAML, b"a: *nowhere", 400, "undefined alias"),
     ("yaml-empty", YAML, b"  \n", 400, "empty"),
     ("yaml-bad-utf8", YAML, b"a: \xff", 400, "utf-8"),
@@ -172,3 +172,19 @@ def test_yaml_nested_deep_enough_to_crash_libyaml_is_a_400(echo_api):
     body = b"[" * 100_000 + b"]" * 100_000
     r = echo_api.requests.post("/echo", content=body, headers={"Content-Type": YAML})
     assert r.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"a: 1\nb: [1, 2]\n",  # small: read without the event scan
+        b"\n".join(f"k{i}: [{i}, {i + 1}]".encode() for i in range(100)),  # scanned
+        b"a: &x [1, 2]\nb: *x\n",  # an alias: scanned
+    ],
+)
+def test_yaml_bodies_on_both_sides_of_the_fast_path_decode_the_same(body):
+    import yaml
+
+    from responder.media import YAMLHandler
+
+    assert YAMLHandler().deserialize(body) == yaml.safe_load(body)
