@@ -147,14 +147,8 @@ def test_limits_are_configurable_at_their_edge():
         ("multipart/form-data; boundary=b0undary", b"--b0undary--\r\n", {}),
     ],
 )
-def test_empty_forms_are_empty_dicts(content_type, body, expected):
-    api = responder.API()
-
-    @api.route("/echo")
-    async def echo(req, resp):
-        resp.media = await req.media()
-
-    r = api.requests.post("/echo", content=body, headers={"Content-Type": content_type})
+def test_empty_forms_are_empty_dicts(mirror_api, content_type, body, expected):
+    r = mirror_api.requests.post("/echo", content=body, headers={"Content-Type": content_type})
     assert r.json() == expected
 
 

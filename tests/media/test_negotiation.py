@@ -185,14 +185,8 @@ def test_cache_is_cleared_when_handlers_change():
         ("application/x-www-form-urlencoded", b"a=1", {"a": "1"}),
     ],
 )
-def test_request_body_is_read_by_its_content_type(content_type, body, expected):
-    api = responder.API()
-
-    @api.route("/echo")
-    async def echo(req, resp):
-        resp.media = await req.media()
-
-    r = api.requests.post("/echo", content=body, headers={"Content-Type": content_type})
+def test_request_body_is_read_by_its_content_type(mirror_api, content_type, body, expected):
+    r = mirror_api.requests.post("/echo", content=body, headers={"Content-Type": content_type})
     assert r.json() == expected
 
 
