@@ -116,19 +116,22 @@ class _Segment:
         """The segment with parameter names erased: equal keys match equal paths."""
         return _erase_names(self.text)
 
-    def parse(self, text: str) -> dict[str, Any]:
-        """Match ``text`` against this segment; raise ``_NoMatch`` when it does not fit."""
+    def parse(self, text: str) -> tuple[Any, ...]:
+        """Match ``text``; the converted values in template order, or raise ``_NoMatch``.
+
+        Values, not names: templates that share this segment may name its
+        parameters differently, so each route pairs the values with its own names.
+        """
         if self.regex is None:
-            name, convertor = self.params[0]
             try:
-                return {name: convertor.to_python(text)}
+                return (self.params[0][1].to_python(text),)
             except ValueError:
                 raise _NoMatch from None
         match = self.regex.fullmatch(text)
         if match is None:
             raise _NoMatch
         try:
-            return {n: c.to_python(match.group(n)) for n, c in self.params}
+            return tuple(c.to_python(match.group(n)) for n, c in self.params)
         except ValueError:
             raise _NoMatch from None
 
@@ -180,6 +183,11 @@ class PathTemplate:
         self.tail_params: list[tuple[str, Convertor]] = []
         if tail_at is not None:
             self.tail = _compile("/".join(segments[tail_at:]), self.tail_params)
+        #: The names of the parameters before a ``path`` tail, in order: the names
+        #: this template gives to the values its (possibly shared) segments match.
+        self.segment_names = tuple(
+            self.param_names[: len(self.param_names) - len(self.tail_params)]
+        )
 
     @property
     def is_static(self) -> bool:
@@ -236,6 +244,7 @@ class _Node(Generic[T]):
     dynamic: list[tuple[_Segment, _Node[T]]] = field(default_factory=list)
     tails: list[tuple[PathTemplate, T]] = field(default_factory=list)
     target: T | None = None
+    names: tuple[str, ...] = ()  # the target's own names for the values matched on the way
 
 
 class Router(Generic[T]):
@@ -244,6 +253,10 @@ class Router(Generic[T]):
     Static templates live in a dict; templated ones in a segment tree. When
     several templates could match, static segments win over parameters, and
     parameters over ``path`` tails; among equals, the first registered wins.
+
+    Templates share tree nodes by shape, not by parameter names: ``/hello/{who}``
+    and ``/hello/{name}/html`` walk the same parameter node, and each target
+    names the matched values itself.
     """
 
     def __init__(self) -> None:
@@ -289,7 +302,7 @@ class Router(Generic[T]):
         if template.tail is not None:
             node.tails.append((template, target))
         else:
-            node.target = target
+            node.target, node.names = target, template.segment_names
 
     def match(self, path: str) -> tuple[T, dict[str, Any]] | None:
         """Find the target for ``path`` and its converted parameters."""
@@ -305,31 +318,37 @@ class Router(Generic[T]):
         return matcher(parts, len(parts))
 
 
-def _walk(node: _Node[T], parts: list[str], index: int, params: dict[str, Any]) -> T | None:
+def _walk(
+    node: _Node[T], parts: list[str], index: int, values: tuple[Any, ...]
+) -> tuple[T, dict[str, Any]] | None:
+    """The plain recursive tree walk; the compiled matcher does the same, unrolled."""
     if index == len(parts):
-        return node.target
+        if node.target is None:
+            return None
+        return node.target, dict(zip(node.names, values, strict=True))
     part = parts[index]
     child = node.static.get(part)
     if child is not None:
-        found = _walk(child, parts, index + 1, params)
+        found = _walk(child, parts, index + 1, values)
         if found is not None:
             return found
     for segment, child in node.dynamic:
         try:
-            values = segment.parse(part)
+            matched = segment.parse(part)
         except _NoMatch:
             continue
-        found = _walk(child, parts, index + 1, params)
+        found = _walk(child, parts, index + 1, values + matched)
         if found is not None:
-            params.update(values)
             return found
     if node.tails:
         rest = "/".join(parts[index:])
         for template, target in node.tails:
             tail_values = _match_tail(template, rest)
             if tail_values is not None:
-                params.update(tail_values)
-                return target
+                return target, {
+                    **dict(zip(template.segment_names, values, strict=True)),
+                    **tail_values,
+                }
     return None
 
 
@@ -369,9 +388,7 @@ def _compile_tree(root: _Node[T]) -> _Matcher[T]:
 
 def _walking_matcher(root: _Node[T]) -> _Matcher[T]:
     def match(parts: list[str], n: int) -> tuple[T, dict[str, Any]] | None:
-        params: dict[str, Any] = {}
-        found = _walk(root, parts, 0, params)
-        return None if found is None else (found, params)
+        return _walk(root, parts, 0, ())
 
     return match
 
@@ -380,10 +397,11 @@ def _emit(
     node: _Node[Any],
     depth: int,
     indent: int,
-    params: list[str],
+    values: list[str],
     lines: list[str],
     env: dict[str, Any],
 ) -> None:
+    """Emit the code matching ``node``; ``values`` are the expressions matched so far."""
     pad = "    " * indent
 
     def name(obj: Any) -> str:
@@ -391,48 +409,55 @@ def _emit(
         env[key] = obj
         return key
 
-    built = "{" + ", ".join(params) + "}"
     if node.target is not None:
+        built = _dict_literal(node.names, values)
         lines += [f"{pad}if n == {depth}:", f"{pad}    return {name(node.target)}, {built}"]
     if node.static or node.dynamic:
         lines += [f"{pad}if n > {depth}:", f"{pad}    p = parts[{depth}]"]
         inner = pad + "    "
         for text, child in node.static.items():
             lines.append(f"{inner}if p == {text!r}:")
-            _emit(child, depth + 1, indent + 2, params, lines, env)
+            _emit(child, depth + 1, indent + 2, values, lines, env)
             lines.append(f"{inner}    p = parts[{depth}]")
         for index, (segment, child) in enumerate(node.dynamic):
             var = f"v{depth}_{index}"
             if segment.regex is None:
-                param, convertor = segment.params[0]
                 lines += [
                     f"{inner}try:",
-                    f"{inner}    {var} = {name(convertor.to_python)}(p)",
+                    f"{inner}    {var} = {name(segment.params[0][1].to_python)}(p)",
                     f"{inner}except ValueError:",
                     f"{inner}    pass",
                     f"{inner}else:",
                 ]
-                _emit(child, depth + 1, indent + 2, [*params, f"{param!r}: {var}"], lines, env)
+                _emit(child, depth + 1, indent + 2, [*values, var], lines, env)
             else:
                 lines += [
                     f"{inner}{var} = {name(_parse_or_none(segment))}(p)",
                     f"{inner}if {var} is not None:",
                 ]
-                _emit(child, depth + 1, indent + 2, [*params, f"**{var}"], lines, env)
+                matched = [f"{var}[{i}]" for i in range(len(segment.params))]
+                _emit(child, depth + 1, indent + 2, [*values, *matched], lines, env)
             lines.append(f"{inner}p = parts[{depth}]")
     for index, (template, target) in enumerate(node.tails):
         var = f"t{depth}_{index}"
+        built = _dict_literal(template.segment_names, values, f"**{var}")
         lines += [
             f"{pad}if n > {depth}:",
             f"{pad}    {var} = {name(_tail_matcher(template))}('/'.join(parts[{depth}:]))",
             f"{pad}    if {var} is not None:",
-            f"{pad}        return {name(target)}, {{{', '.join([*params, '**' + var])}}}",
+            f"{pad}        return {name(target)}, {built}",
         ]
     lines.append(f"{pad}pass")
 
 
-def _parse_or_none(segment: _Segment) -> Callable[[str], dict[str, Any] | None]:
-    def parse(text: str) -> dict[str, Any] | None:
+def _dict_literal(names: tuple[str, ...], values: list[str], *extra: str) -> str:
+    """``{'who': v0_0, ...}``: a target's own names paired with the matched values."""
+    items = [f"{param!r}: {value}" for param, value in zip(names, values, strict=True)]
+    return "{" + ", ".join([*items, *extra]) + "}"
+
+
+def _parse_or_none(segment: _Segment) -> Callable[[str], tuple[Any, ...] | None]:
+    def parse(text: str) -> tuple[Any, ...] | None:
         try:
             return segment.parse(text)
         except _NoMatch:
