@@ -162,6 +162,14 @@ SCENARIOS: tuple[Scenario, ...] = (
         description="class-based resource / endpoint",
     ),
     Scenario(
+        "instance",
+        "GET",
+        "/instance",
+        200,
+        text_body("instance"),
+        description="a resource instance shared by every request",
+    ),
+    Scenario(
         "echo",
         "POST",
         "/echo",

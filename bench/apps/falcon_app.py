@@ -44,6 +44,12 @@ class Resource:
         resp.text = "resource"
 
 
+class Shared:
+    async def on_get(self, req: Request, resp: Response) -> None:
+        resp.content_type = falcon.MEDIA_TEXT
+        resp.text = "instance"
+
+
 class Echo:
     async def on_post(self, req: Request, resp: Response) -> None:
         resp.media = await req.get_media()
@@ -101,6 +107,7 @@ app.add_route("/text", Text())
 app.add_route("/json", Json())
 app.add_route("/items/{item_id:int}", Item())
 app.add_route("/resource", Resource())
+app.add_route("/instance", Shared())
 app.add_route("/echo", Echo())
 app.add_route("/data", Data())
 app.add_route("/echo-any", EchoAny())

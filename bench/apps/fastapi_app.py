@@ -50,6 +50,14 @@ async def resource() -> str:
     return "resource"
 
 
+class Shared:
+    async def get(self) -> str:
+        return "instance"
+
+
+router.add_api_route(
+    "/instance", Shared().get, response_class=PlainTextResponse, response_model=None
+)
 app.include_router(router)
 
 

@@ -33,6 +33,12 @@ def build() -> responder.API:
         async def on_get(self, req: Any, resp: Any) -> None:
             resp.text = "resource"
 
+    class Shared:
+        async def on_get(self, req: Any, resp: Any) -> None:
+            resp.text = "instance"
+
+    api.add_route("/instance", Shared())
+
     @api.route("/echo")
     async def echo(req: Any, resp: Any) -> None:
         resp.media = await req.media()

@@ -38,6 +38,13 @@ class Resource(HTTPEndpoint):
         return PlainTextResponse("resource")
 
 
+class Shared:
+    """One object whose bound method answers every request (Starlette's nearest idiom)."""
+
+    async def get(self, request: Request) -> PlainTextResponse:
+        return PlainTextResponse("instance")
+
+
 async def echo(request: Request) -> JSONResponse:
     return JSONResponse(await request.json())
 
@@ -74,6 +81,7 @@ app = Starlette(
         Route("/json", js),
         Route("/items/{item_id:int}", item),
         Route("/resource", Resource),
+        Route("/instance", Shared().get),
         Route("/echo", echo, methods=["POST"]),
         Route("/sync", sync_view),
         Route("/data", data),

@@ -213,7 +213,7 @@ def _parameters(route: Route, declared: list[dict[str, Any]]) -> list[dict[str, 
 def _operation_id(route: Route, method: str, handler: Handler, taken: set[str]) -> str:
     resource = handler.resource
     if resource is not None and resource is not handler.responder:
-        name = type(resource).__name__
+        name = resource.__name__ if isinstance(resource, type) else type(resource).__name__
     else:
         name = getattr(handler.responder, "__name__", "") or route.path
     base = re.sub(r"[^A-Za-z0-9_]+", "_", f"{method.lower()}_{name}").strip("_")

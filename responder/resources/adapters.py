@@ -9,6 +9,7 @@ runs.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -78,46 +79,103 @@ def adapt(
     methods: Iterable[str] | None = None,
     metadata: dict[str, Any] | None = None,
     checks: tuple[list[Check], list[Check]] = ([], []),
+    path: str = "",
 ) -> tuple[Any, dict[str, Handler]]:
     """Resolve ``endpoint`` into handlers by upper-case method.
 
     Args:
-        endpoint: a resource class (instantiated here, once), a resource
-            instance, or a function view ``(req, resp, **params)``.
+        endpoint: a resource class (a new instance answers each request, as in
+            Responder 3.3, so state on ``self`` never leaks between requests), a
+            resource instance (used as given, shared by all requests), or a
+            function view ``(req, resp, **params)``.
         param_names: the route's path parameter names.
         methods: for function views, the methods it answers (default: all of
             ``METHODS`` except OPTIONS, which the route answers itself).
         metadata: stored on every handler (request/response models and such).
         checks: steps to run just before and just after each responder.
+        path: the route's template, for error messages.
 
     Returns:
-        The resource object (the instance for classes) and its handlers.
+        The resource object (the class itself, for a class) and its handlers.
 
     Raises:
-        TypeError: a responder does not accept the route's parameters.
+        TypeError: the endpoint cannot be routed, a resource class cannot be
+            created without arguments, or a responder's keyword parameters do
+            not match the route's.
     """
-    names = tuple(param_names)
+    shape = _Shape(tuple(param_names), path, metadata, checks)
     if inspect.isclass(endpoint):
-        endpoint = endpoint()
+        _require_no_arguments(endpoint)
+        return endpoint, _resource_handlers(endpoint, shape, per_request=True)
     if is_resource(endpoint):
-        on_request = getattr(endpoint, "on_request", None)
-        handlers = {
-            method: _handler(endpoint, responder, on_request, names, metadata, checks)
-            for method in METHODS
-            if (responder := getattr(endpoint, "on_" + method.lower(), None)) is not None
-        }
-        if not handlers and on_request is not None:
-            # A resource with only on_request answers every method through it.
-            handlers = {
-                m: _handler(endpoint, None, on_request, names, metadata, checks) for m in METHODS
-            }
-            del handlers["OPTIONS"]
-        return endpoint, handlers
+        return endpoint, _resource_handlers(endpoint, shape, per_request=False)
     if not callable(endpoint):
-        raise TypeError(f"Cannot route to {endpoint!r}: not a function, class or resource.")
-    wanted = _methods(methods)
-    handler = _handler(endpoint, endpoint, None, names, metadata, checks)
-    return endpoint, dict.fromkeys(wanted, handler)
+        raise TypeError(
+            f"Cannot route {path or 'a path'} to {endpoint!r} "
+            f"(of type {type(endpoint).__name__}): "
+            "expected a function view, a resource class, or an object with on_get, "
+            "on_post, ... or on_request responders."
+        )
+    handler = _handler(endpoint, endpoint, None, shape, per_request=False)
+    return endpoint, dict.fromkeys(_methods(methods), handler)
+
+
+class _Shape:
+    """What every handler of one registration shares: the route and the extra steps."""
+
+    __slots__ = ("checks", "metadata", "names", "path")
+
+    def __init__(
+        self,
+        names: tuple[str, ...],
+        path: str,
+        metadata: dict[str, Any] | None,
+        checks: tuple[list[Check], list[Check]],
+    ) -> None:
+        self.names, self.path, self.metadata, self.checks = names, path, metadata, checks
+
+
+def _resource_handlers(resource: Any, shape: _Shape, *, per_request: bool) -> dict[str, Handler]:
+    """One handler per ``on_<method>``; with only ``on_request``, it answers every method.
+
+    A resource with neither still registers (scaffolding): the route answers
+    405 with ``Allow`` until responders are added.
+    """
+    on_request = getattr(resource, "on_request", None)
+    handlers = {
+        method: _handler(
+            resource,
+            responder,
+            on_request,
+            shape,
+            per_request=per_request,
+            method_attr=_attr(method),
+        )
+        for method in METHODS
+        if (responder := getattr(resource, _attr(method), None)) is not None
+    }
+    if not handlers and on_request is not None:
+        handler = _handler(resource, None, on_request, shape, per_request=per_request)
+        handlers = {m: handler for m in METHODS if m != "OPTIONS"}
+    return handlers
+
+
+def _require_no_arguments(cls: type) -> None:
+    """Refuse, at registration, a resource class that cannot be built per request."""
+    try:
+        inspect.signature(cls).bind()
+    except TypeError:
+        raise TypeError(
+            f"Resource class {cls.__qualname__} cannot be created without arguments, "
+            "and a new instance answers each request; route an instance instead: "
+            f"api.add_route(path, {cls.__qualname__}(...))."
+        ) from None
+    except ValueError:  # no signature to read (builtins): let the first request tell
+        pass
+
+
+def _attr(method: str) -> str:
+    return "on_" + method.lower()
 
 
 def _methods(methods: Iterable[str] | None) -> list[str]:
@@ -129,40 +187,112 @@ def _methods(methods: Iterable[str] | None) -> list[str]:
     return wanted
 
 
+#: A step bound to its resource: ``(resource, req, resp, params)``.
+Bound = Callable[[Any, "Request", "Response", Params], Any]
+
+
 def _handler(
     resource: Any,
     responder: Callable[..., Any] | None,
     on_request: Callable[..., Any] | None,
-    names: tuple[str, ...],
-    metadata: dict[str, Any] | None,
-    checks: tuple[list[Check], list[Check]] = ([], []),
+    shape: _Shape,
+    *,
+    per_request: bool,
+    method_attr: str = "",
 ) -> Handler:
-    """Compose on_request, before hooks, checks, the responder, checks and after hooks."""
+    """Compose on_request, before hooks, checks, the responder, checks and after hooks.
+
+    ``method_attr`` names the responder on a resource class (``on_get``): it is
+    looked up on each request's new instance.
+    """
     before, after = hooks_of(resource, responder) if responder is not None else ((), ())
-    steps: list[tuple[str, Step, bool]] = []
+    checks = shape.checks
+    steps: list[tuple[str, Bound, bool]] = []
     if on_request is not None:
-        steps.append(("main", _bind_params(on_request, names), is_async_callable(on_request)))
-    steps.extend(("before", _bind_hook(h, resource, True), h.is_async) for h in before)
-    steps.extend(("check", step, is_async) for step, is_async in checks[0])
+        steps.append(_main_step(resource, on_request, "on_request", shape, per_request))
+    steps.extend(("before", _bind_hook(h, True), h.is_async) for h in before)
+    steps.extend(("check", _unbound(step), is_async) for step, is_async in checks[0])
     if responder is not None:
-        steps.append(("main", _bind_params(responder, names), is_async_callable(responder)))
-    steps.extend(("check", step, is_async) for step, is_async in checks[1])
-    steps.extend(("after", _bind_hook(h, resource, False), h.is_async) for h in after)
+        steps.append(_main_step(resource, responder, method_attr, shape, per_request))
+    steps.extend(("check", _unbound(step), is_async) for step, is_async in checks[1])
+    steps.extend(("after", _bind_hook(h, False), h.is_async) for h in after)
+    chain = _chain(steps)
     direct = None
-    if (
-        len(steps) == 1
-        and responder is not None
-        and is_async_callable(responder)
-        and (not names or _takes_params(responder, names))
-    ):
-        # PERF: the common case (one async view, no hooks) is called with no wrapper.
-        direct = responder
+    if len(steps) == 1 and responder is not None and steps[0][2]:
+        direct = _direct(resource, responder, method_attr, shape, per_request)
+    run = _per_request(resource, chain) if per_request else functools.partial(chain, resource)
     return Handler(
-        _chain(steps), resource=resource, responder=responder, direct=direct, metadata=metadata
+        run, resource=resource, responder=responder, direct=direct, metadata=shape.metadata
     )
 
 
-def _chain(steps: list[tuple[str, Step, bool]]) -> Callable[..., Awaitable[None]]:
+def _direct(
+    resource: Any, responder: Callable[..., Any], attr: str, shape: _Shape, per_request: bool
+) -> Callable[..., Awaitable[None]] | None:
+    """PERF: one async responder and no hooks is called as ``direct(req, resp, **params)``.
+
+    The pipeline then awaits it with no wrapper: the view itself, or on a class
+    a small function that makes the instance and returns its responder's coroutine.
+    """
+    takes = _takes_params(_as_bound(resource, attr) if per_request else responder, shape)
+    if not per_request:
+        return responder if takes or not shape.names else None
+    cls = resource
+    # Plain functions returning the responder's coroutine: no extra coroutine frame.
+    if takes:
+
+        def direct(req: Request, resp: Response, **params: Any) -> Awaitable[None]:
+            return getattr(cls(), attr)(req, resp, **params)  # type: ignore[no-any-return]
+
+        return direct
+
+    def direct_no_params(req: Request, resp: Response, **params: Any) -> Awaitable[None]:
+        return getattr(cls(), attr)(req, resp)  # type: ignore[no-any-return]
+
+    return direct_no_params
+
+
+def _per_request(cls: Callable[[], Any], chain: Callable[..., Awaitable[None]]) -> Any:
+    async def run(req: Request, resp: Response, params: Params) -> None:
+        await chain(cls(), req, resp, params)
+
+    return run
+
+
+def _main_step(
+    resource: Any, fn: Callable[..., Any], attr: str, shape: _Shape, per_request: bool
+) -> tuple[str, Bound, bool]:
+    """A responder or ``on_request`` as a step; on a class, looked up on each new instance."""
+    takes = _takes_params(_as_bound(resource, attr) if per_request else fn, shape)
+    if not per_request:
+        if takes:
+            return "main", lambda res, req, resp, params: fn(req, resp, **params), _is_async(fn)
+        return "main", lambda res, req, resp, params: fn(req, resp), _is_async(fn)
+    if takes:
+        step: Bound = lambda res, req, resp, params: getattr(res, attr)(req, resp, **params)  # noqa: E731
+    else:
+        step = lambda res, req, resp, params: getattr(res, attr)(req, resp)  # noqa: E731
+    return "main", step, _is_async(fn)
+
+
+def _as_bound(cls: type, attr: str) -> Callable[..., Any]:
+    """The responder ``attr`` of ``cls`` as an instance would see it, for its signature."""
+    raw = inspect.getattr_static(cls, attr)
+    found: Callable[..., Any] = getattr(cls, attr)
+    if inspect.isfunction(raw):  # a plain method: ``self`` comes first
+        return functools.partial(found, None)
+    return found  # a staticmethod or classmethod reads as it is called
+
+
+def _is_async(fn: Callable[..., Any]) -> bool:
+    return is_async_callable(fn)
+
+
+def _unbound(step: Step) -> Bound:
+    return lambda res, req, resp, params: step(req, resp, params)
+
+
+def _chain(steps: list[tuple[str, Bound, bool]]) -> Callable[..., Awaitable[None]]:
     """Compose steps into one coroutine function; sync main steps share a thread hop."""
     merged = _merge_sync_mains(steps)
     if len(merged) == 1:
@@ -171,32 +301,32 @@ def _chain(steps: list[tuple[str, Step, bool]]) -> Callable[..., Awaitable[None]
             return step  # type: ignore[return-value]
         if kind == "main":
 
-            async def run_one(req: Request, resp: Response, params: Params) -> None:
-                await run_sync(step, req, resp, params)
+            async def run_one(res: Any, req: Request, resp: Response, params: Params) -> None:
+                await run_sync(step, res, req, resp, params)
 
             return run_one
 
-    async def run(req: Request, resp: Response, params: Params) -> None:
+    async def run(res: Any, req: Request, resp: Response, params: Params) -> None:
         answered = False
         for kind, step, is_async in merged:
             if answered and kind != "after":
                 continue  # a before hook answered: skip the other before hooks and the responder
             status = resp.status_code
             if is_async:
-                await step(req, resp, params)
+                await step(res, req, resp, params)
             elif kind == "main":
-                await run_sync(step, req, resp, params)
+                await run_sync(step, res, req, resp, params)
             else:
-                step(req, resp, params)
+                step(res, req, resp, params)
             if kind == "before" and resp.status_code != status:
                 answered = True
 
     return run
 
 
-def _merge_sync_mains(steps: list[tuple[str, Step, bool]]) -> list[tuple[str, Step, bool]]:
+def _merge_sync_mains(steps: list[tuple[str, Bound, bool]]) -> list[tuple[str, Bound, bool]]:
     # PERF: a sync on_request followed directly by a sync responder costs one thread hop.
-    merged: list[tuple[str, Step, bool]] = []
+    merged: list[tuple[str, Bound, bool]] = []
     for kind, step, is_async in steps:
         previous = merged[-1] if merged else None
         after_sync_main = previous is not None and previous[0] == "main" and not previous[2]
@@ -207,54 +337,71 @@ def _merge_sync_mains(steps: list[tuple[str, Step, bool]]) -> list[tuple[str, St
     return merged
 
 
-def _sequence(first: Step, second: Step) -> Step:
-    def both(req: Request, resp: Response, params: Params) -> None:
-        first(req, resp, params)
-        second(req, resp, params)
+def _sequence(first: Bound, second: Bound) -> Bound:
+    def both(res: Any, req: Request, resp: Response, params: Params) -> None:
+        first(res, req, resp, params)
+        second(res, req, resp, params)
 
     return both
 
 
-def _bind_params(fn: Callable[..., Any], names: tuple[str, ...]) -> Step:
-    if _takes_params(fn, names):
-        return lambda req, resp, params: fn(req, resp, **params)
-    return lambda req, resp, params: fn(req, resp)
-
-
-def _bind_hook(hook: Hook, resource: Any, is_before: bool) -> Step:
+def _bind_hook(hook: Hook, is_before: bool) -> Bound:
     action, args, kwargs = hook.action, hook.args, hook.kwargs
     if is_before:
-        return lambda req, resp, params: action(req, resp, resource, params, *args, **kwargs)
-    return lambda req, resp, params: action(req, resp, resource, *args, **kwargs)
+        return lambda res, req, resp, params: action(req, resp, res, params, *args, **kwargs)
+    return lambda res, req, resp, params: action(req, resp, res, *args, **kwargs)
 
 
-def _takes_params(fn: Callable[..., Any], names: tuple[str, ...]) -> bool:
-    """Whether ``fn`` takes the path parameters as keywords (all of them, or none).
+def _takes_params(fn: Callable[..., Any], shape: _Shape, leading: int = 2) -> bool:
+    """Whether ``fn`` takes the route parameters as keywords (all of them, or none).
+
+    ``leading`` positional arguments come first (``req, resp``; ``ws`` for a
+    WebSocket handler) and are not parameters.
 
     Raises:
-        TypeError: ``fn`` takes some of the parameters but not all.
+        TypeError: ``fn`` requires a keyword the route does not give, or takes
+            some of the route's parameters but not all.
     """
-    if not names:
-        return False
     try:
         signature = inspect.signature(fn)
     except (TypeError, ValueError):  # builtins and odd callables: trust the user
-        return True
-    parameters = signature.parameters.values()
+        return bool(shape.names)
+    parameters = _after_leading(list(signature.parameters.values()), leading)
+    keywords = [p for p in parameters if p.kind in _KEYWORD_KINDS]
+    unknown = [p.name for p in keywords if p.default is p.empty and p.name not in shape.names]
+    if unknown:
+        gives = ", ".join(shape.names) if shape.names else "no parameters"
+        raise TypeError(
+            f"{_name(fn)} requires {', '.join(unknown)}, but the route "
+            f"{shape.path or ''!r} gives {gives}; rename the argument or the route parameter."
+        )
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
-        return True
-    keywords = {
-        p.name
-        for p in parameters
-        if p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    }
-    missing = [name for name in names if name not in keywords]
+        return bool(shape.names)
+    accepted = {p.name for p in keywords}
+    missing = [name for name in shape.names if name not in accepted]
     if not missing:
-        return True
-    if len(missing) == len(names):
+        return bool(shape.names)
+    if len(missing) == len(shape.names):
         return False
-    name = getattr(fn, "__qualname__", repr(fn))
     raise TypeError(
-        f"{name} must accept the route parameters {', '.join(names)} as keywords; "
-        f"it lacks {', '.join(missing)}."
+        f"{_name(fn)} must accept the route parameters {', '.join(shape.names)} of "
+        f"{shape.path or ''!r} as keywords; it lacks {', '.join(missing)}."
     )
+
+
+_KEYWORD_KINDS = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+_POSITIONAL_KINDS = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+
+def _after_leading(parameters: list[inspect.Parameter], leading: int) -> list[inspect.Parameter]:
+    """The parameters left once the first ``leading`` positional arguments are taken."""
+    index = 0
+    while index < min(leading, len(parameters)) and parameters[index].kind in _POSITIONAL_KINDS:
+        index += 1
+    return parameters[index:]
+
+
+def _name(fn: Callable[..., Any]) -> str:
+    if isinstance(fn, functools.partial):
+        fn = fn.func
+    return getattr(fn, "__qualname__", None) or repr(fn)

@@ -52,7 +52,9 @@ class Route:
         Raises:
             ValueError: a method is already answered by another endpoint.
         """
-        resource, handlers = adapt(endpoint, self.template.param_names, methods, metadata, checks)
+        resource, handlers = adapt(
+            endpoint, self.template.param_names, methods, metadata, checks, path=self.path
+        )
         clash = sorted(set(self._explicit) & set(handlers))
         if clash:
             raise ValueError(f"Route {self.path!r} already answers {', '.join(clash)}.")

@@ -65,21 +65,88 @@ def test_sync_responders_run_in_a_worker_thread_async_on_the_loop(api):
     assert not seen["async"].startswith("responder")
 
 
-def test_class_is_instantiated_once_and_keeps_state(api):
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_a_routed_class_gets_a_new_instance_for_every_request(api, asynchronous):
     created = []
 
-    @api.route("/count")
     class Counter:
         def __init__(self):
             created.append(self)
             self.hits = 0
 
+        def on_request(self, req, resp):
+            self.hits += 1  # on_request and on_get of one request share one instance
+
+        if asynchronous:
+
+            async def on_get(self, req, resp):
+                self.hits += 1
+                resp.media = {"hits": self.hits}
+        else:
+
+            def on_get(self, req, resp):
+                self.hits += 1
+                resp.media = {"hits": self.hits}
+
+    assert api.add_route("/count", Counter) is Counter
+    assert [api.requests.get("/count").json()["hits"] for _ in range(3)] == [2, 2, 2]
+    assert len(created) == 3 and len(set(map(id, created))) >= 2
+
+
+def test_state_kept_on_self_does_not_leak_between_users(api):
+    @api.route("/me")
+    class Me:
+        user = None
+
+        def on_get(self, req, resp):
+            if req.params.get("user"):
+                self.user = req.params["user"]
+            resp.media = {"user": self.user}
+
+    assert api.requests.get("/me?user=alice").json() == {"user": "alice"}
+    assert api.requests.get("/me").json() == {"user": None}
+
+
+def test_a_shared_instance_keeps_state_between_requests(api):
+    class Counter:
+        hits = 0
+
         async def on_get(self, req, resp):
             self.hits += 1
             resp.media = {"hits": self.hits}
 
+    api.add_route("/count", Counter())
     assert [api.requests.get("/count").json()["hits"] for _ in range(3)] == [1, 2, 3]
-    assert len(created) == 1
+
+
+def test_a_class_that_needs_arguments_is_refused_at_registration(api):
+    class Needs:
+        def __init__(self, db):
+            self.db = db
+
+        def on_get(self, req, resp):
+            pass
+
+    with pytest.raises(
+        TypeError, match=r"Needs cannot be created without arguments.*Needs\(\.\.\.\)"
+    ):
+        api.add_route("/needs", Needs)
+    assert api.requests.get("/needs").status_code == 404
+
+
+def test_static_and_class_method_responders_take_route_params(api):
+    class Resource:
+        @staticmethod
+        def on_get(req, resp, *, who):
+            resp.text = f"get {who}"
+
+        @classmethod
+        def on_post(cls, req, resp, *, who):
+            resp.text = f"post {who} {cls.__name__}"
+
+    api.add_route("/hi/{who}", Resource)
+    assert api.requests.get("/hi/ann").text == "get ann"
+    assert api.requests.post("/hi/bob").text == "post bob Resource"
 
 
 def test_instance_is_used_as_given(api):
@@ -325,12 +392,13 @@ def test_route_decorator_returns_the_view_unchanged(api):
     assert api.route("/v")(view) is view
 
 
-def test_resource_add_route_returns_the_instance_for_classes(api):
+def test_add_route_returns_the_class_it_was_given(api):
     class R:
         def on_get(self, req, resp):
             pass
 
-    assert isinstance(api.add_route("/r", R), R)
+    assert api.add_route("/r", R) is R
+    assert api.url_for(R) == "/r"
 
 
 def test_routes_added_after_serving_started_are_served(api):
