@@ -119,6 +119,8 @@ def test_a_live_server_drains_tasks_inside_the_lifespan_when_signalled(tmp_path,
     finally:
         if proc.returncode is None:
             stop(proc)
+        if proc.stdout:
+            proc.stdout.close()
     events = log.read_text().splitlines()
     assert events[:2] == ["context entered", "startup"]
     assert sorted(events[2:4]) == ["async task done", "sync task done"]
