@@ -122,7 +122,8 @@ class API:
         self.media = MediaRegistry()
         self.hooks = Hooks()
         self.exception_handlers = ExceptionHandlers()
-        self.lifespan = Lifespan(self, lifespan)
+        self.background = BackgroundQueue()
+        self.lifespan = Lifespan(self, lifespan, self.background)
         self.app = App(
             router=self.router,
             websocket_router=self.websocket_router,
@@ -145,8 +146,6 @@ class API:
             from .layers import validate
 
             validate(self)  # a bad cors_params or allowed_hosts fails here, not on a request
-        self.background = BackgroundQueue()
-        self.lifespan.shutdown.append(self.background.drain)
         self._templates: Templates | None = None
         self.static_app = StaticFiles([static_dir] if static_dir else [])
         if static_route:

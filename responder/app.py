@@ -197,18 +197,27 @@ class App:
     async def handle_exception(
         self, req: Request, resp: Response, exc: Exception
     ) -> BaseException | None:
-        """Turn ``exc`` into a response; return it when it is a bug to re-raise."""
+        """Turn ``exc`` into a response; return it when it is a bug to re-raise.
+
+        A user handler that sets no status answers with the exception's own:
+        an ``HTTPError``'s status and headers, or 500 for anything else, never
+        a 200 for a failure (nor a status the view set before it raised).
+        """
         found = self.exception_handlers.find(type(exc))
         if found is not None:
             func, is_async = found
+            resp.status_code = None
             try:
                 if is_async:
                     await func(req, resp, exc)
                 else:
                     func(req, resp, exc)
-                return None
             except Exception as raised:  # noqa: BLE001 - a failing handler is a 500, not a crash
                 exc = raised
+            else:
+                if resp.status_code is None:
+                    _default_status(resp, exc)
+                return None
         if isinstance(exc, HTTPError):
             render_problem(resp, exc)
             return None
@@ -286,6 +295,16 @@ def render_problem(resp: Response, error: HTTPError) -> None:
         resp.headers.update(error.headers)
     resp.media = error.to_dict()
     resp.is_problem = True
+
+
+def _default_status(resp: Response, exc: Exception) -> None:
+    """The status (and headers) a handled exception answers with when its handler set none."""
+    if isinstance(exc, HTTPError):
+        resp.status_code = exc.status
+        for name, value in exc.headers.items():  # e.g. Allow with a 405, Retry-After with a 429
+            resp.headers.setdefault(name, value)
+    else:
+        resp.status_code = 500
 
 
 def _internal_error(exc: BaseException, debug: bool) -> HTTPError:

@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import traceback
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._concurrency import is_async_callable
 from .types import Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from .background import BackgroundQueue
 
 __all__ = ["Lifespan"]
 
 
 class Lifespan:
-    """Runs ``on_event`` handlers and the ``lifespan=`` context around the server's life.
+    """Runs the ``lifespan=`` context, ``on_event`` handlers and the background drain.
+
+    The order: enter the context, run the startup handlers, serve; then wait
+    for pending background tasks, run the shutdown handlers, leave the
+    context. Handlers and tasks thus always see what the context set up.
 
     Args:
         app: passed to the user's lifespan factory (``lifespan(api)``).
-        context: an async context manager factory; what it yields, if a
-            mapping, becomes the initial ``req.state`` of every request.
+        context: an async (or sync) context manager factory; what it yields,
+            if a mapping, becomes the initial ``req.state`` of every request.
+        background: the queue to bind to the server's loop and drain at shutdown.
     """
 
-    def __init__(self, app: Any, context: Callable[[Any], Any] | None = None) -> None:
+    def __init__(
+        self,
+        app: Any,
+        context: Callable[[Any], Any] | None = None,
+        background: BackgroundQueue | None = None,
+    ) -> None:
         self.app = app
         self.context = context
+        self.background = background
         self.startup: list[Callable[[], Any]] = []
         self.shutdown: list[Callable[[], Any]] = []
 
@@ -36,21 +51,21 @@ class Lifespan:
 
     @contextlib.asynccontextmanager
     async def running(self, state: dict[str, Any] | None = None) -> AsyncIterator[None]:
-        """Start up, yield while serving, shut down."""
-        await _call_all(self.startup)
-        if self.context is None:
+        """Start up, yield while serving, shut down (see the class for the order)."""
+        async with contextlib.AsyncExitStack() as stack:
+            if self.context is not None:
+                manager = self.context(self.app)
+                if hasattr(manager, "__aenter__"):
+                    _share(state, await stack.enter_async_context(manager))
+                else:
+                    _share(state, stack.enter_context(manager))
+            if self.background is not None:
+                self.background.bind(asyncio.get_running_loop())
+            await _call_all(self.startup)
             yield
-        else:
-            manager = self.context(self.app)
-            if hasattr(manager, "__aenter__"):
-                async with manager as value:
-                    _share(state, value)
-                    yield
-            else:
-                with manager as value:
-                    _share(state, value)
-                    yield
-        await _call_all(self.shutdown)
+            if self.background is not None:
+                await self.background.drain()
+            await _call_all(self.shutdown)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Speak the lifespan protocol with the server."""

@@ -18,6 +18,7 @@ from typing import Any
 from starlette.concurrency import iterate_in_threadpool
 from starlette.responses import FileResponse, Response, StreamingResponse
 
+from .media.handlers import JSONHandler
 from .types import ASGIApp
 
 __all__ = ["MAX_RANGES", "encode_event", "file_app", "stream_app"]
@@ -114,6 +115,7 @@ async def _events(items: Any) -> AsyncIterator[bytes]:
         yield encode_event(item)
 
 
+_JSON = JSONHandler()
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _EVENT_FIELDS = frozenset({"data", "event", "id", "retry", "comment"})
 
@@ -122,7 +124,9 @@ def encode_event(item: str | dict[str, Any]) -> bytes:
     """Encode one server-sent event.
 
     A string is the event's data. A dict may hold ``data``, ``event``, ``id``,
-    ``retry`` and ``comment``. Line breaks in data become several ``data:``
+    ``retry`` and ``comment``; a ``data`` that is a dict or a list is sent as
+    JSON (what a browser's ``JSON.parse(event.data)`` reads), anything else as
+    its ``str``. Line breaks in data become several ``data:``
     lines (which the client joins back with newlines); in the single-line
     fields they are replaced by spaces, so no value can ever start a new field
     or end the event early.
@@ -146,6 +150,10 @@ def encode_event(item: str | dict[str, Any]) -> bytes:
         if isinstance(retry, bool) or not str(retry).isdigit():
             raise ValueError(f"retry must be a whole number of milliseconds, not {retry!r}.")
         lines.append(f"retry: {int(retry)}")
-    if fields.get("data") is not None:
-        lines.extend(f"data: {line}" for line in _LINE_BREAK.split(str(fields["data"])))
+    data = fields.get("data")
+    if data is not None:
+        text = (
+            _JSON.serialize(data).decode("utf-8") if isinstance(data, dict | list) else str(data)
+        )
+        lines.extend(f"data: {line}" for line in _LINE_BREAK.split(text))
     return ("\n".join(lines) + "\n\n").encode("utf-8")

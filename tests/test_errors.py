@@ -101,16 +101,22 @@ def test_debug_puts_the_traceback_in_the_500():
     assert "Traceback" in r.json()["traceback"]
 
 
+def register(api, exc_class, body, asynchronous):
+    """Register ``body(req, resp, exc)`` for ``exc_class`` as a sync or an async handler."""
+
+    async def body_async(req, resp, exc):
+        body(req, resp, exc)
+
+    api.exception_handler(exc_class)(body_async if asynchronous else body)
+
+
 @pytest.mark.parametrize("asynchronous", [False, True])
 def test_exception_handler_answers_its_class(api, asynchronous):
     def handle(req, resp, exc):
         resp.status_code = 400
         resp.media = {"error": str(exc)}
 
-    async def handle_async(req, resp, exc):
-        handle(req, resp, exc)
-
-    api.exception_handler(ValueError)(handle_async if asynchronous else handle)
+    register(api, ValueError, handle, asynchronous)
 
     @api.route("/fail")
     def fail(req, resp):
@@ -193,3 +199,63 @@ def test_framework_405_is_problem_details_with_allow(api):
     assert r.status_code == 405
     assert r.headers["allow"] == "GET, HEAD, OPTIONS"
     assert r.json()["title"] == "Method Not Allowed"
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_handler_that_sets_no_status_keeps_an_http_errors_own(api, asynchronous):
+    def page(req, resp, exc):
+        resp.html = f"<h1>No page at {req.url.path}</h1>"
+
+    register(api, responder.HTTPNotFound, page, asynchronous)
+    r = api.requests.get("/missing")
+    assert r.status_code == 404
+    assert r.text == "<h1>No page at /missing</h1>"
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_handler_that_sets_no_status_makes_other_exceptions_500(api, asynchronous):
+    def describe(req, resp, exc):
+        resp.media = {"error": str(exc)}
+
+    register(api, ValueError, describe, asynchronous)
+
+    @api.route("/fail")
+    def fail(req, resp):
+        raise ValueError("bad input")
+
+    r = api.requests.get("/fail")
+    assert (r.status_code, r.json()) == (500, {"error": "bad input"})
+
+
+def test_status_a_view_set_before_raising_does_not_leak_into_the_handled_answer(api):
+    @api.exception_handler(LookupError)
+    def describe(req, resp, exc):
+        resp.text = "lookup failed"
+
+    @api.route("/create")
+    def create(req, resp):
+        resp.status_code = 201
+        raise KeyError("gone")
+
+    r = api.requests.get("/create")
+    assert (r.status_code, r.text) == (500, "lookup failed")
+
+
+def test_handler_that_sets_no_status_keeps_the_errors_headers(api):
+    @api.exception_handler(responder.HTTPMethodNotAllowed)
+    def explain(req, resp, exc):
+        resp.text = "not here"
+
+    api.add_route("/only-get", lambda req, resp: None, methods=["GET"])
+    r = api.requests.post("/only-get")
+    assert (r.status_code, r.text) == (405, "not here")
+    assert r.headers["allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_handler_that_sets_a_status_keeps_it(api):
+    @api.exception_handler(responder.HTTPNotFound)
+    def gone(req, resp, exc):
+        resp.status_code = 410
+        resp.text = "gone for good"
+
+    assert api.requests.get("/old").status_code == 410

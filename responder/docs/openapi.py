@@ -21,7 +21,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from ..resources import Handler, Route
-from .validation import Model
+from .validation import BODY_METHODS, Model
 
 if TYPE_CHECKING:
     from ..api import API
@@ -147,10 +147,14 @@ def _operations(
         if not operation["parameters"]:
             del operation["parameters"]
         request_model = metadata.get("request_model")
-        if request_model is not None and "requestBody" not in operation:
+        if (
+            request_model is not None
+            and "requestBody" not in operation
+            and (method in BODY_METHODS or method == "DELETE")
+        ):
             schema = models.reference(request_model, "validation")
             operation["requestBody"] = {
-                "required": True,
+                "required": method != "DELETE",  # a DELETE is validated only if it has a body
                 "content": {t: {"schema": schema} for t in media_types},
             }
         responses = operation.setdefault("responses", {})

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..request import Request
     from ..response import Response
 
-__all__ = ["Model", "checks_for"]
+__all__ = ["BODY_METHODS", "Model", "carries_body", "checks_for"]
 
 logger = logging.getLogger("responder")
 _JSON = JSONHandler()
@@ -128,8 +128,25 @@ def checks_for(request_model: Any, response_model: Any) -> tuple[list[Check], li
     return before, after
 
 
+#: Methods whose requests are validated: the ones whose meaning includes a body.
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+def carries_body(req: Request) -> bool:
+    """Whether the request says it has a body (a non-zero length, or chunked)."""
+    length = req.header(b"content-length")
+    if length is not None:
+        return length.strip() != "0"
+    return req.header(b"transfer-encoding") is not None
+
+
 def _request_check(model: Model) -> Any:
     async def validate_request(req: Request, resp: Response, params: dict[str, Any]) -> None:
+        # A route's model describes what is sent to it: GET, HEAD and OPTIONS on the
+        # same route are never checked, and DELETE only when it carries a body.
+        method = req.scope["method"]
+        if method not in BODY_METHODS and (method != "DELETE" or not carries_body(req)):
+            return
         # Any registered format: the body is decoded by its Content-Type first.
         data = await req.media()
         req.replace_media(model.load(data))

@@ -1,8 +1,9 @@
 """GraphQL over HTTP with graphene: ``api.graphql(path, schema=...)``.
 
-GET runs queries from ``?query=`` (a mutation over GET is a 405: GETs must be
-safe). POST takes ``application/json`` (or any registered format that is not a
-CORS-safelisted one) with ``query``, ``variables`` and ``operationName``, or
+GET runs queries from ``?query=`` (or its short alias ``?q=``; a mutation
+over GET is a 405 with ``Allow: POST``: GETs must be safe). POST takes
+``application/json`` (or any registered format that is not a CORS-safelisted
+one) with ``query``, ``variables`` and ``operationName``, or
 ``application/graphql`` with the query as the body. Form and ``text/plain``
 bodies are refused with 415: a browser sends them cross-site without a
 preflight, so accepting them would let any page run mutations with a
@@ -12,7 +13,9 @@ Results are ``{"data": ..., "errors": [...]}`` in the negotiated format.
 Following the GraphQL-over-HTTP conventions, a request that cannot run (no
 query, a syntax or validation error, too deep) is a 400 with ``errors``;
 errors raised while executing a valid request come back with status 200
-next to the data that could be computed.
+next to the data that could be computed. Every refusal the view makes (400,
+405, 413, 415) has the GraphQL shape ``{"errors": [{"message": ...}]}`` rather
+than problem details, since that is what GraphQL clients read.
 """
 
 from __future__ import annotations
@@ -70,25 +73,22 @@ class GraphQLView:
         self.max_depth = max_depth
 
     async def on_get(self, req: Request, resp: Response) -> None:
-        """Run a query from the query string, or show GraphiQL to a browser."""
-        if self.graphiql and "query" not in req.params and _wants_html(req):
+        """Run a query from the query string (``?query=`` or ``?q=``), or show GraphiQL."""
+        params = req.params
+        if self.graphiql and "query" not in params and "q" not in params and _wants_html(req):
             resp.html = graphiql_page(self.api, req.url.path)
             return
-        await self._run(req, resp, _from_params(req), allow_mutations=False)
+        try:
+            await self._run(req, resp, _from_params(req), allow_mutations=False)
+        except HTTPError as error:
+            _http_error(resp, error)
 
     async def on_post(self, req: Request, resp: Response) -> None:
         """Run a query or mutation from the body."""
-        mimetype = req.mimetype
-        if mimetype in _SIMPLE_TYPES:
-            raise HTTPUnsupportedMediaType(
-                detail="Send GraphQL as application/json or application/graphql; form and "
-                "text/plain bodies are refused to prevent cross-site request forgery.",
-            )
-        if mimetype == "application/graphql":
-            payload: Any = {"query": await req.text}
-        else:
-            payload = await req.media()
-        await self._run(req, resp, payload, allow_mutations=True)
+        try:
+            await self._run(req, resp, await _payload(req), allow_mutations=True)
+        except HTTPError as error:
+            _http_error(resp, error)
 
     async def _run(
         self, req: Request, resp: Response, payload: Any, *, allow_mutations: bool
@@ -123,6 +123,27 @@ class GraphQLView:
         resp.media = body
 
 
+async def _payload(req: Request) -> Any:
+    """The POSTed request: a decoded body, or the query itself for ``application/graphql``."""
+    mimetype = req.mimetype
+    if mimetype in _SIMPLE_TYPES:
+        raise HTTPUnsupportedMediaType(
+            detail="Send GraphQL as application/json or application/graphql; form and "
+            "text/plain bodies are refused to prevent cross-site request forgery.",
+        )
+    if mimetype == "application/graphql":
+        return {"query": await req.text}
+    return await req.media()
+
+
+def _http_error(resp: Response, error: HTTPError) -> None:
+    """Answer a request that cannot run the GraphQL way: its status, ``{"errors": [...]}``."""
+    resp.status_code = error.status
+    if error.headers:
+        resp.headers.update(error.headers)  # e.g. Allow: POST with a 405
+    resp.media = {"errors": [{"message": error.detail or error.title}]}
+
+
 def _wants_html(req: Request) -> bool:
     ranges = parse_accept(req.headers.get("accept"))
     return quality(ranges, "text/html") > quality(ranges, "application/json")
@@ -137,7 +158,7 @@ def _from_params(req: Request) -> dict[str, Any]:
         except ValueError:
             raise HTTPError(400, detail="variables must be a JSON object.") from None
     return {
-        "query": params.get("query"),
+        "query": params.get("query", params.get("q")),
         "variables": variables,
         "operationName": params.get("operationName"),
     }

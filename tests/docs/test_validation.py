@@ -160,3 +160,87 @@ def test_integral_floats_count_as_integers_like_json_schema_says():
     r = api.requests.post("/c", json={"count": 3.0, "ratio": 2})
     assert r.json() == {"count": 3, "ratio": 2.0}
     assert api.requests.post("/c", json={"count": 3.5, "ratio": 1}).status_code == 422
+
+
+def _shared_route_api():
+    """One function view answering every method, with a request_model."""
+    api = responder.API()
+
+    @api.route("/items", request_model=Item)
+    async def items(req, resp):
+        body = await req.media() if req.method in ("post", "put", "patch", "delete") else None
+        resp.media = {"method": req.method, "body": body}
+
+    return api
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_safe_methods_on_a_validated_route_are_not_validated(method):
+    api = _shared_route_api()
+    r = api.requests.request(method, "/items")
+    assert r.status_code == 200
+    if method == "GET":
+        assert r.json() == {"method": "get", "body": None}
+
+
+def test_a_get_that_carries_a_body_is_not_validated_either():
+    api = _shared_route_api()
+    r = api.requests.request("GET", "/items", json={"price": -1})
+    assert r.json() == {"method": "get", "body": None}
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
+def test_methods_with_a_body_are_validated(method):
+    api = _shared_route_api()
+    r = api.requests.request(method, "/items", json={"name": "x", "price": -1})
+    assert r.status_code == 422
+    r = api.requests.request(method, "/items", json={"name": "x", "price": 1})
+    assert r.json() == {"method": method.lower(), "body": {"name": "x", "price": 1.0}}
+
+
+def test_delete_is_validated_only_when_it_carries_a_body():
+    api = _shared_route_api()
+
+    class Delete:
+        async def on_delete(self, req, resp):
+            resp.media = {"deleted": True}
+
+    api.add_route("/things/{id}", Delete, request_model=Item)
+    assert api.requests.delete("/things/1").json() == {"deleted": True}
+    invalid = api.requests.request("DELETE", "/items", json={"name": "x"})
+    assert invalid.status_code == 422
+    valid = api.requests.request("DELETE", "/items", json={"name": "x", "price": 2})
+    assert valid.json()["body"] == {"name": "x", "price": 2.0}
+
+
+def test_class_resource_get_and_options_skip_validation_post_does_not():
+    api = responder.API()
+
+    class Items:
+        def on_get(self, req, resp):
+            resp.media = ["listed"]
+
+        def on_options(self, req, resp):
+            resp.headers["Allow"] = "GET, POST, OPTIONS"
+
+        async def on_post(self, req, resp):
+            resp.media = await req.media()
+
+    api.add_route("/items", Items, request_model=Item)
+    assert api.requests.get("/items").json() == ["listed"]
+    assert api.requests.options("/items").status_code == 200
+    assert api.requests.post("/items", json={"name": "x"}).status_code == 422
+
+
+def test_the_schema_documents_a_request_body_only_where_one_is_validated():
+    api = responder.API(openapi="3.0.2")
+
+    @api.route("/items", methods=["GET", "POST", "DELETE"], request_model=Item)
+    async def items(req, resp):
+        pass
+
+    spec = yaml.safe_load(api.requests.get("/schema.yml").text)
+    operations = spec["paths"]["/items"]
+    assert "requestBody" not in operations["get"]
+    assert operations["post"]["requestBody"]["required"] is True
+    assert operations["delete"]["requestBody"]["required"] is False

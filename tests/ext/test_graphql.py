@@ -115,12 +115,22 @@ def test_mutation_over_post(api):
     assert r.json() == {"data": {"increment": {"value": before + 2}}}
 
 
-def test_mutation_over_get_is_405(api):
+def test_mutation_over_get_is_405_with_graphql_errors(api):
     before = COUNTER["n"]
     r = api.requests.get("/graphql", params={"query": "mutation { increment { value } }"})
     assert r.status_code == 405
     assert r.headers["allow"] == "POST"
+    assert r.headers["content-type"] == "application/json"
+    assert r.json() == {"errors": [{"message": "Mutations must be sent with POST."}]}
     assert COUNTER["n"] == before
+
+
+def test_q_is_an_alias_of_query(api):
+    r = api.requests.get("/graphql", params={"q": '{ hello(name: "q") }'})
+    assert r.json() == {"data": {"hello": "Hello q"}}
+    # A browser sending ?q= wants the answer, not the GraphiQL page.
+    r = api.requests.get("/graphql", params={"q": "{ hello }"}, headers={"Accept": "text/html"})
+    assert r.json() == {"data": {"hello": "Hello stranger"}}
 
 
 @pytest.mark.parametrize(
@@ -137,7 +147,8 @@ def test_bodies_a_browser_sends_cross_site_are_refused(api, content_type, body):
     headers = {"Content-Type": content_type} if content_type else {}
     r = api.requests.post("/graphql", content=body, headers=headers)
     assert r.status_code == 415
-    assert "cross-site" in r.json()["detail"]
+    (error,) = r.json()["errors"]
+    assert "cross-site" in error["message"]
     assert COUNTER["n"] == before
 
 
@@ -182,13 +193,41 @@ def test_request_errors_are_400_with_graphql_errors(api, payload, message):
     "payload",
     [{}, {"query": ""}, {"query": 5}, {"query": "{ hello }", "variables": [1]}, [1, 2]],
 )
-def test_malformed_graphql_requests_are_400(api, payload):
-    assert api.requests.post("/graphql", json=payload).status_code == 400
+def test_malformed_graphql_requests_are_400_with_graphql_errors(api, payload):
+    r = api.requests.post("/graphql", json=payload)
+    assert r.status_code == 400
+    (error,) = r.json()["errors"]
+    assert set(error) == {"message"} and error["message"]
 
 
-def test_malformed_json_body_is_400(api):
+def test_body_without_query_says_so_in_errors(api):
+    r = api.requests.post("/graphql", json={"variables": {}})
+    assert r.status_code == 400
+    assert r.headers["content-type"] == "application/json"
+    assert r.json() == {"errors": [{"message": "A GraphQL request needs a 'query' string."}]}
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"query": ""}, {"query": "{ hello }", "variables": "{not json"}]
+)
+def test_bad_get_requests_are_400_with_graphql_errors(api, params):
+    r = api.requests.get("/graphql", params=params, headers={"Accept": "application/json"})
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["message"]
+
+
+def test_malformed_json_body_is_400_with_graphql_errors(api):
     r = api.requests.post("/graphql", content=b"{", headers={"Content-Type": "application/json"})
     assert r.status_code == 400
+    assert "not valid JSON" in r.json()["errors"][0]["message"]
+
+
+def test_graphql_errors_follow_the_accept_header(api):
+    r = api.requests.post("/graphql", json={}, headers={"Accept": "application/x-yaml"})
+    assert r.status_code == 400
+    assert yaml.safe_load(r.text) == {
+        "errors": [{"message": "A GraphQL request needs a 'query' string."}]
+    }
 
 
 def test_depth_limit():

@@ -225,3 +225,13 @@ def test_file_path_can_be_a_string(files):
     api = responder.API()
     api.add_route("/f", lambda req, resp: resp.file(os.fspath(files / "page.html")))
     assert api.requests.get("/f").text == "<h1>hi</h1>"
+
+
+def test_sse_dict_and_list_data_is_sent_as_json():
+    import json
+
+    payload = {"user": "ann", "tags": ["a", "b"], "note": "two\nlines"}
+    api = sse_api({"event": "update", "data": payload}, {"data": [1, "two", None]}, {"data": 3})
+    events = parse_sse(api.requests.get("/events").text)
+    assert [json.loads(event["data"]) for event in events] == [payload, [1, "two", None], 3]
+    assert events[0]["event"] == "update"

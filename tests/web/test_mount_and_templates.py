@@ -1,7 +1,4 @@
 import asyncio
-import logging
-import threading
-import time
 
 import pytest
 from flask import Flask, request
@@ -111,78 +108,3 @@ def test_templates_class_sync_and_async(templates_dir):
     async_templates = Templates(directory=templates_dir, enable_async=True)
     rendered = asyncio.run(async_templates.render_async("hello.html", name="y", api=None))
     assert rendered.startswith("<h1>Hello, y!</h1>")
-
-
-def test_background_sync_task_runs_in_a_thread_after_the_response():
-    api = responder.API()
-    done = threading.Event()
-    seen = {}
-
-    @api.background.task
-    def work(value):
-        seen["thread"] = threading.current_thread().name
-        seen["value"] = value
-        done.set()
-
-    @api.route("/incoming")
-    async def incoming(req, resp):
-        work(42)
-        resp.media = {"status": "accepted"}
-
-    assert api.requests.get("/incoming").json() == {"status": "accepted"}
-    assert done.wait(5)
-    assert seen == {"thread": seen["thread"], "value": 42}
-    assert seen["thread"].startswith("responder")
-
-
-def test_background_coroutines_run_on_the_loop_and_finish_at_shutdown():
-    api = responder.API()
-    finished = []
-
-    @api.background.task
-    async def slow(n):
-        await asyncio.sleep(0.2)
-        finished.append(n)
-
-    @api.route("/go")
-    async def go(req, resp):
-        slow(1)
-        resp.text = "started"
-
-    with api.requests as client:
-        assert client.get("/go").text == "started"
-        assert finished == []
-    # Leaving the block runs shutdown, which waits for pending tasks.
-    assert finished == [1]
-
-
-def test_background_sync_tasks_also_finish_at_shutdown():
-    api = responder.API()
-    finished = []
-
-    @api.background.task
-    def slow():
-        time.sleep(0.2)
-        finished.append(True)
-
-    api.add_route("/go", lambda req, resp: slow())
-    with api.requests as client:
-        client.get("/go")
-    assert finished == [True]
-
-
-def test_background_failures_are_logged(caplog):
-    api = responder.API()
-    done = threading.Event()
-
-    @api.background.task
-    def broken():
-        done.set()
-        raise RuntimeError("background boom")
-
-    api.add_route("/go", lambda req, resp: broken())
-    with caplog.at_level(logging.ERROR, logger="responder"), api.requests as client:
-        client.get("/go")
-        assert done.wait(5)
-    assert any("Background task failed" in r.message for r in caplog.records)
-    assert any("background boom" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
