@@ -336,3 +336,22 @@ def test_a_declared_charset_that_is_not_a_text_encoding_falls_back_to_utf8(api, 
     r = api.requests.post("/body", content="é".encode(), headers=headers)
     assert (r.status_code, r.json()) == (200, {"text": "é", "encoding": "utf-8"})
 
+
+def test_params_map_each_name_to_its_last_value_and_get_list_gives_all(api):
+    @api.route("/p")
+    def view(req, resp):
+        resp.media = {
+            "params": req.params,
+            "dict": dict(req.params),
+            "get_list": req.params.get_list("a"),
+            "getlist": req.params.getlist("a"),
+            "missing": req.params.get_list("z"),
+        }
+
+    assert api.requests.get("/p?a=1&b=x&a=2").json() == {
+        "params": {"a": "2", "b": "x"},
+        "dict": {"a": "2", "b": "x"},
+        "get_list": ["1", "2"],
+        "getlist": ["1", "2"],
+        "missing": [],
+    }
