@@ -6,27 +6,39 @@ for no header parsing. Each view is computed once and cached on the request.
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from starlette.datastructures import URL, Address, Headers, QueryParams, State
+from starlette import datastructures
+from starlette.datastructures import URL, Address, Headers, State
 
 from .errors import HTTPBadRequest, HTTPContentTooLarge, HTTPUnsupportedMediaType
-from .media.negotiation import parse_accept, parse_content_type, quality
+from .media.negotiation import parse_accept, parse_content_type, quality, text_encoding
 from .types import Receive, Scope
 
 if TYPE_CHECKING:
     from .media import MediaHandler, MediaRegistry
     from .sessions import Session, SessionCodec
 
-__all__ = ["Request"]
+__all__ = ["QueryParams", "Request"]
 
 DEFAULT_MAX_REQUEST_SIZE = 10 * 1024 * 1024
 
 
 class ClientDisconnected(HTTPBadRequest):
     """The client went away before it finished sending the body."""
+
+
+class QueryParams(datastructures.QueryParams):
+    """The query string: a mapping of each name to its last value, with every value on request.
+
+    ``params["tag"]`` and ``dict(params)`` give the last ``tag``;
+    ``params.get_list("tag")`` (or ``getlist``) gives them all, in order.
+    """
+
+    def get_list(self, key: str) -> list[str]:
+        """Every value of ``key``, in the order sent; ``[]`` when absent."""
+        return self.getlist(key)
 
 
 class Request:
@@ -44,6 +56,7 @@ class Request:
 
     __slots__ = (
         "_body",
+        "_charset",
         "_cookies",
         "_headers",
         "_media",
@@ -77,6 +90,7 @@ class Request:
         self._cookies: dict[str, str] | None = None
         self._url: URL | None = None
         self._body: bytes | None = None
+        self._charset: str | None = None
         self._media: dict[str, Any] | None = None
         self._sessions = sessions
         self._session: Session | None = None
@@ -107,7 +121,7 @@ class Request:
 
     @property
     def params(self) -> QueryParams:
-        """Query parameters: ``params["q"]`` (last value), ``params.getlist("q")`` (all)."""
+        """Query parameters: ``params["q"]`` (last value), ``params.get_list("q")`` (all)."""
         if self._params is None:
             self._params = QueryParams(self.scope.get("query_string", b""))
         return self._params
@@ -197,8 +211,21 @@ class Request:
 
     @property
     def encoding(self) -> Any:
-        """The body's character encoding (awaitable): the declared charset, else UTF-8."""
+        """The body's character encoding (awaitable): the declared charset, else UTF-8.
+
+        Assign to override it (``req.encoding = "latin-1"``) for a client that
+        sends text without saying its charset; ``req.text`` and the text
+        formats of ``req.media()`` then decode with it. ``None`` goes back to
+        the declared charset.
+
+        Raises:
+            ValueError: (on assignment) no such encoding, or not a text encoding.
+        """
         return self._encoding()
+
+    @encoding.setter
+    def encoding(self, value: str | None) -> None:
+        self._charset = None if value is None else text_encoding(value, "req.encoding")
 
     @property
     def text(self) -> Any:
@@ -206,12 +233,14 @@ class Request:
         return self._text()
 
     async def _encoding(self) -> str:
+        if self._charset is not None:
+            return self._charset
         charset = parse_content_type(self.headers.get("content-type"))[1].get("charset")
         if charset:
             try:
-                return codecs.lookup(charset).name
-            except LookupError:
-                pass
+                return text_encoding(charset)
+            except ValueError:
+                pass  # a charset we cannot decode with (or "zlib") is ignored, as if absent
         return "utf-8"
 
     async def _text(self) -> str:
@@ -259,7 +288,7 @@ class Request:
             return cache[handler.format]
         parameters = parse_content_type(content_type)[1]
         body = await self._read_body()
-        charset = parameters.get("charset")
+        charset = self._charset or parameters.get("charset")
         if handler.needs_parameters:
             value = await handler.deserialize_async(body, charset=charset, parameters=parameters)
         else:

@@ -16,6 +16,7 @@ from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
 
 from .errors import HTTPNotAcceptable, HTTPNotFound
+from .media.negotiation import text_encoding
 from .types import Send
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ __all__ = ["Response", "ResponseHeaders"]
 
 _TEXT = b"text/plain; charset=utf-8"
 _HTML = b"text/html; charset=utf-8"
+_UTF8_TYPES = (_TEXT, _HTML)
 _BINARY = b"application/octet-stream"
 _NO_BODY_STATUSES = frozenset({204, 205, 304})
 
@@ -77,8 +79,10 @@ class Response:
 
     __slots__ = (
         "_cookies",
+        "_encoding",
         "_headers",
         "_kind",
+        "_text_types",
         "_value",
         "is_problem",
         "registry",
@@ -99,6 +103,9 @@ class Response:
         self._cookies: SimpleCookie | None = None
         self._kind = ""
         self._value: Any = None
+        self._encoding = "utf-8"
+        # PERF: the text and HTML Content-Types, built when the encoding changes.
+        self._text_types = _UTF8_TYPES
 
     # -- status, headers, cookies -------------------------------------------
 
@@ -175,8 +182,34 @@ class Response:
     # -- the body: the last one set wins -------------------------------------
 
     @property
+    def encoding(self) -> str:
+        """How ``str`` bodies become bytes: ``text``, ``html`` and a ``str`` ``content``.
+
+        UTF-8 unless set; read back as the codec's canonical name
+        (``"iso8859-1"`` for ``"latin-1"``), which is also the ``charset`` that
+        ``text`` and ``html`` bodies are labelled with. Applied when the
+        response is sent, so it may be set before or after the body.
+
+        Raises:
+            ValueError: (on assignment) no such encoding, or not a text encoding.
+        """
+        return self._encoding
+
+    @encoding.setter
+    def encoding(self, value: str) -> None:
+        encoding = text_encoding(value, "resp.encoding")
+        self._encoding = encoding
+        if encoding == "utf-8":
+            self._text_types = _UTF8_TYPES
+        else:
+            self._text_types = (
+                f"text/plain; charset={encoding}".encode("latin-1"),
+                f"text/html; charset={encoding}".encode("latin-1"),
+            )
+
+    @property
     def text(self) -> str | None:
-        """A ``text/plain`` body (UTF-8)."""
+        """A ``text/plain`` body, encoded with ``encoding`` (UTF-8)."""
         return self._value if self._kind == "text" else None
 
     @text.setter
@@ -185,7 +218,7 @@ class Response:
 
     @property
     def html(self) -> str | None:
-        """A ``text/html`` body (UTF-8)."""
+        """A ``text/html`` body, encoded with ``encoding`` (UTF-8)."""
         return self._value if self._kind == "html" else None
 
     @html.setter
@@ -193,12 +226,15 @@ class Response:
         self._kind, self._value = "html", value
 
     @property
-    def content(self) -> bytes | None:
-        """A raw body; ``application/octet-stream`` unless ``Content-Type`` is set."""
+    def content(self) -> bytes | str | None:
+        """A raw body; ``application/octet-stream`` unless ``Content-Type`` is set.
+
+        A ``str`` is encoded with ``encoding`` (UTF-8) when the response is sent.
+        """
         return self._value if self._kind == "content" else None
 
     @content.setter
-    def content(self, value: bytes) -> None:
+    def content(self, value: bytes | str) -> None:
         self._kind, self._value = "content", value
 
     @property
@@ -283,7 +319,7 @@ class Response:
         custom = self._headers
         content_type: bytes | None
         if kind == "text":
-            body, content_type = self._value.encode("utf-8"), _TEXT
+            body, content_type = self._value.encode(self._encoding), self._text_types[0]
         elif kind == "media":
             handler, mime = self.negotiate()
             body = handler.serialize(self._value)
@@ -292,9 +328,11 @@ class Response:
             content_type = mime.encode("latin-1")
             raw.append((b"vary", b"Accept"))
         elif kind == "html":
-            body, content_type = self._value.encode("utf-8"), _HTML
+            body, content_type = self._value.encode(self._encoding), self._text_types[1]
         elif kind == "content":
-            body, content_type = bytes(self._value), _BINARY
+            value = self._value
+            body = value.encode(self._encoding) if isinstance(value, str) else bytes(value)
+            content_type = _BINARY
         else:
             body, content_type = b"", None
         if status < 200 or status in _NO_BODY_STATUSES:

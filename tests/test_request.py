@@ -261,3 +261,97 @@ def test_repeated_accept_headers_are_combined_for_negotiation(api):
         "/", headers=[("Accept", "application/json;q=0.1"), ("Accept", "application/x-yaml")]
     )
     assert r.headers["content-type"] == "application/x-yaml"
+
+
+def test_encoding_can_be_set_and_text_decodes_with_it(api):
+    @api.route("/body")
+    async def body(req, resp):
+        before = await req.encoding
+        req.encoding = "latin-1"
+        resp.media = {"before": before, "after": await req.encoding, "text": await req.text}
+
+    # No charset declared: UTF-8 would turn the é into U+FFFD.
+    r = api.requests.post("/body", content="héllo".encode("latin-1"))
+    assert r.json() == {"before": "utf-8", "after": "iso8859-1", "text": "héllo"}
+
+
+def test_set_encoding_overrides_the_declared_charset_and_none_restores_it(api):
+    @api.route("/body")
+    async def body(req, resp):
+        req.encoding = "cp1252"
+        overridden = await req.text
+        req.encoding = None
+        resp.media = {"overridden": overridden, "declared": await req.encoding}
+
+    r = api.requests.post(
+        "/body", content=b"\x80", headers={"Content-Type": "text/plain; charset=latin-1"}
+    )
+    assert r.json() == {"overridden": "€", "declared": "iso8859-1"}
+
+
+def test_set_encoding_decodes_a_text_format_body(api):
+    @api.route("/body")
+    async def body(req, resp):
+        req.encoding = "latin-1"
+        resp.media = await req.media()
+
+    latin1 = '{"name": "héllo"}'.encode("latin-1")
+    assert api.requests.post("/body", content=latin1).json() == {"name": "héllo"}
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("zlib", "'zlib' is not a text encoding"),
+        ("rot13", "'rot13' is not a text encoding"),
+        ("hex", "'hex' is not a text encoding"),
+        ("nonsense", "unknown encoding 'nonsense'"),
+    ],
+)
+def test_setting_an_encoding_that_does_not_decode_text_fails_at_once(api, name, message):
+    @api.route("/body")
+    async def body(req, resp):
+        req.encoding = name
+
+    with pytest.raises(ValueError, match=f"^req.encoding: {message}"):
+        api.requests.post("/body", content=b"x")
+
+
+def test_setting_a_non_string_encoding_is_a_type_error(api):
+    @api.route("/body")
+    async def body(req, resp):
+        req.encoding = b"utf-8"
+
+    with pytest.raises(TypeError, match=r"req\.encoding must be a str"):
+        api.requests.post("/body", content=b"x")
+
+
+@pytest.mark.parametrize("charset", ["rot13", "zlib", "nonsense"])
+def test_a_declared_charset_that_is_not_a_text_encoding_falls_back_to_utf8(api, charset):
+    @api.route("/body")
+    async def body(req, resp):
+        resp.media = {"text": await req.text, "encoding": await req.encoding}
+
+    headers = {"Content-Type": f"text/plain; charset={charset}"}
+    r = api.requests.post("/body", content="é".encode(), headers=headers)
+    assert (r.status_code, r.json()) == (200, {"text": "é", "encoding": "utf-8"})
+
+
+def test_params_map_each_name_to_its_last_value_and_get_list_gives_all(api):
+    @api.route("/p")
+    def view(req, resp):
+        resp.media = {
+            "params": req.params,
+            "dict": dict(req.params),
+            "get_list": req.params.get_list("a"),
+            "getlist": req.params.getlist("a"),
+            "missing": req.params.get_list("z"),
+        }
+
+    assert api.requests.get("/p?a=1&b=x&a=2").json() == {
+        "params": {"a": "2", "b": "x"},
+        "dict": {"a": "2", "b": "x"},
+        "get_list": ["1", "2"],
+        "getlist": ["1", "2"],
+        "missing": [],
+    }

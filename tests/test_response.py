@@ -173,3 +173,56 @@ def test_redirect_via_api_and_response(api):
     assert (r.status_code, r.headers["location"]) == (301, "/new")
     r = api.requests.get("/temp", follow_redirects=False)
     assert (r.status_code, r.headers["location"]) == (307, "/new")
+
+
+def test_str_content_is_sent_as_utf8_by_default(api, make_view):
+    api.add_route("/", make_view(lambda req, resp: setattr(resp, "content", "héllo ✓")))
+    r = api.requests.get("/")
+    assert r.status_code == 200
+    assert r.content == "héllo ✓".encode()
+    assert r.headers["content-type"] == "application/octet-stream"
+    assert r.headers["content-length"] == str(len("héllo ✓".encode()))
+
+
+def test_str_content_is_encoded_with_resp_encoding_set_before_or_after(api):
+    @api.route("/before")
+    def before(req, resp):
+        resp.encoding = "latin-1"
+        resp.content = "héllo"
+
+    @api.route("/after")
+    def after(req, resp):
+        resp.content = "héllo"
+        resp.encoding = "utf-16-le"
+        assert resp.content == "héllo"  # read back as set
+
+    assert api.requests.get("/before").content == b"h\xe9llo"
+    assert api.requests.get("/after").content == "héllo".encode("utf-16-le")
+
+
+@pytest.mark.parametrize(
+    ("attribute", "media_type"), [("text", "text/plain"), ("html", "text/html")]
+)
+def test_text_and_html_are_encoded_and_labelled_with_resp_encoding(api, attribute, media_type):
+    def view(req, resp):
+        resp.encoding = "Latin-1"
+        setattr(resp, attribute, "café")
+        resp.headers["X-Encoding"] = resp.encoding
+
+    r = view_with(api, view)
+    assert r.content == b"caf\xe9"
+    assert r.headers["content-type"] == f"{media_type}; charset=iso8859-1"
+    assert r.headers["x-encoding"] == "iso8859-1"
+    assert r.text == "café"
+
+
+def test_resp_encoding_defaults_to_utf8(api):
+    api.add_route("/", lambda req, resp: setattr(resp, "text", resp.encoding))
+    assert api.requests.get("/").text == "utf-8"
+
+
+@pytest.mark.parametrize("name", ["zlib", "rot13", "hex", "nonsense"])
+def test_resp_encoding_refuses_what_is_not_a_text_encoding(api, name):
+    api.add_route("/", lambda req, resp: setattr(resp, "encoding", name))
+    with pytest.raises(ValueError, match=f"^resp.encoding: .*'{name}'"):
+        api.requests.get("/")

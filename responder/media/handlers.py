@@ -7,24 +7,20 @@ handler; handlers never look at requests or responses.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime
-import decimal
-import enum
 import json
 import re
-import uuid
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 from ..errors import MediaMalformedError
+from .plain import encode_error, to_plain
 
 try:  # PERF: orjson is several times faster than the stdlib on both directions.
     import orjson
 except ImportError:  # pragma: no cover - exercised only without orjson installed
     orjson = None  # type: ignore[assignment]
 
-__all__ = ["JSONHandler", "MediaHandler", "decode_text", "empty_body", "to_builtin"]
+__all__ = ["JSONHandler", "MediaHandler", "decode_text", "empty_body"]
 
 
 class MediaHandler(ABC):
@@ -81,24 +77,12 @@ class MediaHandler(ABC):
 
 
 def _stdlib_dumps(obj: Any) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=_default).encode()
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=to_plain).encode()
 
 
-def _default(obj: Any) -> Any:
-    # Every encoder understands the same extra types, whatever the format.
-    if isinstance(obj, (datetime.date, datetime.time)):
-        return obj.isoformat()
-    if isinstance(obj, uuid.UUID):
-        return str(obj)
-    if isinstance(obj, enum.Enum):
-        return obj.value
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return dataclasses.asdict(obj)
-    if isinstance(obj, decimal.Decimal):
-        return str(obj)
-    if isinstance(obj, (set, frozenset)):
-        return list(obj)
-    raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
+def _json_writes(value: Any) -> bool:
+    # The leaves JSON writes as they are (integers of any size: the stdlib does).
+    return value is None or isinstance(value, (str, int, float))
 
 
 class JSONHandler(MediaHandler):
@@ -109,14 +93,24 @@ class JSONHandler(MediaHandler):
     suffix = "json"
 
     def serialize(self, obj: Any) -> bytes:
-        """Encode ``obj`` compactly; dates, UUIDs, enums and dataclasses are understood."""
+        """Encode ``obj`` compactly; other types as :mod:`responder.media.plain` says.
+
+        Raises:
+            TypeError: part of ``obj`` cannot be written; the message names where.
+        """
         if orjson is not None:
             try:
-                return orjson.dumps(obj, default=_default, option=orjson.OPT_NON_STR_KEYS)
+                # PERF: orjson writes dataclasses, dates, UUIDs and enums itself;
+                # to_plain is called only for the rest.
+                return orjson.dumps(obj, default=to_plain, option=orjson.OPT_NON_STR_KEYS)
             except TypeError:
-                # orjson refuses integers over 64 bits; the stdlib does not.
+                # orjson refuses integers over 64 bits and very deep nesting; the
+                # stdlib does not. Anything else fails there too, and is reported.
                 pass
-        return _stdlib_dumps(obj)
+        try:
+            return _stdlib_dumps(obj)
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise encode_error(obj, "JSON", _json_writes, exc) from exc
 
     def deserialize(self, data: bytes, *, charset: str | None = None) -> Any:
         """Decode a JSON document; an empty or malformed body is a 400."""
@@ -163,11 +157,3 @@ def empty_body(kind: str) -> MediaMalformedError:
     return MediaMalformedError(
         title="Empty request body", detail=f"Expected a {kind} document; the body is empty."
     )
-
-
-def to_builtin(obj: Any) -> Any:
-    """Turn one extra type (date, UUID, enum, dataclass, decimal, set) into a plain one.
-
-    Every encoder uses it, so each format writes these types the same way.
-    """
-    return _default(obj)

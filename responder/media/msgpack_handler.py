@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any, ClassVar
 
 import msgpack
 
 from ..errors import MediaMalformedError
-from .handlers import MediaHandler, empty_body, to_builtin
+from .handlers import MediaHandler, empty_body
+from .plain import encode_error, to_plain
 
 __all__ = ["MessagePackHandler"]
 
@@ -31,8 +31,15 @@ class MessagePackHandler(MediaHandler):
         self.max_container_len = max_container_len
 
     def serialize(self, obj: Any) -> bytes:
-        """Encode ``obj``; dates and other extra types as JSON would write them."""
-        packed: bytes = msgpack.packb(obj, default=_default, use_bin_type=True)
+        """Encode ``obj``; other types as :mod:`responder.media.plain` says.
+
+        Raises:
+            TypeError: part of ``obj`` cannot be written; the message names where.
+        """
+        try:
+            packed: bytes = msgpack.packb(obj, default=to_plain, use_bin_type=True)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise encode_error(obj, "MessagePack", _msgpack_writes, exc) from exc
         return packed
 
     def deserialize(self, data: bytes, *, charset: str | None = None, **_: Any) -> Any:
@@ -57,10 +64,10 @@ class MessagePackHandler(MediaHandler):
             ) from None
 
 
-def _default(obj: Any) -> Any:
-    if isinstance(obj, datetime.datetime):
-        return obj.isoformat()
-    return to_builtin(obj)
+def _msgpack_writes(value: Any) -> bool:
+    if isinstance(value, int):  # bool included
+        return -(2**63) <= value < 2**64
+    return value is None or isinstance(value, (str, bytes, bytearray, float))
 
 
 def _refuse_extension(code: int, data: bytes) -> Any:

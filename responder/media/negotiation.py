@@ -6,9 +6,17 @@ number of entries and characters before it is looked at.
 
 from __future__ import annotations
 
+import codecs
 from typing import NamedTuple
 
-__all__ = ["MediaRange", "matches", "parse_accept", "parse_content_type", "quality"]
+__all__ = [
+    "MediaRange",
+    "matches",
+    "parse_accept",
+    "parse_content_type",
+    "quality",
+    "text_encoding",
+]
 
 MAX_ACCEPT_LENGTH = 4096
 MAX_ACCEPT_ENTRIES = 64
@@ -49,6 +57,38 @@ def parse_content_type(value: str | None) -> tuple[str, dict[str, str]]:
             if sep:
                 params[key.strip().lower()] = val.strip().strip('"')
     return mimetype.strip().lower(), params
+
+
+def text_encoding(name: str, owner: str = "encoding") -> str:
+    """The canonical codec name for ``name``, checked to turn bytes into text and back.
+
+    Python also registers codecs such as ``zlib``, ``hex`` and ``rot13`` that
+    ``bytes.decode`` refuses; they are rejected here, where the name is given,
+    rather than when the first body is decoded. The canonical name
+    (``iso8859-1`` for ``latin-1``) is what ``Content-Type`` charsets are
+    labelled with.
+
+    Args:
+        name: an encoding name as Python's ``codecs`` knows it.
+        owner: what is being set, for the error message (``"req.encoding"``).
+
+    Raises:
+        TypeError: ``name`` is not a string.
+        ValueError: there is no such encoding, or it is not a text encoding.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"{owner} must be a str naming an encoding, not {type(name).__name__}")
+    try:
+        canonical = codecs.lookup(name).name
+    except LookupError:
+        raise ValueError(f"{owner}: unknown encoding {name!r}") from None
+    try:
+        "".encode(canonical).decode(canonical)
+    except (LookupError, UnicodeError):
+        raise ValueError(
+            f"{owner}: {name!r} is not a text encoding (it does not decode bytes to str)"
+        ) from None
+    return canonical
 
 
 def parse_accept(value: str | None) -> list[MediaRange]:

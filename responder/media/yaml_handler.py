@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, ClassVar
 
 import yaml
 
 from ..errors import MediaMalformedError
-from .handlers import MediaHandler, decode_text, empty_body, to_builtin
+from .handlers import MediaHandler, decode_text, empty_body
+from .plain import encode_error, to_plain
 
 __all__ = ["YAMLHandler"]
 
@@ -17,16 +19,23 @@ _BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class _Dumper(_BaseDumper):  # type: ignore[misc]
-    """A safe dumper that also writes the extra types JSON understands."""
+    """A safe dumper that writes other types as :mod:`responder.media.plain` says."""
 
 
-def _represent_builtin(dumper: Any, data: Any) -> Any:
-    return dumper.represent_data(to_builtin(data))
+def _represent_plain(dumper: Any, data: Any) -> Any:
+    return dumper.represent_data(to_plain(data))
 
 
-for _type in (tuple,):
-    _Dumper.add_representer(_type, lambda d, v: d.represent_list(list(v)))
-_Dumper.add_multi_representer(object, _represent_builtin)
+_Dumper.add_representer(tuple, lambda d, v: d.represent_list(list(v)))
+# The safe dumper has its own forms for these (YAML timestamps, !!set); replaced
+# so that a YAML client gets the same values as a JSON one.
+for _type in (set, datetime.date, datetime.datetime):
+    _Dumper.add_representer(_type, _represent_plain)
+_Dumper.add_multi_representer(object, _represent_plain)
+
+
+def _yaml_writes(value: Any) -> bool:
+    return value is None or isinstance(value, (str, bytes, int, float))
 
 
 class YAMLHandler(MediaHandler):
@@ -56,10 +65,17 @@ class YAMLHandler(MediaHandler):
         self.max_nodes = max_nodes
 
     def serialize(self, obj: Any) -> bytes:
-        """Encode ``obj`` as block-style YAML, keys in their given order."""
-        text: str = yaml.dump(
-            obj, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False
-        )
+        """Encode ``obj`` as block-style YAML, keys in their given order.
+
+        Raises:
+            TypeError: part of ``obj`` cannot be written; the message names where.
+        """
+        try:
+            text: str = yaml.dump(
+                obj, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False
+            )
+        except (TypeError, ValueError, RecursionError, yaml.YAMLError) as exc:
+            raise encode_error(obj, "YAML", _yaml_writes, exc) from exc
         return text.encode("utf-8")
 
     def deserialize(self, data: bytes, *, charset: str | None = None, **_: Any) -> Any:

@@ -51,6 +51,15 @@ def serve(args: list[str], port: int, env: dict[str, str] | None = None) -> Iter
             proc.stdout.close()
 
 
+@contextlib.contextmanager
+def serve_uvicorn(target: str) -> Iterator[str]:
+    """Run ``uvicorn target`` (``"package.module:api"``) on a free loopback port; yield its URL."""
+    port = free_port()
+    args = ["-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port)]
+    with serve([*args, "--log-level", "warning"], port) as url:
+        yield url
+
+
 def stop(proc: subprocess.Popen[bytes]) -> None:
     """Terminate a process we started, then kill it if it does not go within 10 s."""
     proc.terminate()
