@@ -1,6 +1,8 @@
 """Responder: a familiar, resource-oriented HTTP service framework for Python."""
 
-from . import status_codes
+# ext is imported so that responder.ext.GraphQLView works after a bare `import responder`;
+# it loads graphene only when GraphQLView is first used.
+from . import ext, status_codes
 from .api import API
 from .errors import (
     HTTPBadRequest,
@@ -49,5 +51,6 @@ __all__ = [
     "__version__",
     "after",
     "before",
+    "ext",
     "status_codes",
 ]

@@ -7,11 +7,11 @@ pipeline in :mod:`responder.app`, once.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import status_codes
+from ._api_helpers import ServingHelpers, ViewHelpers
 from ._concurrency import is_async_callable
 from .app import App, ExceptionHandlers, Hooks
 from .background import BackgroundQueue
@@ -35,8 +35,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 E = TypeVar("E")
 
 
-class API:
+class API(ViewHelpers, ServingHelpers):
     """A Responder application; itself an ASGI app.
+
+    Templates, redirects, serving and the test clients come from the mixins
+    in :mod:`responder._api_helpers`.
 
     Args:
         debug: show tracebacks in 500 responses.
@@ -453,67 +456,6 @@ class API:
     def add_event_handler(self, event: str, func: Callable[[], Any]) -> None:
         """Run ``func`` at ``"startup"`` or ``"shutdown"``."""
         self.lifespan.add(event, func)
-
-    # -- helpers for views --------------------------------------------------------------
-
-    @property
-    def templates(self) -> Templates:
-        """The Jinja2 templates of ``templates_dir`` (with ``api`` in every context)."""
-        if self._templates is None:
-            self._templates = Templates(
-                self.templates_dir, autoescape=self.auto_escape, context={"api": self}
-            )
-        return self._templates
-
-    def template(self, name: str, /, **values: Any) -> str:
-        """Render the template file ``name`` from ``templates_dir``."""
-        return self.templates.render(name, **values)
-
-    def template_string(self, source: str, /, **values: Any) -> str:
-        """Render a template given as a string (autoescaped like the files)."""
-        return self.templates.render_string(source, **values)
-
-    @staticmethod
-    def redirect(resp: Response, location: str, *, status_code: int = 301) -> None:
-        """Redirect the client to ``location`` (301 by default)."""
-        resp.redirect(location, status_code=status_code)
-
-    # -- serving and testing ----------------------------------------------------------------
-
-    def serve(
-        self, *, address: str | None = None, port: int | None = None, **options: Any
-    ) -> None:
-        """Serve with uvicorn on 127.0.0.1:5042 by default.
-
-        When ``port`` is not given and the ``PORT`` environment variable is set,
-        serve on that port on all interfaces (0.0.0.0), as platforms expect.
-        Other keyword arguments go to ``uvicorn.run``.
-        """
-        import uvicorn
-
-        env_port = os.environ.get("PORT")
-        if port is None and env_port:
-            port = int(env_port)
-            address = address or "0.0.0.0"  # noqa: S104 - what PORT-setting platforms require
-        options.setdefault("log_level", "debug" if self.debug else "info")
-        uvicorn.run(self, host=address or "127.0.0.1", port=port or 5042, **options)
-
-    def run(self, *, address: str | None = None, port: int | None = None, **options: Any) -> None:
-        """Serve with uvicorn; the same as :meth:`serve`."""
-        self.serve(address=address, port=port, **options)
-
-    def session(self, base_url: str = "http://;", **options: Any) -> TestClient:
-        """A new in-process test client; ``with`` it to run startup and shutdown."""
-        from .testing import TestClient
-
-        return TestClient(self, base_url=base_url, **options)
-
-    @property
-    def requests(self) -> TestClient:
-        """A shared in-process test client (Starlette's TestClient)."""
-        if self._client is None:
-            self._client = self.session()
-        return self._client
 
 
 def _is_graphene_schema(obj: Any) -> bool:

@@ -4,7 +4,7 @@ Usage::
 
     responder run TARGET [--host HOST] [--port PORT] [--workers N] [--reload] [--debug]
     responder build [DIR]
-    responder --version
+    responder -v | --version
 
 TARGET is ``pkg.module[:name]``, ``path/to/file.py[:name]`` or a URL
 ``scheme://host/path/app.py[#name]``; the name defaults to ``api`` and must
@@ -412,7 +412,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="responder", description="Serve and build Responder apps."
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    # The bare version, as 3.3 printed it, so scripts can compare it.
+    parser.add_argument(
+        "-v", "--version", action="version", version=__version__, help="print the version"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser(

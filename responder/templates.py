@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
 import jinja2
@@ -37,15 +38,31 @@ class Templates:
             enable_async=enable_async,
         )
 
-    def render(self, name: str, /, **values: Any) -> str:
-        """Render the template file ``name`` with ``values``."""
-        return self.env.get_template(name).render({**self.context, **values})
+    def render(self, name: str, context: Mapping[str, Any] | None = None, /, **values: Any) -> str:
+        """Render the template file ``name`` with ``context`` and ``values`` (keywords win)."""
+        return self.env.get_template(name).render(self._context(context, values))
 
-    async def render_async(self, name: str, /, **values: Any) -> str:
+    async def render_async(
+        self, name: str, context: Mapping[str, Any] | None = None, /, **values: Any
+    ) -> str:
         """Render without blocking the loop (needs ``enable_async=True``)."""
         template = self.env.get_template(name)
-        return await template.render_async({**self.context, **values})
+        return await template.render_async(self._context(context, values))
 
-    def render_string(self, source: str, /, **values: Any) -> str:
-        """Render a template given as a string."""
-        return self.env.from_string(source).render({**self.context, **values})
+    def render_string(
+        self, source: str, context: Mapping[str, Any] | None = None, /, **values: Any
+    ) -> str:
+        """Render a template given as a string, with ``context`` and ``values``."""
+        return self.env.from_string(source).render(self._context(context, values))
+
+    def _context(
+        self, context: Mapping[str, Any] | None, values: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The shared values, then the positional mapping, then the keywords: the last wins."""
+        if context is None:
+            return {**self.context, **values}
+        if not isinstance(context, Mapping):
+            raise TypeError(
+                f"A template's context is a mapping of names to values, not {context!r}."
+            )
+        return {**self.context, **context, **values}

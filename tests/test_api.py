@@ -1,3 +1,7 @@
+import json
+import subprocess
+import sys
+import textwrap
 from contextlib import asynccontextmanager
 
 import pytest
@@ -214,3 +218,130 @@ def test_debug_can_be_switched_after_construction():
     api.debug = True
     r = api.session(raise_server_exceptions=False).get("/fail")
     assert "ZeroDivisionError" in r.json()["detail"]
+
+
+def test_run_debug_turns_on_debug_and_uvicorn_debug_logging(api, fake_uvicorn):
+    api.add_route("/fail", lambda req, resp: 1 / 0)
+    api.run(debug=True)
+    kwargs = fake_uvicorn.calls[0][1]
+    assert "debug" not in kwargs  # uvicorn.run has no such argument
+    assert kwargs["log_level"] == "debug"
+    assert api.debug is True
+    r = api.session(raise_server_exceptions=False).get("/fail")
+    assert "ZeroDivisionError" in r.json()["detail"]
+
+
+def test_serve_debug_and_an_explicit_log_level(api, fake_uvicorn):
+    api.serve(debug=True, log_level="warning")
+    assert api.debug is True
+    assert fake_uvicorn.calls[0][1]["log_level"] == "warning"
+    assert "debug" not in fake_uvicorn.calls[0][1]
+
+
+def test_run_without_debug_leaves_the_setting_alone(fake_uvicorn):
+    api = responder.API(debug=True)
+    api.run()
+    assert api.debug is True
+    assert fake_uvicorn.calls[0][1]["log_level"] == "debug"
+    api.run(debug=False)
+    assert api.debug is False
+    assert fake_uvicorn.calls[1][1]["log_level"] == "info"
+
+
+@pytest.mark.parametrize("value", ["http", "0", "70000"])
+def test_a_bad_port_env_is_a_clear_error(api, fake_uvicorn, monkeypatch, value):
+    monkeypatch.setenv("PORT", value)
+    with pytest.raises(
+        ValueError, match=f"PORT environment variable is not a port number: '{value}'"
+    ):
+        api.run()
+    assert fake_uvicorn.calls == []
+
+
+@pytest.fixture
+def templated(tmp_path):
+    (tmp_path / "card.html").write_text("{{ name }} is {{ age }} ({{ api.title }})")
+    return responder.API(title="Zoo", templates_dir=str(tmp_path))
+
+
+def test_template_takes_a_context_dict_and_keywords(templated):
+    api = templated
+    assert api.template("card.html", {"name": "Ann", "age": 3}) == "Ann is 3 (Zoo)"
+    assert api.template("card.html", {"name": "Ann", "age": 3}, age=4) == "Ann is 4 (Zoo)"
+    assert api.template("card.html", name="<b>", age=5) == "&lt;b&gt; is 5 (Zoo)"
+    assert api.template_string("{{ a }}+{{ b }}", {"a": 1}, b=2) == "1+2"
+    assert api.template_string("{{ a }}", {"a": "<i>"}) == "&lt;i&gt;"
+
+    @api.route("/card")
+    def card(req, resp):
+        resp.html = api.template("card.html", dict(req.params))
+
+    assert api.requests.get("/card?name=Bo&age=1").text == "Bo is 1 (Zoo)"
+
+
+def test_template_context_that_is_not_a_mapping_is_refused(templated):
+    with pytest.raises(TypeError, match="mapping of names to values"):
+        templated.template("card.html", ["name", "Ann"])
+
+
+def test_async_rendering_takes_a_context_dict_too(tmp_path):
+    import asyncio
+
+    from responder.templates import Templates
+
+    (tmp_path / "t.html").write_text("{{ a }}-{{ b }}")
+    templates = Templates(tmp_path, enable_async=True)
+    assert asyncio.run(templates.render_async("t.html", {"a": 1, "b": 2}, b=3)) == "1-3"
+
+
+@pytest.mark.parametrize(
+    ("options", "status", "body"),
+    [
+        ({}, 301, "Redirecting to /new?x=1"),
+        ({"set_text": False}, 301, ""),
+        ({"status_code": 302}, 302, "Redirecting to /new?x=1"),
+        ({"set_text": False, "status_code": 307}, 307, ""),
+    ],
+)
+def test_api_redirect_says_where_unless_told_not_to(api, options, status, body):
+    @api.route("/old")
+    def old(req, resp):
+        api.redirect(resp, "/new?x=1", **options)
+
+    r = api.requests.get("/old", follow_redirects=False)
+    assert (r.status_code, r.headers["location"], r.text) == (status, "/new?x=1", body)
+    if body:
+        assert r.headers["content-type"] == "text/plain; charset=utf-8"
+
+
+def test_responder_ext_graphql_view_after_a_bare_import():
+    # A fresh interpreter: `import responder` alone gives responder.ext.GraphQLView,
+    # and graphene is loaded only when a schema is made.
+    code = textwrap.dedent(
+        """
+        import json, sys
+        import responder
+        loaded = ["graphene" in sys.modules]
+        view_class = responder.ext.GraphQLView
+        loaded.append("graphene" in sys.modules)
+        import graphene
+
+        class Query(graphene.ObjectType):
+            hello = graphene.String()
+
+            def resolve_hello(self, info):
+                return "world"
+
+        api = responder.API()
+        api.add_route("/graphql", view_class(api=api, schema=graphene.Schema(query=Query)))
+        data = api.requests.get("/graphql", params={"query": "{ hello }"}).json()
+        print(json.dumps({"loaded": loaded, "data": data}))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert json.loads(result.stdout) == {
+        "loaded": [False, False],
+        "data": {"data": {"hello": "world"}},
+    }

@@ -27,7 +27,9 @@ _YAML_TYPES = (
 
 
 def json_route_for(openapi_route: str) -> str:
-    """``/schema.yml`` → ``/schema.json``: where the JSON twin lives."""
+    """``/schema.yml`` → ``/schema.json``: where the JSON twin lives (``.json`` is its own)."""
+    if openapi_route.endswith(".json"):
+        return openapi_route
     for suffix in (".yml", ".yaml"):
         if openapi_route.endswith(suffix):
             return openapi_route[: -len(suffix)] + ".json"
@@ -69,7 +71,12 @@ class _SpecCache:
 
 
 def install(api: API) -> None:
-    """Add the schema routes (YAML and JSON) and, if configured, the docs page."""
+    """Add the schema routes and, if configured, the docs page.
+
+    ``openapi_route`` serves YAML (JSON when the client prefers it) and has a
+    JSON twin, unless it ends in ``.json``: then it serves JSON, and is the
+    only schema route.
+    """
     cache = _SpecCache(api)
     json_route = json_route_for(api.openapi_route)
 
@@ -88,8 +95,11 @@ def install(api: API) -> None:
     def schema_json(req: Request, resp: Response) -> None:
         resp.content, resp.headers["content-type"] = cache.json(), "application/json"
 
-    api.add_route(api.openapi_route, schema, methods=["GET"], include_in_schema=False)
-    if json_route != api.openapi_route:
+    if json_route == api.openapi_route:
+        # The extension names the format: a ".json" route is JSON whatever Accept says.
+        api.add_route(json_route, schema_json, methods=["GET"], include_in_schema=False)
+    else:
+        api.add_route(api.openapi_route, schema, methods=["GET"], include_in_schema=False)
         api.add_route(json_route, schema_json, methods=["GET"], include_in_schema=False)
     if api.docs_route:
         theme = get_theme(api.openapi_theme)

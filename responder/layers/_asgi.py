@@ -16,6 +16,7 @@ from ..media import MediaRegistry
 from ..types import Message, Scope, Send
 
 __all__ = [
+    "TEST_CLIENT_HOST",
     "RawHeaders",
     "add_vary",
     "get_header",
@@ -35,17 +36,23 @@ RawHeaders = list[tuple[bytes, bytes]]
 _NAME = r"(?:[a-z0-9_-]+\.)*[a-z0-9_-]+\.?"
 _HOST = re.compile(rf"(?P<host>{_NAME}|\[(?P<ipv6>[0-9a-f:.]+)\])(?::(?P<port>[0-9]{{1,5}}))?")
 _MAX_HOST_LENGTH = 262  # 253 for the name, a trailing dot, ":" and a five-digit port
+#: The host of the test client's base URL ``http://;``: not a DNS name, but apps list it in
+#: ``allowed_hosts`` so that their tests pass, and an HTTPS redirect must keep it so that the
+#: test client can follow. No resolver knows it, so it names no one else's server.
+TEST_CLIENT_HOST = ";"
 
 
 def parse_host(value: str | None) -> tuple[str, str | None] | None:
     """Split a ``Host`` header into a normalised host name and its port.
 
     The name is lower-cased, loses a trailing dot, and IPv6 literals are
-    compressed and keep their brackets (``[::1]``). None when the header is
-    missing or is not a host.
+    compressed and keep their brackets (``[::1]``). The test client's ``;`` is
+    a host too. None when the header is missing or is not a host.
     """
     if not value or len(value) > _MAX_HOST_LENGTH:
         return None
+    if value == TEST_CLIENT_HOST:
+        return TEST_CLIENT_HOST, None
     match = _HOST.fullmatch(value.lower())
     if match is None:
         return None

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from ..errors import HTTPBadRequest
 from ..media import MediaRegistry
 from ..types import ASGIApp, Receive, Scope, Send
-from ._asgi import parse_host, request_header, send_problem
+from ._asgi import TEST_CLIENT_HOST, parse_host, request_header, send_problem
 
 __all__ = ["HostPatterns", "TrustedHostLayer"]
 
@@ -28,7 +28,9 @@ class HostPatterns:
     - ``"*.example.com"``: any subdomain, at any depth, but not
       ``example.com`` itself (list it too if it is allowed);
     - ``"*"``: every host, i.e. no checking;
-    - an IP address: ``"127.0.0.1"``, ``"[::1]"`` (or ``"::1"``).
+    - an IP address: ``"127.0.0.1"``, ``"[::1]"`` (or ``"::1"``);
+    - ``";"``: the host of the test client (``http://;``), for apps whose
+      tests use ``api.requests``.
 
     Raises:
         TypeError: ``patterns`` is a string, or holds something that is not one.
@@ -55,7 +57,7 @@ class HostPatterns:
         if name.count(":") > 1 and not name.startswith("["):
             name = f"[{name}]"  # a bare IPv6 address
         parsed = parse_host(name)
-        if parsed is None or "*" in name:
+        if parsed is None or "*" in name or (wildcard and name == TEST_CLIENT_HOST):
             raise ValueError(
                 f"Allowed host {pattern!r} is not a host name; use 'example.com', "
                 "'*.example.com' (subdomains) or '*' (any host)."

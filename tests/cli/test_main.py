@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import responder
@@ -10,14 +12,16 @@ from responder.cli import CLIError, Target, parse_target
 from .harness import SCRIPT, cli
 
 
+@pytest.mark.parametrize("flag", ["--version", "-v"])
 @pytest.mark.parametrize("command", ["python -m", "script"])
-def test_version(command):
-    result = cli(["--version"], command=[str(SCRIPT)] if command == "script" else None)
+def test_version_is_printed_bare(command, flag):
+    result = cli([flag], command=[str(SCRIPT)] if command == "script" else None)
     assert (result.returncode, result.stdout, result.stderr) == (
         0,
-        f"responder {responder.__version__}\n",
+        f"{responder.__version__}\n",
         "",
     )
+    assert re.fullmatch(r"\d+\.\d+\.\d+\n", result.stdout)  # no program name around it
 
 
 def test_help_names_the_commands():

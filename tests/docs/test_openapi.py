@@ -222,6 +222,25 @@ def test_custom_openapi_route_gets_a_json_twin():
     assert api.requests.get("/openapi.json").json()["openapi"] == "3.1.0"
 
 
+def test_a_json_openapi_route_serves_json_there():
+    api = responder.API(openapi="3.0.2", openapi_route="/openapi.json", docs_route="/docs")
+    for accept in (None, "application/x-yaml", "application/vnd.oai.openapi"):
+        r = api.requests.get("/openapi.json", headers={"Accept": accept} if accept else {})
+        assert r.headers["content-type"] == "application/json"
+        assert r.json()["openapi"] == "3.0.2"
+    assert api.requests.get("/openapi.json.json").status_code == 404
+    assert 'url: "/openapi.json"' in api.requests.get("/docs").text  # the docs page reads it
+
+
+@pytest.mark.parametrize("route", ["/spec.yaml", "/spec.yml"])
+def test_a_yaml_openapi_route_stays_yaml_with_a_json_twin(route):
+    api = responder.API(openapi="3.0.2", openapi_route=route)
+    r = api.requests.get(route)
+    assert r.headers["content-type"].startswith("application/vnd.oai.openapi")
+    assert yaml.safe_load(r.text)["openapi"] == "3.0.2"
+    assert api.requests.get("/spec.json").json()["openapi"] == "3.0.2"
+
+
 def test_spec_is_regenerated_only_when_routes_change(monkeypatch):
     from responder.docs import routes
 

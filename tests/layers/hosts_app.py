@@ -1,4 +1,4 @@
-"""An app for the live-server test: one trusted host, request IDs, gzip."""
+"""Apps for the live-server tests: trusted hosts, request IDs and gzip; HSTS behind a proxy."""
 
 import responder
 
@@ -8,3 +8,12 @@ api = responder.API(allowed_hosts=["example.com", "*.example.com"], request_id=T
 @api.route("/")
 def home(req, resp):
     resp.media = {"host": req.headers["host"], "id": req.state.request_id, "pad": "x" * 600}
+
+
+#: HTTPS only, served behind a (pretend) TLS proxy: uvicorn runs with --proxy-headers.
+hsts_api = responder.API(enable_hsts=True, allowed_hosts=["127.0.0.1", ";"])
+
+
+@hsts_api.route("/{page}")
+def page(req, resp, *, page):
+    resp.media = {"page": page, "secure": req.is_secure}

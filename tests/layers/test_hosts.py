@@ -93,6 +93,22 @@ def test_star_allows_everything():
         assert status_for(api, host) == 200
 
 
+def test_the_test_client_host_can_be_listed():
+    # 3.3 apps list ";" so that api.requests (base URL http://;) passes the check.
+    api = make_api(["example.com", ";"])
+    r = api.requests.get("/")
+    assert (r.status_code, r.text) == (200, "welcome")
+    assert api.requests.get("http://;/").text == "welcome"
+    assert status_for(api, "example.com") == 200
+    assert status_for(api, "evil.com") == 400
+    assert status_for(api, ";;") == 400
+
+
+def test_the_test_client_host_is_refused_unless_listed():
+    api = make_api(["example.com"])
+    assert api.requests.get("/").status_code == 400
+
+
 def test_ip_addresses():
     api = make_api(["127.0.0.1", "::1"])
     assert status_for(api, "127.0.0.1:8000") == 200
@@ -163,6 +179,8 @@ def test_lifespan_passes_through():
         ("", "not a host name"),
         ("http://example.com", "not a host name"),
         ("example.com/", "not a host name"),
+        ("*.;", "not a host name"),
+        (";:80", "not a host name"),
         ("example.com:8000", "ports are ignored, list 'example.com'"),
         ("*.example.com:443", "ports are ignored, list '\\*.example.com'"),
     ],
@@ -180,6 +198,6 @@ def test_a_single_string_is_refused():
 
 
 def test_patterns_are_normalised():
-    patterns = HostPatterns(["Example.COM.", "*.Sub.Example.com", "[0::1]"])
-    assert patterns.exact == {"example.com", "[::1]"}
+    patterns = HostPatterns(["Example.COM.", "*.Sub.Example.com", "[0::1]", ";"])
+    assert patterns.exact == {"example.com", "[::1]", ";"}
     assert patterns.suffixes == [".sub.example.com"]

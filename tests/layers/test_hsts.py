@@ -64,6 +64,31 @@ def test_following_the_redirect_reaches_the_app_over_https(api):
     assert r.history[0].status_code == 301
 
 
+def test_the_test_client_ends_at_the_page(api):
+    # As in 3.3: api.requests (http://;) is redirected to https://; and follows it.
+    r = api.requests.get("/")
+    assert (r.status_code, r.text, str(r.url)) == (200, "secure", "https://;/")
+    assert [step.status_code for step in r.history] == [301]
+    assert r.headers["strict-transport-security"] == STS
+    r = api.requests.post("/?page=2", json={"item": 1})
+    assert (r.status_code, str(r.url)) == (200, "https://;/?page=2")
+    assert [step.status_code for step in r.history] == [308]
+    assert api.seen == ["get", "post"]
+
+
+def test_the_test_client_redirect_keeps_its_host(api):
+    r = plain(api, "GET", "/a?b=1", host=";")
+    assert (r.status_code, r.headers["location"]) == (301, "https://;/a?b=1")
+
+
+def test_the_test_client_passes_trusted_hosts_and_hsts_together():
+    api = responder.API(enable_hsts=True, allowed_hosts=[";", "example.com"])
+    api.add_route("/", lambda req, resp: setattr(resp, "text", "both"))
+    r = api.requests.get("/")
+    assert (r.status_code, r.text, r.history[0].status_code) == (200, "both", 301)
+    assert plain(api, "GET", "/", host="evil.com").status_code == 400
+
+
 @pytest.mark.parametrize(
     ("host", "location"),
     [
@@ -79,7 +104,7 @@ def test_location_uses_the_host_header(api, host, location):
     assert plain(api, "GET", "/", host=host).headers["location"] == location
 
 
-@pytest.mark.parametrize("host", [";", "example.com/evil", "a b", "user@example.com", ""])
+@pytest.mark.parametrize("host", [";;", "example.com/evil", "a b", "user@example.com", ""])
 def test_no_usable_host_is_400(api, host):
     r = plain(api, "GET", "/", host=host)
     assert r.status_code == 400

@@ -46,3 +46,37 @@ def test_bad_host_on_a_raw_socket(url):
     head, _, body = data.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400 ")
     assert b'"status":400' in body
+
+
+@pytest.fixture(scope="module")
+def hsts_url():
+    port = free_port()
+    args = ["-m", "uvicorn", "tests.layers.hosts_app:hsts_api", "--host", "127.0.0.1"]
+    proxy = ["--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"]
+    with serve([*args, *proxy, "--port", str(port), "--log-level", "warning"], port) as base:
+        yield base
+
+
+def test_hsts_redirects_plain_http_to_the_same_host_and_port(hsts_url):
+    netloc = hsts_url.removeprefix("http://")
+    with httpx.Client(base_url=hsts_url) as client:
+        r = client.get("/orders?page=2")
+        assert r.status_code == 301
+        assert r.headers["location"] == f"https://{netloc}/orders?page=2"
+        assert "strict-transport-security" not in r.headers
+        r = client.post("/orders", json={})
+        assert (r.status_code, r.headers["location"]) == (308, f"https://{netloc}/orders")
+
+
+def test_hsts_serves_what_the_tls_proxy_forwards(hsts_url):
+    with httpx.Client(base_url=hsts_url, headers={"X-Forwarded-Proto": "https"}) as client:
+        r = client.get("/orders")
+    assert (r.status_code, r.json()) == (200, {"page": "orders", "secure": True})
+    assert r.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_hsts_foreign_host_is_refused_before_any_redirect(hsts_url):
+    with httpx.Client(base_url=hsts_url, headers={"Host": "evil.example"}) as client:
+        r = client.get("/orders")
+    assert r.status_code == 400
+    assert "location" not in r.headers

@@ -1,0 +1,146 @@
+"""The API's helpers for views (templates, redirects) and for serving and testing it.
+
+Mixins of :class:`responder.API`, kept apart so that ``api.py`` holds the
+configuration and registration. Nothing here runs per request, except what a
+view calls itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .templates import Templates
+
+if TYPE_CHECKING:
+    from .response import Response
+    from .testing import TestClient
+
+__all__ = ["ServingHelpers", "ViewHelpers"]
+
+DEFAULT_ADDRESS = "127.0.0.1"
+DEFAULT_PORT = 5042
+
+
+class ViewHelpers:
+    """``api.template``, ``api.template_string`` and ``api.redirect``."""
+
+    templates_dir: str
+    auto_escape: bool
+    _templates: Templates | None
+
+    @property
+    def templates(self) -> Templates:
+        """The Jinja2 templates of ``templates_dir`` (with ``api`` in every context)."""
+        if self._templates is None:
+            self._templates = Templates(
+                self.templates_dir, autoescape=self.auto_escape, context={"api": self}
+            )
+        return self._templates
+
+    def template(
+        self, name: str, context: Mapping[str, Any] | None = None, /, **values: Any
+    ) -> str:
+        """Render the template file ``name`` from ``templates_dir``.
+
+        Values come as a mapping (``api.template("t.html", {"a": 1})``), as
+        keywords, or both; a keyword wins over the same name in the mapping.
+        """
+        return self.templates.render(name, context, **values)
+
+    def template_string(
+        self, source: str, context: Mapping[str, Any] | None = None, /, **values: Any
+    ) -> str:
+        """Render a template given as a string (autoescaped like the files), values as above."""
+        return self.templates.render_string(source, context, **values)
+
+    @staticmethod
+    def redirect(
+        resp: Response, location: str, *, set_text: bool = True, status_code: int = 301
+    ) -> None:
+        """Redirect the client to ``location`` (301 by default).
+
+        With ``set_text`` (the default, as in Responder 3.3) the body is a line of
+        text that names ``location``, for clients that do not follow redirects;
+        ``set_text=False`` leaves the body empty.
+        """
+        resp.redirect(location, status_code=status_code)
+        if set_text:
+            resp.text = f"Redirecting to {location}"
+
+
+class ServingHelpers:
+    """``api.run`` / ``api.serve`` (uvicorn) and the test clients."""
+
+    debug: bool
+    _client: TestClient | None
+
+    def serve(
+        self,
+        *,
+        address: str | None = None,
+        port: int | None = None,
+        debug: bool | None = None,
+        **options: Any,
+    ) -> None:
+        """Serve with uvicorn on 127.0.0.1:5042 by default.
+
+        Args:
+            address: the interface to bind.
+            port: the port to bind. When it is not given and the ``PORT``
+                environment variable is set, serve on that port on all
+                interfaces (0.0.0.0), as hosting platforms expect.
+            debug: when given, sets ``api.debug`` first (tracebacks in 500
+                responses); uvicorn then logs at debug level too.
+            **options: passed on to ``uvicorn.run`` (``log_level``, ``workers``…).
+
+        Raises:
+            ValueError: ``PORT`` is set but is not a port number.
+        """
+        import uvicorn
+
+        if debug is not None:
+            self.debug = debug
+        env_port = os.environ.get("PORT")
+        if port is None and env_port:
+            port = _port_from_env(env_port)
+            address = address or "0.0.0.0"  # noqa: S104 - what PORT-setting platforms require
+        options.setdefault("log_level", "debug" if self.debug else "info")
+        app: Any = self
+        uvicorn.run(app, host=address or DEFAULT_ADDRESS, port=port or DEFAULT_PORT, **options)
+
+    def run(
+        self,
+        *,
+        address: str | None = None,
+        port: int | None = None,
+        debug: bool | None = None,
+        **options: Any,
+    ) -> None:
+        """Serve with uvicorn; the same as :meth:`serve`."""
+        self.serve(address=address, port=port, debug=debug, **options)
+
+    def session(self, base_url: str = "http://;", **options: Any) -> TestClient:
+        """A new in-process test client; ``with`` it to run startup and shutdown."""
+        from .testing import TestClient
+
+        return TestClient(self, base_url=base_url, **options)
+
+    @property
+    def requests(self) -> TestClient:
+        """A shared in-process test client (Starlette's TestClient)."""
+        if self._client is None:
+            self._client = self.session()
+        return self._client
+
+
+def _port_from_env(value: str) -> int:
+    """The ``PORT`` environment variable as a port number, or a clear error."""
+    try:
+        port = int(value)
+    except ValueError:
+        port = -1
+    if not 0 < port <= 65535:
+        raise ValueError(f"The PORT environment variable is not a port number: {value!r}.")
+    return port
