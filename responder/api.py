@@ -7,7 +7,7 @@ pipeline in :mod:`responder.app`, once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import status_codes
@@ -19,7 +19,7 @@ from .lifespan import Lifespan
 from .media import MediaRegistry
 from .request import DEFAULT_MAX_REQUEST_SIZE
 from .resources import PathTemplate, Route, Router
-from .resources.adapters import is_resource
+from .resources.adapters import adapt_websocket, is_resource
 from .response import Response
 from .sessions import SessionCodec
 from .staticfiles import StaticFiles
@@ -121,7 +121,7 @@ class API(ViewHelpers, ServingHelpers):
         self.routes_version = 0
 
         self.router: Router[Route] = Router()
-        self.websocket_router: Router[Callable[..., Any]] = Router()
+        self.websocket_router: Router[Callable[[Any, dict[str, Any]], Awaitable[None]]] = Router()
         self.media = MediaRegistry()
         self.hooks = Hooks()
         self.exception_handlers = ExceptionHandlers()
@@ -140,8 +140,9 @@ class API(ViewHelpers, ServingHelpers):
             sessions=self._sessions,
             websocket_idle_timeout=websocket_idle_timeout,
         )
-        self._routes_by_endpoint: dict[int, Route] = {}
-        self._routes_by_name: dict[str, Route] = {}
+        # What url_for builds from: the first template an endpoint (or a name) was routed to.
+        self._routes_by_endpoint: dict[int, PathTemplate] = {}
+        self._routes_by_name: dict[str, PathTemplate] = {}
         self._middleware: list[tuple[Callable[..., ASGIApp], dict[str, Any]]] = []
         self._stack: ASGIApp | None = None
         self._client: TestClient | None = None
@@ -298,7 +299,9 @@ class API(ViewHelpers, ServingHelpers):
             raise TypeError("A route needs a path.")
         template = PathTemplate(path)
         if websocket:
-            self.websocket_router.add(template, endpoint)
+            run = adapt_websocket(endpoint, template.param_names, path)  # may raise
+            self.websocket_router.add(template, run)
+            self._remember(endpoint, endpoint, template)
             return endpoint
         existing = self._existing_route(template, check_existing)
         route = existing or Route(template)
@@ -318,13 +321,16 @@ class API(ViewHelpers, ServingHelpers):
         self.routes_version += 1
         if existing is None:
             self.router.add(template, route)
-        # The first route an endpoint (or a name) was given is the one url_for builds.
+        self._remember(endpoint, resource, template)
+        return resource
+
+    def _remember(self, endpoint: Any, resource: Any, template: PathTemplate) -> None:
+        """Let url_for find ``template`` by endpoint, resource or name (the first one wins)."""
         for key in (endpoint, resource):
-            self._routes_by_endpoint.setdefault(id(key), route)
+            self._routes_by_endpoint.setdefault(id(key), template)
         name = getattr(endpoint, "__name__", None)
         if name:
-            self._routes_by_name.setdefault(name, route)
-        return resource
+            self._routes_by_name.setdefault(name, template)
 
     def _existing_route(self, template: PathTemplate, check_existing: bool) -> Route | None:
         """The route already at an equivalent path, if sharing it is allowed.
@@ -395,14 +401,14 @@ class API(ViewHelpers, ServingHelpers):
             ValueError: the endpoint is not routed.
             KeyError: a path parameter is missing.
         """
-        route = (
+        template = (
             self._routes_by_name.get(endpoint)
             if isinstance(endpoint, str)
             else self._routes_by_endpoint.get(id(endpoint))
         )
-        if route is None:
+        if template is None:
             raise ValueError(f"{endpoint!r} is not routed on this API.")
-        return route.template.format(params)
+        return template.format(params)
 
     # -- hooks and handlers ----------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.websockets import WebSocketDisconnect, WebSocketState
@@ -90,7 +90,7 @@ class App:
         self,
         *,
         router: Router[Route],
-        websocket_router: Router[Callable[..., Any]],
+        websocket_router: Router[Callable[[WebSocket, dict[str, Any]], Awaitable[None]]],
         media: MediaRegistry,
         hooks: Hooks,
         exception_handlers: ExceptionHandlers,
@@ -244,7 +244,9 @@ class App:
                     await func(ws)
                 else:
                     func(ws)
-            await endpoint(ws, **params)
+                if ws.application_state == WebSocketState.DISCONNECTED:
+                    return  # the hook closed the connection: it answered
+            await endpoint(ws, params)
         except WebSocketDisconnect:
             return
         except Exception:

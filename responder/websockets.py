@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 
 from starlette.websockets import WebSocket as _StarletteWebSocket
 from starlette.websockets import WebSocketDisconnect, WebSocketState
@@ -32,6 +33,20 @@ class WebSocket(_StarletteWebSocket):
     ) -> None:
         super().__init__(scope, receive, send)
         self.idle_timeout = idle_timeout
+
+    async def accept(
+        self,
+        subprotocol: str | None = None,
+        headers: Iterable[tuple[bytes, bytes]] | None = None,
+    ) -> None:
+        """Accept the connection; once accepted, accepting again does nothing.
+
+        Responder 3.3's tutorial accepts in a before-request hook *and* in the
+        handler, so the second call must be harmless.
+        """
+        if self.application_state == WebSocketState.CONNECTED:
+            return
+        await super().accept(subprotocol=subprotocol, headers=headers)
 
     async def receive(self) -> Message:
         """Receive the next ASGI message, within the idle timeout once connected."""

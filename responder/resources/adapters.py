@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..request import Request
     from ..response import Response
 
-__all__ = ["METHODS", "Handler", "adapt", "is_resource"]
+__all__ = ["METHODS", "Handler", "adapt", "adapt_websocket", "is_resource"]
 
 # The methods a resource can answer with ``on_<method>``, in ``Allow`` order.
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -118,6 +118,31 @@ def adapt(
         )
     handler = _handler(endpoint, endpoint, None, shape, per_request=False)
     return endpoint, dict.fromkeys(_methods(methods), handler)
+
+
+def adapt_websocket(
+    endpoint: Any, param_names: Iterable[str], path: str = ""
+) -> Callable[[Any, Params], Awaitable[None]]:
+    """Resolve a WebSocket handler ``async def handler(ws, **params)`` into ``run(ws, params)``.
+
+    The route's parameters are always in ``ws.path_params``; they are passed as
+    keywords only when the handler declares them, as for HTTP views.
+
+    Raises:
+        TypeError: the handler is not a coroutine function (a sync handler
+            would block the event loop for the whole connection), or its
+            keywords do not match the route's parameters.
+    """
+    if not is_async_callable(endpoint):
+        raise TypeError(
+            f"WebSocket handler {_name(endpoint)} for {path!r} must be a coroutine function "
+            "(async def handler(ws): ...): a sync handler would hold the event loop for "
+            "the whole connection."
+        )
+    shape = _Shape(tuple(param_names), path, None, ([], []))
+    if _takes_params(endpoint, shape, leading=1):
+        return lambda ws, params: endpoint(ws, **params)  # type: ignore[no-any-return]
+    return lambda ws, params: endpoint(ws)  # type: ignore[no-any-return]
 
 
 class _Shape:

@@ -68,12 +68,3 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=10)
-
-
-@contextlib.contextmanager
-def serve_app(target: str) -> Iterator[str]:
-    """Serve the ASGI app ``module:name`` with uvicorn on a free port; yield its base URL."""
-    port = free_port()
-    args = ["-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port)]
-    with serve([*args, "--log-level", "warning"], port) as base:
-        yield base

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from tests.e2e.server import serve_app
+from tests.e2e.server import serve_uvicorn
 from tests.test_examples import load
 
 DUNE = {"title": "Dune", "author": "Frank Herbert", "year": 1965}
@@ -165,7 +165,7 @@ def test_docs_route_serves_swagger_ui(client):
 def test_the_curl_session_against_a_live_server():
     """ "Try It Out": the tutorial's five curl calls, over HTTP to uvicorn."""
     with (
-        serve_app("examples.rest_api:api") as base,
+        serve_uvicorn("examples.rest_api:api") as base,
         httpx.Client(base_url=base, timeout=10) as http,
     ):
         created = http.post("/books", json=DUNE)

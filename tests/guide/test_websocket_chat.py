@@ -23,7 +23,7 @@ from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 import responder
-from tests.e2e.server import serve_app
+from tests.e2e.server import serve_uvicorn
 from tests.test_examples import load
 
 
@@ -230,7 +230,7 @@ def test_the_server_closes_with_the_code_it_chose(lifecycle_api, code):
 
 @pytest.fixture(scope="module")
 def live():
-    with serve_app("examples.websocket_chat:api") as base:
+    with serve_uvicorn("examples.websocket_chat:api") as base:
         yield base.replace("http://", "ws://")
 
 

@@ -42,3 +42,17 @@ async def idle(ws):
 async def broken(ws):
     await ws.accept()
     raise RuntimeError("a bug in the handler")
+
+
+@api.before_request(websocket=True)
+async def accept_early(ws):
+    # The 3.3 tutorial accepts in a hook and again in the handler.
+    if ws.url.path.startswith("/rooms/"):
+        await ws.accept()
+
+
+@api.route("/rooms/{room}", websocket=True)
+async def room(ws):
+    await ws.accept()
+    await ws.send_json({"room": ws.path_params["room"], "url": api.url_for(room, room="x y")})
+    await ws.close()
