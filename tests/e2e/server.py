@@ -68,3 +68,65 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=10)
+
+
+class LiveServer:
+    """A running server process: its URL and PID, its memory, and what it logged."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
+        self.proc, self.url, self.log_path = proc, url, log
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def rss_kib(self) -> int:
+        """Resident memory of the server process, from /proc (Linux)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise RuntimeError("no VmRSS line")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@contextlib.contextmanager
+def live_uvicorn(
+    target: str, *options: str, env: dict[str, str] | None = None
+) -> Iterator[LiveServer]:
+    """Run ``uvicorn target`` on a free port, logging to a file (a full pipe never blocks it).
+
+    Yields a :class:`LiveServer` once it accepts connections; always stops it.
+    """
+    import tempfile
+
+    port = free_port()
+    argv = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port)]
+    with tempfile.TemporaryDirectory() as folder:
+        log = Path(folder) / "server.log"
+        with log.open("wb") as sink:
+            proc = subprocess.Popen(
+                [*argv, "--log-level", "warning", *options],
+                cwd=ROOT,
+                env={**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)},
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                wait_until_listening(proc, port)
+                yield LiveServer(proc, f"http://127.0.0.1:{port}", log)
+            finally:
+                stop(proc)
+
+
+def raw_request(url: str, request: bytes, timeout: float = 10) -> bytes:
+    """Send ``request`` as written (no client normalising it); the raw answer until close."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout) as sock:
+        sock.sendall(request)
+        chunks = []
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        return b"".join(chunks)
