@@ -9,6 +9,7 @@ in that module's ``UNSUPPORTED``).
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -116,6 +117,24 @@ def varies_by_accept(check: Check) -> Check:
     return checked
 
 
+def gzipped(check: Check) -> Check:
+    """Require a gzip-compressed body with ``Vary: Accept-Encoding``; check it decompressed."""
+
+    def checked(headers: Mapping[str, str], body: bytes) -> str | None:
+        if headers.get("content-encoding") != "gzip":
+            return f"expected Content-Encoding: gzip, got {headers.get('content-encoding')!r}"
+        vary = {token.strip().lower() for token in headers.get("vary", "").split(",")}
+        if "accept-encoding" not in vary:
+            return f"expected Vary: Accept-Encoding, got {headers.get('vary')!r}"
+        try:
+            plain = gzip.decompress(body)
+        except (OSError, EOFError) as exc:
+            return f"expected a gzip body: {exc}"
+        return check(headers, plain)
+
+    return checked
+
+
 def any_body(headers: Mapping[str, str], body: bytes) -> str | None:
     """Accept any body (used where only the status matters)."""
     return None
@@ -125,6 +144,18 @@ ECHO_PAYLOAD = {"hello": "world", "n": [1, 2, 3]}
 DATA = {"message": "Hello, world!", "items": [1, 2, 3]}
 YAML = "application/x-yaml"
 MSGPACK = "application/x-msgpack"
+#: About 30 KB of JSON (a page of a product listing): the kind of body gzip is for.
+BIG_ITEMS = [
+    {
+        "id": i,
+        "name": f"Item {i}",
+        "description": f"A sturdy item number {i}, made to last and easy to carry.",
+        "price": round(3.5 + i * 0.25, 2),
+        "tags": ["new", "sale"] if i % 3 == 0 else ["classic"],
+        "in_stock": i % 4 != 0,
+    }
+    for i in range(200)
+]
 #: What a browser-ish client that prefers JSON might send.
 BROWSER_ACCEPT = "application/json;q=0.9, application/x-yaml;q=0.5, */*;q=0.1"
 
@@ -241,6 +272,15 @@ SCENARIOS: tuple[Scenario, ...] = (
         headers=(("content-type", MSGPACK), ("accept", MSGPACK)),
         body=msgpack.packb(ECHO_PAYLOAD, use_bin_type=True),
         description="MessagePack request body echoed as MessagePack",
+    ),
+    Scenario(
+        "big",
+        "GET",
+        "/big",
+        200,
+        gzipped(json_body(BIG_ITEMS)),
+        headers=(("accept-encoding", "gzip"),),
+        description="~30 KB JSON list, gzip-compressed for a client that accepts it",
     ),
 )
 

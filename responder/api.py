@@ -15,6 +15,7 @@ from ._api_helpers import ServingHelpers, ViewHelpers
 from ._concurrency import is_async_callable
 from .app import App, ExceptionHandlers, Hooks
 from .background import BackgroundQueue
+from .layers.compression import GZipLayer
 from .lifespan import Lifespan
 from .media import MediaRegistry
 from .request import DEFAULT_MAX_REQUEST_SIZE
@@ -53,8 +54,11 @@ class API(ViewHelpers, ServingHelpers):
         secret_key: signs session cookies.
         session_cookie: the session cookie's name.
         websocket_idle_timeout: close WebSockets silent for this many seconds.
-        enable_hsts, cors, cors_params, allowed_hosts, request_id, gzip:
+        enable_hsts, cors, cors_params, allowed_hosts, request_id:
             optional layers, present only when configured (see ``responder.layers``).
+        gzip: compress responses of 500 bytes or more for clients that accept
+            gzip, mounted apps and static files included (on by default;
+            see ``responder.layers.compression``). Read when the API is created.
         lifespan: an async context manager factory ``lifespan(api)`` run
             around the server's life.
         max_request_size: the largest request body accepted, in bytes (413 beyond).
@@ -91,7 +95,7 @@ class API(ViewHelpers, ServingHelpers):
         allowed_hosts: list[str] | None = None,
         lifespan: Callable[[Any], Any] | None = None,
         request_id: bool = False,
-        gzip: bool = False,
+        gzip: bool = True,
         session_cookie: str = "session",
         websocket_idle_timeout: float | None = None,
         max_request_size: int = DEFAULT_MAX_REQUEST_SIZE,
@@ -139,6 +143,7 @@ class API(ViewHelpers, ServingHelpers):
             strict_negotiation=strict_negotiation,
             sessions=self._sessions,
             websocket_idle_timeout=websocket_idle_timeout,
+            gzip=gzip,
         )
         # What url_for builds from: the first template an endpoint (or a name) was routed to.
         self._routes_by_endpoint: dict[int, PathTemplate] = {}
@@ -146,7 +151,7 @@ class API(ViewHelpers, ServingHelpers):
         self._middleware: list[tuple[Callable[..., ASGIApp], dict[str, Any]]] = []
         self._stack: ASGIApp | None = None
         self._client: TestClient | None = None
-        if cors or enable_hsts or allowed_hosts or gzip or request_id:
+        if cors or enable_hsts or allowed_hosts or request_id:
             from .layers import validate
 
             validate(self)  # a bad cors_params or allowed_hosts fails here, not on a request
@@ -197,6 +202,8 @@ class API(ViewHelpers, ServingHelpers):
             from a2wsgi import WSGIMiddleware
 
             app = WSGIMiddleware(app)
+        if self.gzip:  # compressed like the views' responses, by the same rules
+            app = GZipLayer(app)
         self.app.mounts.append((prefix, prefix + "/", app))
         # Longest prefix first, so /api/v2 wins over /api.
         self.app.mounts.sort(key=lambda mount: len(mount[0]), reverse=True)
@@ -206,7 +213,7 @@ class API(ViewHelpers, ServingHelpers):
         app: ASGIApp = self.app
         for cls, options in self._middleware:
             app = cls(app, **options)
-        if self.cors or self.enable_hsts or self.allowed_hosts or self.gzip or self.request_id:
+        if self.cors or self.enable_hsts or self.allowed_hosts or self.request_id:
             from .layers import wrap
 
             app = wrap(app, self)

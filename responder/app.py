@@ -84,6 +84,7 @@ class App:
         strict_negotiation: 406 instead of falling back to JSON.
         sessions: gives the session codec (built on first use).
         websocket_idle_timeout: seconds a WebSocket may stay silent before it is closed.
+        gzip: compress large responses for clients that accept gzip.
     """
 
     def __init__(
@@ -100,6 +101,7 @@ class App:
         strict_negotiation: bool = False,
         sessions: Callable[[], SessionCodec] | None = None,
         websocket_idle_timeout: float | None = None,
+        gzip: bool = True,
     ) -> None:
         self.router = router
         self.websocket_router = websocket_router
@@ -112,6 +114,7 @@ class App:
         self.strict_negotiation = strict_negotiation
         self.sessions = sessions
         self.websocket_idle_timeout = websocket_idle_timeout
+        self.gzip = gzip
         #: Mounted apps by prefix, checked before routing: ``(prefix, prefix + "/", app)``.
         self.mounts: list[tuple[str, str, ASGIApp]] = []
         #: The single-page-app view that answers GETs no route matched (``static=True``).
@@ -174,11 +177,11 @@ class App:
             unhandled = await self._run_after(req, resp) or unhandled
         head = scope["method"] == "HEAD"
         try:
-            await resp.send_to(send, head=head)
+            await resp.send_to(send, head, self.gzip)
         except Exception as exc:  # noqa: BLE001 - e.g. media that cannot be encoded
             resp = Response(req, self.media)
             unhandled = await self.handle_exception(req, resp, exc)
-            await resp.send_to(send, head=head)
+            await resp.send_to(send, head, self.gzip)
         if unhandled is not None:
             # Re-raised after the 500 went out, so the server logs it and test clients see it.
             raise unhandled

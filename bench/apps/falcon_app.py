@@ -19,7 +19,10 @@ from bench.apps import formats
 
 # Falcon's ASGI app only accepts coroutine responders; wrapping a def in a
 # thread would measure something Falcon does not offer natively.
-UNSUPPORTED = {"sync": "Falcon ASGI requires coroutine responders"}
+UNSUPPORTED = {
+    "sync": "Falcon ASGI requires coroutine responders",
+    "big": "Falcon has no built-in response compression",
+}
 
 
 class Text:

@@ -10,6 +10,12 @@ helper in ``bench.apps.formats``. JSON is still returned as a value for FastAPI
 to serialize (its normal path), with ``Vary`` set on the injected response;
 YAML and MessagePack are returned as a ``Response``. The body of ``/echo-any``
 can be any of three formats, so it is read from the ``Request``.
+
+``/big`` is compressed by Starlette's ``GZipMiddleware`` (what FastAPI
+documents for gzip) with its defaults (500-byte minimum, level 9). FastAPI
+has no per-route middleware, so it wraps that route's ASGI app alone, as
+Starlette's ``Route(middleware=...)`` does: on the whole app it would also
+slow every other scenario.
 """
 
 from __future__ import annotations
@@ -18,8 +24,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, FastAPI, HTTPException, Request, Response
 from fastapi.responses import PlainTextResponse
+from fastapi.routing import APIRoute
+from starlette.middleware.gzip import GZipMiddleware
 
 from bench.apps import formats
+from bench.scenarios import BIG_ITEMS
 
 # No docs/OpenAPI routes: every app should have the same route table.
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
@@ -95,3 +104,13 @@ async def echo_any(request: Request, response: Response) -> Any:
     else:
         payload = formats.DECODERS[fmt](await request.body())
     return _reply(request, response, payload)
+
+
+@app.get("/big", response_model=None)
+async def big() -> list[dict[str, Any]]:
+    return BIG_ITEMS
+
+
+for _route in app.router.routes:
+    if isinstance(_route, APIRoute) and _route.path == "/big":
+        _route.app = GZipMiddleware(_route.app)

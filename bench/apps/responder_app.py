@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import responder
+from bench.scenarios import BIG_ITEMS
 
 
 def build() -> responder.API:
@@ -56,6 +57,11 @@ def build() -> responder.API:
     @api.route("/echo-any")
     async def echo_any(req: Any, resp: Any) -> None:
         resp.media = await req.media()
+
+    # gzip is on by default: nothing to configure for the big scenario.
+    @api.route("/big")
+    async def big(req: Any, resp: Any) -> None:
+        resp.media = BIG_ITEMS
 
     return api
 

@@ -1,8 +1,8 @@
 """Responder with its JSON handler forced to the stdlib ``json`` module.
 
-The same routes as ``responder_app`` (a second ``build()``), for the ``json``
-and ``echo`` scenarios only: its column against ``responder`` is what orjson
-buys. The switch is ``responder.media.handlers.orjson``: a module global the
+The same routes as ``responder_app`` (a second ``build()``), for the ``json``,
+``echo`` and ``big`` scenarios only: its column against ``responder`` is what
+orjson buys. The switch is ``responder.media.handlers.orjson``: a module global the
 JSON handler reads on every call, ``None`` meaning "use the stdlib".
 
 In-process mode runs every app in one interpreter, so setting it for good
@@ -21,7 +21,7 @@ from typing import Any
 import responder.media.handlers as h
 from bench.apps.responder_app import build
 
-ONLY = frozenset({"json", "echo"})
+ONLY = frozenset({"json", "echo", "big"})
 
 _api = build()
 _ORJSON = h.orjson

@@ -3,6 +3,10 @@
 Starlette has no content negotiation: ``/data`` and ``/echo-any`` use the
 shared helper in ``bench.apps.formats`` and answer JSON with ``JSONResponse``
 (Starlette's own JSON path), YAML and MessagePack with a plain ``Response``.
+
+``/big`` is compressed by Starlette's ``GZipMiddleware`` with its defaults
+(500-byte minimum, level 9), put on that route alone: on the whole app, as an
+app that compresses would have it, it would also slow every other scenario.
 """
 
 from __future__ import annotations
@@ -12,11 +16,14 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.endpoints import HTTPEndpoint
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from bench.apps import formats
+from bench.scenarios import BIG_ITEMS
 
 VARY = {"Vary": "Accept"}
 
@@ -75,6 +82,10 @@ async def echo_any(request: Request) -> Response:
     return _reply(request, payload)
 
 
+async def big(request: Request) -> JSONResponse:
+    return JSONResponse(BIG_ITEMS)
+
+
 app = Starlette(
     routes=[
         Route("/text", text),
@@ -86,5 +97,8 @@ app = Starlette(
         Route("/sync", sync_view),
         Route("/data", data),
         Route("/echo-any", echo_any, methods=["POST"]),
+        # GZipMiddleware with its defaults, on this route only, so that the
+        # other scenarios are measured without it (see the module docstring).
+        Route("/big", big, middleware=[Middleware(GZipMiddleware)]),
     ]
 )

@@ -1,4 +1,4 @@
-"""Optional layers around the app: request IDs, trusted hosts, HTTPS/HSTS, CORS and gzip.
+"""Optional layers around the app: request IDs, trusted hosts, HTTPS/HSTS and CORS; gzip.
 
 Each layer is present only when the API is configured for it. They wrap the
 app (and any ``add_middleware`` middleware) in this order, outermost first::
@@ -7,8 +7,14 @@ app (and any ``add_middleware`` middleware) in this order, outermost first::
     TrustedHostLayer    allowed_hosts=[...]
     HSTSLayer           enable_hsts=True
     CORSLayer           cors=True, cors_params={...}
-    GZipLayer           gzip=True
     (middleware added with api.add_middleware, then the app)
+
+gzip (on by default, ``gzip=False`` turns it off) is not a layer around the
+app: a response compresses its own body when it renders, where the body is
+already known, so that small responses pay nothing for it. Only mounted apps
+(static files, WSGI/ASGI apps) are wrapped in a :class:`GZipLayer`, one each,
+when they are mounted; files sent with ``resp.file`` pass through the same
+code (:mod:`responder.layers.compression`).
 
 Why this order:
 
@@ -22,10 +28,10 @@ Why this order:
 - **HSTS** before CORS: plain-HTTP requests, preflights included, are sent to
   HTTPS first; everything answered over HTTPS, preflights included, gets
   ``Strict-Transport-Security``.
-- **CORS** outside gzip: preflights are answered without reaching the app,
-  and the CORS headers go on every response of the app, errors included.
-- **gzip** innermost: it only touches the app's bodies; what the outer layers
-  answer themselves is tiny and never worth compressing.
+- **CORS** last: preflights are answered without reaching the app, and the
+  CORS headers go on every response of the app, errors included.
+
+What the layers answer themselves is tiny and never compressed.
 """
 
 from __future__ import annotations
@@ -59,8 +65,6 @@ def wrap(app: ASGIApp, api: Any) -> ASGIApp:
         TypeError: a setting has the wrong type (e.g. a string for a list).
     """
     media = api.media
-    if api.gzip:
-        app = GZipLayer(app)
     if api.cors:
         app = CORSLayer(app, media, **(api.cors_params or {}))
     if api.enable_hsts:

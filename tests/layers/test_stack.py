@@ -6,7 +6,6 @@ import responder
 from responder.app import App
 from responder.layers import (
     CORSLayer,
-    GZipLayer,
     HSTSLayer,
     RequestIDLayer,
     TrustedHostLayer,
@@ -21,13 +20,14 @@ SETTINGS = {
     "allowed_hosts": ({"allowed_hosts": ["example.com"]}, TrustedHostLayer),
     "enable_hsts": ({"enable_hsts": True}, HSTSLayer),
     "cors": ({"cors": True}, CORSLayer),
-    "gzip": ({"gzip": True}, GZipLayer),
 }
-ORDER = [RequestIDLayer, TrustedHostLayer, HSTSLayer, CORSLayer, GZipLayer]
+ORDER = [RequestIDLayer, TrustedHostLayer, HSTSLayer, CORSLayer]
 
 
-def test_no_layer_when_nothing_is_configured():
-    api = responder.API()
+@pytest.mark.parametrize("gzip", [True, False])
+def test_no_layer_when_nothing_is_configured(gzip):
+    # gzip, on by default, is done by the response itself: no layer around the app.
+    api = responder.API(gzip=gzip)
     assert isinstance(api._build_stack(), App)
 
 
@@ -45,7 +45,7 @@ def test_all_layers_in_order_outermost_first():
 
 
 @pytest.mark.parametrize("left_out", sorted(SETTINGS))
-def test_four_layers_keep_their_order(left_out):
+def test_three_layers_keep_their_order(left_out):
     options = {}
     for name, (more, _) in SETTINGS.items():
         if name != left_out:
@@ -56,8 +56,8 @@ def test_four_layers_keep_their_order(left_out):
 
 def test_falsy_settings_add_nothing():
     # An empty host list or cors_params without cors=True configure no layer.
-    api = responder.API(gzip=True, allowed_hosts=[], cors_params={"allow_origins": ["*"]})
-    assert stack_types(api) == [GZipLayer]
+    api = responder.API(allowed_hosts=[], cors_params={"allow_origins": ["*"]})
+    assert stack_types(api) == []
 
 
 class Tag:
@@ -69,9 +69,9 @@ class Tag:
 
 
 def test_user_middleware_sits_inside_the_layers():
-    api = responder.API(request_id=True, gzip=True)
+    api = responder.API(request_id=True)
     api.add_middleware(Tag, name="mine")
-    assert stack_types(api) == [RequestIDLayer, GZipLayer, Tag]
+    assert stack_types(api) == [RequestIDLayer, Tag]
 
 
 def test_wrap_uses_the_apis_media_registry():
