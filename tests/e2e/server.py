@@ -130,3 +130,32 @@ def raw_request(url: str, request: bytes, timeout: float = 10) -> bytes:
             while chunk := sock.recv(65536):
                 chunks.append(chunk)
         return b"".join(chunks)
+
+
+def parse_response(raw: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers (lower-case names; repeated ones joined by ", ") and body, de-chunked.
+
+    Raises:
+        ValueError: the bytes are not a complete HTTP/1.1 response (a truncated
+            chunked body, for one).
+    """
+    head, _, rest = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        key = name.strip().lower()
+        headers[key] = f"{headers[key]}, {value.strip()}" if key in headers else value.strip()
+    if headers.get("transfer-encoding", "").lower() != "chunked":
+        return status, headers, rest
+    body = bytearray()
+    while True:
+        size_line, found, rest = rest.partition(b"\r\n")
+        if not found:
+            raise ValueError("truncated chunked body: no final chunk")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            return status, headers, bytes(body)
+        body += rest[:size]
+        rest = rest[size + 2 :]
