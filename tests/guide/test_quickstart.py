@@ -13,7 +13,7 @@ import importlib
 import uuid
 from contextlib import asynccontextmanager
 
-import httpx
+import httpx2
 import pytest
 import yaml
 from pydantic import BaseModel
@@ -208,7 +208,7 @@ def test_putting_it_all_together():
 def test_the_closing_example_served_with_run_on_a_chosen_port():
     port = free_port()
     code = f"from examples.quickstart import api; api.run(port={port})"
-    with serve(["-c", code], port) as base, httpx.Client(base_url=base, timeout=10) as http:
+    with serve(["-c", code], port) as base, httpx2.Client(base_url=base, timeout=10) as http:
         assert http.get("/").text == "Welcome to the API"
         assert http.get("/add/3/4").json() == {"result": 7}
         r = http.post("/echo", json={"key": "value"})

@@ -11,7 +11,7 @@ promises: 201 on create, 404 for an unknown or non-integer id, 204 on delete,
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 import pytest
 import yaml
 from openapi_spec_validator import validate
@@ -166,7 +166,7 @@ def test_the_curl_session_against_a_live_server():
     """ "Try It Out": the tutorial's five curl calls, over HTTP to uvicorn."""
     with (
         serve_uvicorn("examples.rest_api:api") as base,
-        httpx.Client(base_url=base, timeout=10) as http,
+        httpx2.Client(base_url=base, timeout=10) as http,
     ):
         created = http.post("/books", json=DUNE)
         assert (created.status_code, created.json()["id"]) == (201, 1)
