@@ -21,7 +21,12 @@ from .request import DEFAULT_MAX_REQUEST_SIZE
 from .resources import PathTemplate, Route, Router
 from .resources.adapters import adapt_websocket, is_resource
 from .response import Response
-from .sessions import SessionCodec
+from .sessions import (
+    DEFAULT_SESSION_MAX_AGE,
+    SessionCodec,
+    SessionSettings,
+    check_session_options,
+)
 from .staticfiles import StaticFiles
 from .templates import Templates
 from .types import ASGIApp, Receive, Scope, Send
@@ -35,11 +40,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 E = TypeVar("E")
 
 
-class API(ViewHelpers, ServingHelpers):
+class API(ViewHelpers, ServingHelpers, SessionSettings):
     """A Responder application; itself an ASGI app.
 
     Templates, redirects, serving and the test clients come from the mixins
-    in :mod:`responder._api_helpers`.
+    in :mod:`responder._api_helpers`; the session codec from
+    :class:`responder.sessions.SessionSettings`.
 
     Args:
         debug: show tracebacks in 500 responses.
@@ -51,7 +57,9 @@ class API(ViewHelpers, ServingHelpers):
         static_dir, static_route, templates_dir, auto_escape: static files
             and Jinja2 templates.
         secret_key: signs session cookies.
-        session_cookie: the session cookie's name.
+        session_cookie, session_max_age, session_https_only, session_same_site:
+            the session cookie's name, lifetime in seconds, Secure flag (None:
+            on with ``enable_hsts``) and SameSite (see docs/web.md).
         websocket_idle_timeout: close WebSockets silent for this many seconds.
         enable_hsts, cors, cors_params, allowed_hosts, request_id, gzip:
             optional layers, present only when configured (see ``responder.layers``).
@@ -93,6 +101,9 @@ class API(ViewHelpers, ServingHelpers):
         request_id: bool = False,
         gzip: bool = False,
         session_cookie: str = "session",
+        session_max_age: int = DEFAULT_SESSION_MAX_AGE,
+        session_https_only: bool | None = None,
+        session_same_site: str = "lax",
         websocket_idle_timeout: float | None = None,
         max_request_size: int = DEFAULT_MAX_REQUEST_SIZE,
         strict_negotiation: bool = False,
@@ -113,8 +124,10 @@ class API(ViewHelpers, ServingHelpers):
         self.enable_hsts, self.cors, self.cors_params = enable_hsts, cors, cors_params or {}
         self.allowed_hosts, self.request_id = allowed_hosts, request_id
         self.gzip = gzip
-        self.session_cookie = session_cookie
+        self.session_cookie, self.session_max_age = session_cookie, session_max_age
+        self.session_https_only, self.session_same_site = session_https_only, session_same_site
         self._session_codec: SessionCodec | None = None
+        check_session_options(**self._session_options())  # fails here, not on a request
         self.docs_assets_url = docs_assets_url
         self.schemas: dict[str, Any] = {}
         #: Bumped whenever routes or schemas change, so generated documents know to rebuild.
@@ -177,11 +190,6 @@ class API(ViewHelpers, ServingHelpers):
         if stack is None:
             stack = self._build_stack()
         await stack(scope, receive, send)
-
-    def _sessions(self) -> SessionCodec:
-        if self._session_codec is None:
-            self._session_codec = SessionCodec(self.secret_key, cookie_name=self.session_cookie)
-        return self._session_codec
 
     def mount(self, prefix: str, app: Any) -> None:
         """Serve another ASGI or WSGI app (Flask, Django, …) under ``prefix``.

@@ -1,0 +1,98 @@
+"""Hostile input against sessions, background work, the SPA fallback and route convertors.
+
+Every row goes to a live uvicorn server (``tests/hostile/smaller_app.py``)
+over a real socket, and every answer must be a clear 4xx (or the documented
+success), never a 5xx, never a hang: each client call has a timeout.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+
+import httpx2 as httpx
+import pytest
+from itsdangerous import TimestampSigner
+
+from tests.e2e.server import live_uvicorn, raw_request
+from tests.hostile.smaller_app import MAX_AGE, SECRET
+
+TIMEOUT = 10
+
+
+@pytest.fixture(scope="module")
+def server():
+    with live_uvicorn("tests.hostile.smaller_app:api") as live:
+        yield live
+
+
+@pytest.fixture
+def client(server):
+    with httpx.Client(base_url=server.url, timeout=TIMEOUT) as http:
+        yield http
+
+
+def assert_problem(response: httpx.Response, status: int) -> None:
+    """A clear client error: the status, and a problem-details body that names it."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == status
+
+
+# -- sessions ------------------------------------------------------------------
+
+
+def signed(payload: bytes, *, secret: str = SECRET, age: int = 0) -> str:
+    """A cookie value signed as the app signs sessions, written ``age`` seconds ago."""
+
+    class At(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - age
+
+    return At(secret, salt="responder.session").sign(payload).decode()
+
+
+def session_payload(data: object) -> bytes:
+    return base64.urlsafe_b64encode(json.dumps(data).encode())
+
+
+GOOD = session_payload({"user": "ann"})
+HOSTILE_SESSION_COOKIES = {
+    "another key": signed(GOOD, secret="guessed"),
+    "signature flipped": signed(GOOD)[:-2] + "AA",
+    "payload swapped": session_payload({"user": "root"}).decode() + signed(GOOD)[len(GOOD) :],
+    "expired just past max_age": signed(GOOD, age=MAX_AGE + 60),
+    "dated in the future": signed(GOOD, age=-3600),
+    "not base64 under a good signature": signed(b"!!!not-base64!!!"),
+    "not json under a good signature": signed(base64.urlsafe_b64encode(b"\xff\xfe{")),
+    "a list, not a dict": signed(session_payload(["ann"])),
+    "user is not a string": signed(session_payload({"user": {"$ne": None}})),
+    "garbage": "x" * 6000,
+    "empty": "",
+    "dots only": "....",
+}
+
+
+@pytest.mark.parametrize("cookie", HOSTILE_SESSION_COOKIES.values(), ids=HOSTILE_SESSION_COOKIES)
+def test_a_hostile_session_cookie_gives_no_session(client, cookie):
+    assert_problem(client.get("/me", headers={"Cookie": f"session={cookie}"}), 401)
+
+
+def test_a_cookie_just_inside_max_age_is_honoured_over_a_real_socket(client):
+    cookie = signed(GOOD, age=MAX_AGE - 60)
+    r = client.get("/me", headers={"Cookie": f"session={cookie}"})
+    assert (r.status_code, r.json()) == (200, {"user": "ann"})
+
+
+def test_the_session_cookie_the_server_writes_round_trips(client):
+    r = client.get("/login/ann")
+    assert f"Max-Age={MAX_AGE};" in r.headers["set-cookie"]
+    assert client.get("/me").json() == {"user": "ann"}
+
+
+def test_a_raw_request_with_many_session_cookies_is_still_a_clean_401(server):
+    cookies = "; ".join(f"session={signed(GOOD, secret=f'k{i}')}" for i in range(50))
+    request = f"GET /me HTTP/1.1\r\nHost: x\r\nCookie: {cookies}\r\nConnection: close\r\n\r\n"
+    answer = raw_request(server.url, request.encode(), timeout=TIMEOUT)
+    assert answer.startswith(b"HTTP/1.1 401 "), answer[:200]
