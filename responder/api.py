@@ -14,20 +14,19 @@ from . import status_codes
 from ._api_helpers import ServingHelpers, ViewHelpers
 from ._concurrency import is_async_callable
 from .app import App, ExceptionHandlers, Hooks
-from .background import BackgroundQueue
+from .background import DEFAULT_BACKGROUND_QUEUE_SIZE, DEFAULT_BACKGROUND_THREADS, BackgroundQueue
 from .lifespan import Lifespan
 from .media import MediaRegistry
 from .request import DEFAULT_MAX_REQUEST_SIZE
 from .resources import PathTemplate, Route, Router
 from .resources.adapters import adapt_websocket, is_resource
-from .response import Response
 from .sessions import (
     DEFAULT_SESSION_MAX_AGE,
     SessionCodec,
     SessionSettings,
     check_session_options,
 )
-from .staticfiles import StaticFiles
+from .staticfiles import StaticFiles, spa_view
 from .templates import Templates
 from .types import ASGIApp, Receive, Scope, Send
 
@@ -65,6 +64,7 @@ class API(ViewHelpers, ServingHelpers, SessionSettings):
             optional layers, present only when configured (see ``responder.layers``).
         lifespan: an async context manager factory ``lifespan(api)`` run
             around the server's life.
+        background_threads, background_queue_size: background work's own pool, job limit.
         max_request_size: the largest request body accepted, in bytes (413 beyond).
         strict_negotiation: answer 406 when no format fits ``Accept``,
             instead of falling back to JSON.
@@ -104,6 +104,8 @@ class API(ViewHelpers, ServingHelpers, SessionSettings):
         session_max_age: int = DEFAULT_SESSION_MAX_AGE,
         session_https_only: bool | None = None,
         session_same_site: str = "lax",
+        background_threads: int = DEFAULT_BACKGROUND_THREADS,
+        background_queue_size: int = DEFAULT_BACKGROUND_QUEUE_SIZE,
         websocket_idle_timeout: float | None = None,
         max_request_size: int = DEFAULT_MAX_REQUEST_SIZE,
         strict_negotiation: bool = False,
@@ -138,7 +140,7 @@ class API(ViewHelpers, ServingHelpers, SessionSettings):
         self.media = MediaRegistry()
         self.hooks = Hooks()
         self.exception_handlers = ExceptionHandlers()
-        self.background = BackgroundQueue()
+        self.background = BackgroundQueue(background_threads, background_queue_size)
         self.lifespan = Lifespan(self, lifespan, self.background)
         self.app = App(
             router=self.router,
@@ -385,18 +387,10 @@ class API(ViewHelpers, ServingHelpers, SessionSettings):
 
     def _add_spa(self, path: str) -> Any:
         """Serve ``index.html`` of the static directory at ``path`` and for unknown pages."""
-
-        def single_page_app(req: Any, resp: Response) -> None:
-            index = self.static_app.find(self.static_app.index)
-            if index is None:
-                from .errors import HTTPNotFound
-
-                raise HTTPNotFound(detail="The single-page app has no index.html.")
-            resp.file(index, content_type="text/html; charset=utf-8")
-
-        self.add_route(path, single_page_app, methods=["GET"], include_in_schema=False)
-        self.app.spa_fallback = single_page_app
-        return single_page_app
+        view = spa_view(self.static_app)
+        self.add_route(path, view, methods=["GET"], include_in_schema=False)
+        self.app.spa_fallback = view
+        return view
 
     def group(self, prefix: str) -> RouteGroup:
         """A router whose routes all live under ``prefix`` (e.g. ``"/v1"``)."""

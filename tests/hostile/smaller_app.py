@@ -1,11 +1,19 @@
 """The app the hostile suite attacks for sessions, background work, the SPA and convertors."""
 
+import threading
+
 import responder
 
 SECRET = "hostile-suite-secret"
 MAX_AGE = 600
+QUEUE_SIZE = 8
 
-api = responder.API(secret_key=SECRET, session_max_age=MAX_AGE)
+api = responder.API(
+    secret_key=SECRET,
+    session_max_age=MAX_AGE,
+    background_threads=2,
+    background_queue_size=QUEUE_SIZE,
+)
 
 
 @api.route("/login/{name}")
@@ -20,3 +28,31 @@ def me(req, resp):
     if not isinstance(user, str):
         raise responder.HTTPUnauthorized(detail="Log in first.")
     resp.media = {"user": user}
+
+
+# Background jobs that hold their place until /jobs/release: a new gate per round.
+gate = [threading.Event()]
+
+
+@api.route("/jobs/start/{n:int}")
+def start_jobs(req, resp, *, n):
+    for _ in range(n):
+        api.background(gate[0].wait, 60)
+    resp.media = {"started": n}
+
+
+@api.route("/jobs/release")
+def release_jobs(req, resp):
+    gate[0], old = threading.Event(), gate[0]
+    old.set()
+    resp.media = {"released": True}
+
+
+@api.route("/jobs/pending")
+def pending_jobs(req, resp):
+    resp.media = {"pending": len(api.background.pending)}
+
+
+@api.route("/sync")
+def sync_view(req, resp):
+    resp.media = {"answered": True}

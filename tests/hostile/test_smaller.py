@@ -10,13 +10,14 @@ from __future__ import annotations
 import base64
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx2 as httpx
 import pytest
 from itsdangerous import TimestampSigner
 
 from tests.e2e.server import live_uvicorn, raw_request
-from tests.hostile.smaller_app import MAX_AGE, SECRET
+from tests.hostile.smaller_app import MAX_AGE, QUEUE_SIZE, SECRET
 
 TIMEOUT = 10
 
@@ -96,3 +97,49 @@ def test_a_raw_request_with_many_session_cookies_is_still_a_clean_401(server):
     request = f"GET /me HTTP/1.1\r\nHost: x\r\nCookie: {cookies}\r\nConnection: close\r\n\r\n"
     answer = raw_request(server.url, request.encode(), timeout=TIMEOUT)
     assert answer.startswith(b"HTTP/1.1 401 "), answer[:200]
+
+
+# -- background work -------------------------------------------------------------
+
+
+def release_and_wait(client: httpx.Client) -> None:
+    """Let the blocked jobs finish; wait (with a deadline) until none is pending."""
+    client.get("/jobs/release")
+    deadline = time.monotonic() + TIMEOUT
+    while client.get("/jobs/pending").json()["pending"] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert client.get("/jobs/pending").json() == {"pending": 0}
+
+
+@pytest.fixture
+def jobs(client):
+    """The queue, emptied after the test (so other rows find it as they expect)."""
+    yield client
+    release_and_wait(client)
+
+
+def test_a_full_background_queue_is_a_503_and_views_still_answer(jobs):
+    assert jobs.get(f"/jobs/start/{QUEUE_SIZE}").json() == {"started": QUEUE_SIZE}
+    refused = jobs.get("/jobs/start/1")
+    assert_problem(refused, 503)
+    assert refused.headers["retry-after"] == "1"
+    # Every background thread is stuck, and the queue is full: sync views still answer.
+    assert jobs.get("/sync").json() == {"answered": True}
+
+
+def test_a_flood_of_job_requests_queues_exactly_queue_size_jobs(jobs, server):
+    def start_one(_: int) -> int:
+        with httpx.Client(base_url=server.url, timeout=TIMEOUT) as http:
+            return http.get("/jobs/start/1").status_code
+
+    with ThreadPoolExecutor(16) as pool:
+        statuses = list(pool.map(start_one, range(60)))
+    assert sorted(set(statuses)) == [200, 503]
+    assert statuses.count(200) == QUEUE_SIZE
+    assert jobs.get("/jobs/pending").json() == {"pending": QUEUE_SIZE}
+
+
+def test_released_jobs_give_their_places_back(jobs):
+    assert jobs.get(f"/jobs/start/{QUEUE_SIZE}").status_code == 200
+    release_and_wait(jobs)
+    assert jobs.get(f"/jobs/start/{QUEUE_SIZE}").json() == {"started": QUEUE_SIZE}
