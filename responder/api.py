@@ -70,6 +70,7 @@ class API(ViewHelpers, ServingHelpers, SessionSettings):
             instead of falling back to JSON.
         docs_assets_url: where the docs page loads its UI from: a template
             with ``{package}`` and ``{version}`` (a CDN by default).
+        spa_exclude: path prefixes (``["/api"]``) the SPA fallback never answers.
     """
 
     status_codes = status_codes
@@ -110,6 +111,7 @@ class API(ViewHelpers, ServingHelpers, SessionSettings):
         max_request_size: int = DEFAULT_MAX_REQUEST_SIZE,
         strict_negotiation: bool = False,
         docs_assets_url: str | None = None,
+        spa_exclude: list[str] | None = None,
     ) -> None:
         self._debug = debug
         self.title, self.version, self.description = title, version, description
@@ -154,6 +156,7 @@ class API(ViewHelpers, ServingHelpers, SessionSettings):
             strict_negotiation=strict_negotiation,
             sessions=self._sessions,
             websocket_idle_timeout=websocket_idle_timeout,
+            spa_exclude=spa_exclude or (),
         )
         # What url_for builds from: the first template an endpoint (or a name) was routed to.
         self._routes_by_endpoint: dict[int, PathTemplate] = {}

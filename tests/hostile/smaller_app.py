@@ -1,6 +1,7 @@
 """The app the hostile suite attacks for sessions, background work, the SPA and convertors."""
 
 import threading
+from pathlib import Path
 
 import responder
 
@@ -13,7 +14,10 @@ api = responder.API(
     session_max_age=MAX_AGE,
     background_threads=2,
     background_queue_size=QUEUE_SIZE,
+    static_dir=str(Path(__file__).parent / "smaller_site"),
+    spa_exclude=["/api"],
 )
+api.add_route("/", static=True)
 
 
 @api.route("/login/{name}")
@@ -56,3 +60,8 @@ def pending_jobs(req, resp):
 @api.route("/sync")
 def sync_view(req, resp):
     resp.media = {"answered": True}
+
+
+@api.route("/api/items")
+def items(req, resp):
+    resp.media = []

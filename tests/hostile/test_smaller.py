@@ -143,3 +143,48 @@ def test_released_jobs_give_their_places_back(jobs):
     assert jobs.get(f"/jobs/start/{QUEUE_SIZE}").status_code == 200
     release_and_wait(jobs)
     assert jobs.get(f"/jobs/start/{QUEUE_SIZE}").json() == {"started": QUEUE_SIZE}
+
+
+# -- the single-page-app fallback --------------------------------------------------
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+NOT_PAGES = {
+    "curl": ("GET", "/settings", "*/*"),
+    "fetch with no Accept": ("GET", "/settings", None),
+    "text wildcard": ("GET", "/settings", "text/*"),
+    "html refused": ("GET", "/settings", "text/html;q=0, */*"),
+    "json client": ("GET", "/settings", "application/json"),
+    "html past the 64 entries read": ("GET", "/settings", "a/b," * 64 + "text/html"),
+    "html past the 4096 characters read": (
+        "GET",
+        "/settings",
+        "a/b;p=" + "x" * 4096 + ",text/html",
+    ),
+    "a post from a browser": ("POST", "/settings", BROWSER),
+    "API prefix, browser": ("GET", "/api/nope", BROWSER),
+    "API prefix itself": ("GET", "/api", BROWSER),
+    "API prefix, curl": ("GET", "/api/items/7", "*/*"),
+}
+
+
+@pytest.mark.parametrize(("method", "path", "accept"), NOT_PAGES.values(), ids=NOT_PAGES)
+def test_what_is_not_a_page_navigation_gets_an_honest_404(client, method, path, accept):
+    headers = {"Accept": accept} if accept is not None else {}
+    request = client.build_request(method, path, headers=headers)
+    if accept is None:
+        del request.headers["accept"]
+    r = client.send(request)
+    assert r.status_code == 404
+    assert "single page" not in r.text
+    assert r.headers["content-type"].startswith("application/problem+")
+
+
+@pytest.mark.parametrize("path", ["/settings", "/a/b/c", "/apiary", "/app/api"])
+def test_a_browser_navigating_gets_the_app(client, path):
+    r = client.get(path, headers={"Accept": BROWSER})
+    assert (r.status_code, r.headers["content-type"]) == (200, "text/html; charset=utf-8")
+    assert "single page" in r.text
+
+
+def test_the_api_under_the_excluded_prefix_still_answers(client):
+    assert client.get("/api/items", headers={"Accept": BROWSER}).json() == []
