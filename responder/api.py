@@ -20,6 +20,7 @@ from .media import MediaRegistry
 from .request import DEFAULT_MAX_REQUEST_SIZE
 from .resources import PathTemplate, Route, Router
 from .resources.adapters import adapt_websocket, is_resource
+from .resources.convertors import DEFAULT_MAX_NUMBER_LENGTH, make_convertors
 from .sessions import (
     DEFAULT_SESSION_MAX_AGE,
     SessionCodec,
@@ -70,7 +71,8 @@ class API(ViewHelpers, ServingHelpers, SessionSettings):
             instead of falling back to JSON.
         docs_assets_url: where the docs page loads its UI from: a template
             with ``{package}`` and ``{version}`` (a CDN by default).
-        spa_exclude: path prefixes (``["/api"]``) the SPA fallback never answers.
+        spa_exclude, max_number_param_length: path prefixes the SPA fallback never
+            answers (``["/api"]``); the most characters of an int/float route parameter.
     """
 
     status_codes = status_codes
@@ -112,6 +114,7 @@ class API(ViewHelpers, ServingHelpers, SessionSettings):
         strict_negotiation: bool = False,
         docs_assets_url: str | None = None,
         spa_exclude: list[str] | None = None,
+        max_number_param_length: int = DEFAULT_MAX_NUMBER_LENGTH,
     ) -> None:
         self._debug = debug
         self.title, self.version, self.description = title, version, description
@@ -137,6 +140,7 @@ class API(ViewHelpers, ServingHelpers, SessionSettings):
         #: Bumped whenever routes or schemas change, so generated documents know to rebuild.
         self.routes_version = 0
 
+        self._convertors = make_convertors(max_number_param_length)
         self.router: Router[Route] = Router()
         self.websocket_router: Router[Callable[[Any, dict[str, Any]], Awaitable[None]]] = Router()
         self.media = MediaRegistry()
@@ -310,7 +314,7 @@ class API(ViewHelpers, ServingHelpers, SessionSettings):
             endpoint = GraphQLView(api=self, schema=endpoint)
         if path is None:
             raise TypeError("A route needs a path.")
-        template = PathTemplate(path)
+        template = PathTemplate(path, self._convertors)
         if websocket:
             run = adapt_websocket(endpoint, template.param_names, path)  # may raise
             self.websocket_router.add(template, run)
@@ -403,7 +407,7 @@ class API(ViewHelpers, ServingHelpers, SessionSettings):
         """The path of ``endpoint`` (a view, class, instance or view name), params filled in.
 
         Raises:
-            ValueError: the endpoint is not routed.
+            ValueError: the endpoint is not routed, or a value would not route back.
             KeyError: a path parameter is missing.
         """
         template = (

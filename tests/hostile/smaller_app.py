@@ -65,3 +65,23 @@ def sync_view(req, resp):
 @api.route("/api/items")
 def items(req, resp):
     resp.media = []
+
+
+@api.route("/items/{id:int}")
+def item(req, resp, *, id):
+    resp.media = {"id": id}
+
+
+@api.route("/price/{amount:float}")
+def price(req, resp, *, amount):
+    resp.media = {"amount": amount}
+
+
+@api.route("/names/{name}")
+def name_view(req, resp, *, name):
+    resp.media = {"name": name}
+
+
+@api.route("/files/{rest:path}")
+def files(req, resp, *, rest):
+    resp.media = {"rest": rest}

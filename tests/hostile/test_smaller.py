@@ -17,7 +17,7 @@ import pytest
 from itsdangerous import TimestampSigner
 
 from tests.e2e.server import live_uvicorn, raw_request
-from tests.hostile.smaller_app import MAX_AGE, QUEUE_SIZE, SECRET
+from tests.hostile.smaller_app import MAX_AGE, QUEUE_SIZE, SECRET, api
 
 TIMEOUT = 10
 
@@ -188,3 +188,69 @@ def test_a_browser_navigating_gets_the_app(client, path):
 
 def test_the_api_under_the_excluded_prefix_still_answers(client):
     assert client.get("/api/items", headers={"Accept": BROWSER}).json() == []
+
+
+# -- route convertors and url_for ---------------------------------------------------
+
+NOT_A_NUMBER = {
+    "float of 400 digits (inf)": "/price/" + "9" * 400,
+    "float of 65 characters": "/price/" + "1" * 63 + ".5",
+    "float inf": "/price/inf",
+    "float nan": "/price/nan",
+    "float with exponent": "/price/1e308",
+    "negative float": "/price/-1.5",
+    "int of 65 digits": "/items/" + "1" * 65,
+    "int of 5000 digits": "/items/" + "7" * 5000,
+    "negative int": "/items/-5",
+    "superscript digit": "/items/%C2%B2",
+    "int with NUL": "/items/1%002",
+}
+
+
+@pytest.mark.parametrize("path", NOT_A_NUMBER.values(), ids=NOT_A_NUMBER)
+def test_a_number_parameter_the_route_cannot_use_is_a_404(client, path):
+    assert_problem(client.get(path), 404)
+
+
+def test_numbers_at_the_length_limit_still_route(client):
+    assert client.get("/items/" + "1" * 64).json() == {"id": int("1" * 64)}
+    assert client.get("/price/" + "9" * 62 + ".5").json() == {"amount": float("9" * 62 + ".5")}
+
+
+ROUND_TRIPS = [
+    ("name_view", "name", ".."),
+    ("name_view", "name", "."),
+    ("name_view", "name", "a b?#%&="),
+    ("name_view", "name", "☃ café"),
+    ("name_view", "name", "%2F"),
+    ("files", "rest", "../../etc/passwd"),
+    ("files", "rest", "a/./b/../c"),
+    ("files", "rest", "x//y/"),
+    ("files", "rest", ""),
+    ("price", "amount", 1e20),
+    ("price", "amount", 5e-7),
+    ("item", "id", 10**63),
+]
+
+
+@pytest.mark.parametrize(("view", "name", "value"), ROUND_TRIPS)
+def test_url_for_leads_back_to_the_same_value_through_a_real_server(client, view, name, value):
+    r = client.get(api.url_for(view, **{name: value}))
+    assert r.status_code == 200, r.text
+    assert r.json() == {name: value}
+
+
+@pytest.mark.parametrize(
+    ("view", "name", "value"),
+    [
+        ("item", "id", -5),
+        ("item", "id", 10**64),
+        ("price", "amount", float("nan")),
+        ("price", "amount", float("inf")),
+        ("name_view", "name", ""),
+        ("name_view", "name", "a/b"),
+    ],
+)
+def test_url_for_refuses_what_would_not_lead_back(view, name, value):
+    with pytest.raises(ValueError):
+        api.url_for(view, **{name: value})
