@@ -20,7 +20,7 @@ _executor: ThreadPoolExecutor | None = None
 
 
 def get_executor() -> ThreadPoolExecutor:
-    """The shared pool for sync views and background tasks."""
+    """The shared pool for sync views (background tasks have a pool of their own)."""
     return _get_executor()
 
 

@@ -14,16 +14,21 @@ from . import status_codes
 from ._api_helpers import ServingHelpers, ViewHelpers
 from ._concurrency import is_async_callable
 from .app import App, ExceptionHandlers, Hooks
-from .background import BackgroundQueue
 from .layers.compression import GZipLayer
+from .background import DEFAULT_BACKGROUND_QUEUE_SIZE, DEFAULT_BACKGROUND_THREADS, BackgroundQueue
 from .lifespan import Lifespan
 from .media import MediaRegistry
 from .request import DEFAULT_MAX_REQUEST_SIZE
 from .resources import PathTemplate, Route, Router
 from .resources.adapters import adapt_websocket, is_resource
-from .response import Response
-from .sessions import SessionCodec
-from .staticfiles import StaticFiles
+from .resources.convertors import DEFAULT_MAX_NUMBER_LENGTH, make_convertors
+from .sessions import (
+    DEFAULT_SESSION_MAX_AGE,
+    SessionCodec,
+    SessionSettings,
+    check_session_options,
+)
+from .staticfiles import StaticFiles, spa_view
 from .templates import Templates
 from .types import ASGIApp, Receive, Scope, Send
 
@@ -36,11 +41,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 E = TypeVar("E")
 
 
-class API(ViewHelpers, ServingHelpers):
+class API(ViewHelpers, ServingHelpers, SessionSettings):
     """A Responder application; itself an ASGI app.
 
     Templates, redirects, serving and the test clients come from the mixins
-    in :mod:`responder._api_helpers`.
+    in :mod:`responder._api_helpers`; the session codec from
+    :class:`responder.sessions.SessionSettings`.
 
     Args:
         debug: show tracebacks in 500 responses.
@@ -52,7 +58,9 @@ class API(ViewHelpers, ServingHelpers):
         static_dir, static_route, templates_dir, auto_escape: static files
             and Jinja2 templates.
         secret_key: signs session cookies.
-        session_cookie: the session cookie's name.
+        session_cookie, session_max_age, session_https_only, session_same_site:
+            the session cookie's name, lifetime in seconds, Secure flag (None:
+            on with ``enable_hsts``) and SameSite (see docs/web.md).
         websocket_idle_timeout: close WebSockets silent for this many seconds.
         enable_hsts, cors, cors_params, allowed_hosts, request_id:
             optional layers, present only when configured (see ``responder.layers``).
@@ -61,11 +69,14 @@ class API(ViewHelpers, ServingHelpers):
             see ``responder.layers.compression``). Read when the API is created.
         lifespan: an async context manager factory ``lifespan(api)`` run
             around the server's life.
+        background_threads, background_queue_size: background work's own pool, job limit.
         max_request_size: the largest request body accepted, in bytes (413 beyond).
         strict_negotiation: answer 406 when no format fits ``Accept``,
             instead of falling back to JSON.
         docs_assets_url: where the docs page loads its UI from: a template
             with ``{package}`` and ``{version}`` (a CDN by default).
+        spa_exclude, max_number_param_length: path prefixes the SPA fallback never
+            answers (``["/api"]``); the most characters of an int/float route parameter.
     """
 
     status_codes = status_codes
@@ -97,10 +108,17 @@ class API(ViewHelpers, ServingHelpers):
         request_id: bool = False,
         gzip: bool = True,
         session_cookie: str = "session",
+        session_max_age: int = DEFAULT_SESSION_MAX_AGE,
+        session_https_only: bool | None = None,
+        session_same_site: str = "lax",
+        background_threads: int = DEFAULT_BACKGROUND_THREADS,
+        background_queue_size: int = DEFAULT_BACKGROUND_QUEUE_SIZE,
         websocket_idle_timeout: float | None = None,
         max_request_size: int = DEFAULT_MAX_REQUEST_SIZE,
         strict_negotiation: bool = False,
         docs_assets_url: str | None = None,
+        spa_exclude: list[str] | None = None,
+        max_number_param_length: int = DEFAULT_MAX_NUMBER_LENGTH,
     ) -> None:
         self._debug = debug
         self.title, self.version, self.description = title, version, description
@@ -117,19 +135,22 @@ class API(ViewHelpers, ServingHelpers):
         self.enable_hsts, self.cors, self.cors_params = enable_hsts, cors, cors_params or {}
         self.allowed_hosts, self.request_id = allowed_hosts, request_id
         self.gzip = gzip
-        self.session_cookie = session_cookie
+        self.session_cookie, self.session_max_age = session_cookie, session_max_age
+        self.session_https_only, self.session_same_site = session_https_only, session_same_site
         self._session_codec: SessionCodec | None = None
+        check_session_options(**self._session_options())  # fails here, not on a request
         self.docs_assets_url = docs_assets_url
         self.schemas: dict[str, Any] = {}
         #: Bumped whenever routes or schemas change, so generated documents know to rebuild.
         self.routes_version = 0
 
+        self._convertors = make_convertors(max_number_param_length)
         self.router: Router[Route] = Router()
         self.websocket_router: Router[Callable[[Any, dict[str, Any]], Awaitable[None]]] = Router()
         self.media = MediaRegistry()
         self.hooks = Hooks()
         self.exception_handlers = ExceptionHandlers()
-        self.background = BackgroundQueue()
+        self.background = BackgroundQueue(background_threads, background_queue_size)
         self.lifespan = Lifespan(self, lifespan, self.background)
         self.app = App(
             router=self.router,
@@ -144,6 +165,7 @@ class API(ViewHelpers, ServingHelpers):
             sessions=self._sessions,
             websocket_idle_timeout=websocket_idle_timeout,
             gzip=gzip,
+            spa_exclude=spa_exclude or (),
         )
         # What url_for builds from: the first template an endpoint (or a name) was routed to.
         self._routes_by_endpoint: dict[int, PathTemplate] = {}
@@ -182,11 +204,6 @@ class API(ViewHelpers, ServingHelpers):
         if stack is None:
             stack = self._build_stack()
         await stack(scope, receive, send)
-
-    def _sessions(self) -> SessionCodec:
-        if self._session_codec is None:
-            self._session_codec = SessionCodec(self.secret_key, cookie_name=self.session_cookie)
-        return self._session_codec
 
     def mount(self, prefix: str, app: Any) -> None:
         """Serve another ASGI or WSGI app (Flask, Django, …) under ``prefix``.
@@ -304,7 +321,7 @@ class API(ViewHelpers, ServingHelpers):
             endpoint = GraphQLView(api=self, schema=endpoint)
         if path is None:
             raise TypeError("A route needs a path.")
-        template = PathTemplate(path)
+        template = PathTemplate(path, self._convertors)
         if websocket:
             run = adapt_websocket(endpoint, template.param_names, path)  # may raise
             self.websocket_router.add(template, run)
@@ -384,18 +401,10 @@ class API(ViewHelpers, ServingHelpers):
 
     def _add_spa(self, path: str) -> Any:
         """Serve ``index.html`` of the static directory at ``path`` and for unknown pages."""
-
-        def single_page_app(req: Any, resp: Response) -> None:
-            index = self.static_app.find(self.static_app.index)
-            if index is None:
-                from .errors import HTTPNotFound
-
-                raise HTTPNotFound(detail="The single-page app has no index.html.")
-            resp.file(index, content_type="text/html; charset=utf-8")
-
-        self.add_route(path, single_page_app, methods=["GET"], include_in_schema=False)
-        self.app.spa_fallback = single_page_app
-        return single_page_app
+        view = spa_view(self.static_app)
+        self.add_route(path, view, methods=["GET"], include_in_schema=False)
+        self.app.spa_fallback = view
+        return view
 
     def group(self, prefix: str) -> RouteGroup:
         """A router whose routes all live under ``prefix`` (e.g. ``"/v1"``)."""
@@ -405,7 +414,7 @@ class API(ViewHelpers, ServingHelpers):
         """The path of ``endpoint`` (a view, class, instance or view name), params filled in.
 
         Raises:
-            ValueError: the endpoint is not routed.
+            ValueError: the endpoint is not routed, or a value would not route back.
             KeyError: a path parameter is missing.
         """
         template = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from starlette.websockets import WebSocketDisconnect, WebSocketState
@@ -18,6 +18,7 @@ from ._concurrency import is_async_callable
 from .errors import HTTPError, HTTPMethodNotAllowed, HTTPNotFound
 from .lifespan import Lifespan
 from .media import MediaRegistry
+from .media.negotiation import parse_accept, quality
 from .request import DEFAULT_MAX_REQUEST_SIZE, Request
 from .resources import Route, Router
 from .response import Response
@@ -85,6 +86,10 @@ class App:
         sessions: gives the session codec (built on first use).
         websocket_idle_timeout: seconds a WebSocket may stay silent before it is closed.
         gzip: compress large responses for clients that accept gzip.
+        spa_exclude: path prefixes the single-page-app fallback never answers.
+
+    Raises:
+        ValueError: a ``spa_exclude`` prefix does not start with ``/``.
     """
 
     def __init__(
@@ -102,6 +107,7 @@ class App:
         sessions: Callable[[], SessionCodec] | None = None,
         websocket_idle_timeout: float | None = None,
         gzip: bool = True,
+        spa_exclude: Iterable[str] = (),
     ) -> None:
         self.router = router
         self.websocket_router = websocket_router
@@ -119,6 +125,8 @@ class App:
         self.mounts: list[tuple[str, str, ASGIApp]] = []
         #: The single-page-app view that answers GETs no route matched (``static=True``).
         self.spa_fallback: Callable[[Request, Response], None] | None = None
+        #: Prefixes (``/api`` and ``/api/``) under which an unknown path is always a 404.
+        self.spa_exclude = tuple(_prefix_pair(prefix) for prefix in spa_exclude)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Dispatch by connection type."""
@@ -167,7 +175,7 @@ class App:
                         await direct(req, resp, **params)
                     else:
                         await handler(req, resp, params)
-                elif self.spa_fallback is not None and _is_page_request(req):
+                elif self.spa_fallback is not None and _is_page_request(req, self.spa_exclude):
                     self.spa_fallback(req, resp)
                 else:
                     raise HTTPNotFound(detail=f"Nothing lives at {scope['path']!r}.")
@@ -258,9 +266,28 @@ class App:
             raise
 
 
-def _is_page_request(req: Request) -> bool:
-    """A browser navigating: GET or HEAD, and HTML acceptable."""
-    return req.scope["method"] in ("GET", "HEAD") and req.accepts("text/html")
+def _is_page_request(req: Request, exclude: tuple[tuple[str, str], ...]) -> bool:
+    """A browser navigating: a GET or HEAD naming ``text/html`` in Accept, outside API prefixes.
+
+    A wildcard does not count: curl and ``fetch`` send ``*/*``, and an API
+    client that accepts anything must get an honest 404, not ``index.html``.
+    """
+    scope = req.scope
+    if scope["method"] not in ("GET", "HEAD"):
+        return False
+    path = scope["path"]
+    if any(path == prefix or path.startswith(slash) for prefix, slash in exclude):
+        return False
+    named = [entry for entry in parse_accept(req.headers.get("accept")) if entry.specificity >= 2]
+    return quality(named, "text/html") > 0
+
+
+def _prefix_pair(prefix: str) -> tuple[str, str]:
+    """``"/api/"`` → ``("/api", "/api/")``: a prefix matched on segment boundaries."""
+    if not isinstance(prefix, str) or not prefix.startswith("/"):
+        raise ValueError(f"A spa_exclude prefix must start with '/': {prefix!r}.")
+    prefix = prefix.rstrip("/")
+    return prefix, prefix + "/"
 
 
 async def _run_before(hooks: list[Hook], req: Request, resp: Response) -> bool:

@@ -4,6 +4,10 @@ The session is a dict stored in one cookie, JSON-encoded and signed (with a
 timestamp) by itsdangerous, so the client can read it but not change it. A
 tampered, malformed or expired cookie gives an empty session, never an
 error. The cookie is written only when the session changed.
+
+A signed cookie cannot be revoked: the server keeps no record of it, so an
+old cookie a client replays stays valid until ``max_age`` after it was
+written. Changing the secret key ends every session at once.
 """
 
 from __future__ import annotations
@@ -11,14 +15,57 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 import secrets
 from typing import Any
 
 from itsdangerous import BadSignature, TimestampSigner
 
-__all__ = ["Session", "SessionCodec"]
+__all__ = [
+    "DEFAULT_SESSION_MAX_AGE",
+    "Session",
+    "SessionCodec",
+    "SessionSettings",
+    "check_session_options",
+]
 
 logger = logging.getLogger("responder")
+
+#: Two weeks: how long a session cookie is honoured after it was last written.
+DEFAULT_SESSION_MAX_AGE = 14 * 24 * 3600
+SAME_SITE_VALUES = ("lax", "strict", "none")
+# RFC 6265 cookie-name token: anything else would break the Set-Cookie header.
+_COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+def check_session_options(
+    *, cookie_name: str, max_age: int, https_only: bool, same_site: str
+) -> str:
+    """Check the session cookie's settings when the app is configured, not on a request.
+
+    Returns:
+        ``same_site`` lower-cased, as it is written in the cookie.
+
+    Raises:
+        ValueError: the name is not a cookie token, ``max_age`` is not a
+            positive number of seconds, ``same_site`` is not lax, strict or
+            none, or it is none on a cookie that is not Secure (browsers drop those).
+    """
+    if not isinstance(cookie_name, str) or not _COOKIE_NAME.fullmatch(cookie_name):
+        raise ValueError(f"The session cookie name {cookie_name!r} is not a cookie token.")
+    if isinstance(max_age, bool) or not isinstance(max_age, int) or max_age <= 0:
+        raise ValueError(f"session_max_age must be a positive number of seconds, not {max_age!r}.")
+    value = same_site.lower() if isinstance(same_site, str) else same_site
+    if value not in SAME_SITE_VALUES:
+        raise ValueError(
+            f"session_same_site must be 'lax', 'strict' or 'none', not {same_site!r}."
+        )
+    if value == "none" and not https_only:
+        raise ValueError(
+            "session_same_site='none' needs a Secure cookie, which browsers require: "
+            "pass session_https_only=True (or enable_hsts=True)."
+        )
+    return str(value)
 
 
 class Session(dict[str, Any]):
@@ -71,9 +118,14 @@ class SessionCodec:
             used and a warning says sessions will not survive a restart or be
             shared between workers.
         cookie_name: the cookie's name.
-        max_age: seconds a session stays valid (also the cookie's Max-Age).
-        https_only: mark the cookie Secure.
-        same_site: the cookie's SameSite attribute.
+        max_age: seconds a session stays valid after it was last written
+            (also the cookie's Max-Age); older cookies give an empty session.
+        https_only: mark the cookie Secure, so browsers send it over HTTPS only.
+        same_site: the cookie's SameSite attribute: lax, strict or none.
+
+    Raises:
+        ValueError: the options make a cookie browsers would drop or misread
+            (see :func:`check_session_options`).
     """
 
     def __init__(
@@ -81,10 +133,13 @@ class SessionCodec:
         secret_key: str | None,
         *,
         cookie_name: str = "session",
-        max_age: int = 14 * 24 * 3600,
+        max_age: int = DEFAULT_SESSION_MAX_AGE,
         https_only: bool = False,
         same_site: str = "lax",
     ) -> None:
+        same_site = check_session_options(
+            cookie_name=cookie_name, max_age=max_age, https_only=https_only, same_site=same_site
+        )
         if not secret_key:
             logger.warning(
                 "No secret_key given: sessions are signed with a random key for this "
@@ -121,3 +176,31 @@ class SessionCodec:
         payload = base64.urlsafe_b64encode(json.dumps(session, separators=(",", ":")).encode())
         value = self.signer.sign(payload).decode("ascii")
         return f"{self.cookie_name}={value}; Max-Age={self.max_age}{attributes}".encode("latin-1")
+
+
+class SessionSettings:
+    """The API's session settings and the codec made from them (a mixin of ``API``)."""
+
+    secret_key: str | None
+    enable_hsts: bool
+    session_cookie: str
+    session_max_age: int
+    session_https_only: bool | None
+    session_same_site: str
+    _session_codec: SessionCodec | None
+
+    def _sessions(self) -> SessionCodec:
+        """The session codec, made on first use (so a late ``api.secret_key = ...`` counts)."""
+        if self._session_codec is None:
+            self._session_codec = SessionCodec(self.secret_key, **self._session_options())
+        return self._session_codec
+
+    def _session_options(self) -> dict[str, Any]:
+        """The codec's options; the cookie is Secure with HSTS unless told otherwise."""
+        https_only = self.session_https_only
+        return {
+            "cookie_name": self.session_cookie,
+            "max_age": self.session_max_age,
+            "https_only": self.enable_hsts if https_only is None else https_only,
+            "same_site": self.session_same_site,
+        }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import Headers
 
@@ -13,9 +14,10 @@ from .errors import HTTPMethodNotAllowed, HTTPNotFound
 from .types import Receive, Scope, Send
 
 if TYPE_CHECKING:
+    from .response import Response
     from .types import ASGIApp
 
-__all__ = ["StaticFiles", "safe_join"]
+__all__ = ["StaticFiles", "safe_join", "spa_view"]
 
 
 def safe_join(root: str, relative: str) -> str | None:
@@ -85,3 +87,18 @@ class StaticFiles:
             headers=[],
             request_headers=Headers(scope=scope),
         )
+
+
+def spa_view(static_app: StaticFiles) -> Callable[[Any, Response], None]:
+    """The view of a single-page app: the static ``index.html``, looked up on each request.
+
+    Looked up each time so that a build that lands after start-up is served.
+    """
+
+    def single_page_app(req: Any, resp: Response) -> None:
+        index = static_app.find(static_app.index)
+        if index is None:
+            raise HTTPNotFound(detail="The single-page app has no index.html.")
+        resp.file(index, content_type="text/html; charset=utf-8")
+
+    return single_page_app

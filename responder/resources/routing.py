@@ -10,11 +10,12 @@ the list of routes.
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
+
+from .convertors import CONVERTORS, Convertor
 
 __all__ = ["CONVERTORS", "Convertor", "PathTemplate", "Router", "TemplateError"]
 
@@ -23,6 +24,8 @@ T = TypeVar("T")
 # RFC 3986 pchar minus percent: what a path segment may hold unencoded.
 _SEGMENT_SAFE = "-._~!$&'()*+,;=:@"
 _PATH_SAFE = _SEGMENT_SAFE + "/"
+# Clients resolve these segments away (RFC 3986 §5.2.4) unless they are percent-encoded.
+_DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}
 
 _PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z_][A-Za-z0-9_]*))?}")
 
@@ -38,68 +41,6 @@ class TemplateError(ValueError):
 
 class _NoMatch(Exception):
     pass
-
-
-@dataclass(frozen=True)
-class Convertor:
-    """Turns one path parameter from text into a value and back.
-
-    Args:
-        name: the name used in templates (``{id:int}``).
-        regex: what the parameter matches, for mixed segments and ``path``.
-        to_python: parses the matched text; raises ``ValueError`` to reject it.
-        to_string: formats a value for ``url_for``.
-    """
-
-    name: str
-    regex: str
-    to_python: Callable[[str], Any]
-    to_string: Callable[[Any], str] = str
-
-
-def _to_int(text: str) -> int:
-    # PERF: isdigit is far cheaper than a regex; isascii rules out "²" and friends.
-    if text.isascii() and text.isdigit():
-        return int(text)
-    raise ValueError(text)
-
-
-_FLOAT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-
-
-def _to_float(text: str) -> float:
-    if _FLOAT.fullmatch(text):
-        return float(text)
-    raise ValueError(text)
-
-
-def _to_str(text: str) -> str:
-    if text and "/" not in text:
-        return text
-    raise ValueError(text)
-
-
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-
-
-def _to_uuid(text: str) -> uuid.UUID:
-    if _UUID.fullmatch(text):
-        return uuid.UUID(text)
-    raise ValueError(text)
-
-
-def _float_to_string(value: Any) -> str:
-    text = repr(float(value))
-    return text if _FLOAT.fullmatch(text) else str(value)
-
-
-CONVERTORS: dict[str, Convertor] = {
-    "str": Convertor("str", "[^/]+", _to_str),
-    "int": Convertor("int", "[0-9]+", _to_int, lambda v: str(int(v))),
-    "float": Convertor("float", r"[0-9]+(?:\.[0-9]+)?", _to_float, _float_to_string),
-    "uuid": Convertor("uuid", _UUID.pattern, _to_uuid),
-    "path": Convertor("path", ".*", str),
-}
 
 
 @dataclass(frozen=True)
@@ -136,11 +77,13 @@ class _Segment:
             raise _NoMatch from None
 
 
-def _compile(pieces: str, params: list[tuple[str, Convertor]]) -> re.Pattern[str]:
+def _compile(
+    pieces: str, params: list[tuple[str, Convertor]], convertors: Mapping[str, Convertor]
+) -> re.Pattern[str]:
     regex, position = [], 0
     for match in _PARAM.finditer(pieces):
         regex.append(re.escape(pieces[position : match.start()]))
-        convertor = CONVERTORS[match.group(2) or "str"]
+        convertor = convertors[match.group(1)]
         regex.append(f"(?P<{match.group(1)}>{convertor.regex})")
         params.append((match.group(1), convertor))
         position = match.end()
@@ -151,12 +94,16 @@ def _compile(pieces: str, params: list[tuple[str, Convertor]]) -> re.Pattern[str
 class PathTemplate:
     """A parsed route template such as ``/items/{id:int}``.
 
+    Args:
+        template: the route's path, parameters in braces.
+        convertors: the convertor table (an API's own, from ``make_convertors``).
+
     Raises:
         TemplateError: the template is malformed (no leading slash, unknown
             convertor, repeated parameter name, unbalanced braces).
     """
 
-    def __init__(self, template: str) -> None:
+    def __init__(self, template: str, convertors: Mapping[str, Convertor] = CONVERTORS) -> None:
         if not template.startswith("/"):
             raise TemplateError(f"Route {template!r} must start with '/'.")
         self.template = template
@@ -164,25 +111,29 @@ class PathTemplate:
         self.convertors: dict[str, Convertor] = {}
         for match in _PARAM.finditer(template):
             name, kind = match.group(1), match.group(2) or "str"
-            if kind not in CONVERTORS:
-                known = ", ".join(CONVERTORS)
+            if kind not in convertors:
+                known = ", ".join(convertors)
                 raise TemplateError(f"Unknown convertor {kind!r} in {template!r}; use {known}.")
             if name in self.convertors:
                 raise TemplateError(f"Parameter {name!r} appears twice in {template!r}.")
             self.param_names.append(name)
-            self.convertors[name] = CONVERTORS[kind]
+            self.convertors[name] = convertors[kind]
         if "{" in _PARAM.sub("", template) or "}" in _PARAM.sub("", template):
             raise TemplateError(f"Malformed parameter in route {template!r}.")
         segments = template[1:].split("/")
         tail_at = next(
-            (i for i, s in enumerate(segments) if any(c.name == "path" for _, c in _params(s))),
+            (
+                i
+                for i, s in enumerate(segments)
+                if any(self.convertors[m.group(1)].name == "path" for m in _PARAM.finditer(s))
+            ),
             None,
         )
-        self.segments = [_segment(s) for s in segments[:tail_at]]
+        self.segments = [_segment(s, self.convertors) for s in segments[:tail_at]]
         self.tail: re.Pattern[str] | None = None
         self.tail_params: list[tuple[str, Convertor]] = []
         if tail_at is not None:
-            self.tail = _compile("/".join(segments[tail_at:]), self.tail_params)
+            self.tail = _compile("/".join(segments[tail_at:]), self.tail_params, self.convertors)
         #: The names of the parameters before a ``path`` tail, in order: the names
         #: this template gives to the values its (possibly shared) segments match.
         self.segment_names = tuple(
@@ -199,42 +150,88 @@ class PathTemplate:
         """The template with parameter names erased, for conflict detection."""
         return _erase_names(self.template)
 
-    def format(self, params: dict[str, Any]) -> str:
-        """Build a path from parameter values, converting each with its convertor.
+    def parse(self, path: str) -> dict[str, Any] | None:
+        """The parameters this template reads in ``path`` (decoded, as served), or None.
+
+        The template alone decides, as if no other route existed.
+        """
+        parts = path[1:].split("/") if path.startswith("/") else []
+        count = len(self.segments)
+        if len(parts) < count or (self.tail is None) != (len(parts) == count):
+            return None
+        values: list[Any] = []
+        for segment, part in zip(self.segments, parts, strict=False):
+            if segment.literal:
+                if part != segment.text:
+                    return None
+                continue
+            try:
+                values.extend(segment.parse(part))
+            except _NoMatch:
+                return None
+        found = dict(zip(self.segment_names, values, strict=True))
+        if self.tail is not None:
+            tail = _match_tail(self, "/".join(parts[count:]))
+            if tail is None:
+                return None
+            found.update(tail)
+        return found
+
+    def format(self, params: Mapping[str, Any]) -> str:
+        """Build the path that this template matches back to the same values (``url_for``).
+
+        Each value is written by its convertor and percent-encoded; a ``.`` or
+        ``..`` segment is encoded too, since clients would resolve it away.
 
         Raises:
             KeyError: a parameter is missing.
+            ValueError: a value its convertor does not match (an empty or
+                slashed ``str``, a negative ``int``, ``nan``, too many digits),
+                or values a mixed segment would split differently.
         """
-
-        def replace(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name not in params:
-                raise KeyError(f"url_for needs a value for {name!r} in {self.template!r}.")
-            convertor = self.convertors[name]
-            return quote(
-                convertor.to_string(params[name]),
-                safe=_PATH_SAFE if convertor.name == "path" else _SEGMENT_SAFE,
+        texts = {name: self._text(name, params) for name in self.param_names}
+        back = self.parse(_PARAM.sub(lambda m: texts[m.group(1)], self.template))
+        if back is None or any(self.convertors[n].to_string(back[n]) != texts[n] for n in texts):
+            raise ValueError(
+                f"url_for: {self.template!r} would read these values back differently: "
+                f"{dict(params)!r}."
             )
+        try:
+            path = _PARAM.sub(lambda m: self._quote(m.group(1), texts), self.template)
+        except UnicodeEncodeError:
+            raise ValueError(
+                f"url_for: a value for {self.template!r} is not valid text."
+            ) from None
+        return "/".join(_DOT_SEGMENTS.get(part, part) for part in path.split("/"))
 
-        return _PARAM.sub(replace, self.template)
+    def _text(self, name: str, params: Mapping[str, Any]) -> str:
+        """``params[name]`` as its convertor writes it, checked to match that convertor."""
+        if name not in params:
+            raise KeyError(f"url_for needs a value for {name!r} in {self.template!r}.")
+        convertor, value = self.convertors[name], params[name]
+        try:
+            text = convertor.to_string(value)
+            convertor.to_python(text)
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError(
+                f"url_for: {name}={value!r} is not a value {{{name}:{convertor.name}}} matches."
+            ) from None
+        return text
+
+    def _quote(self, name: str, texts: Mapping[str, str]) -> str:
+        safe = _PATH_SAFE if self.convertors[name].name == "path" else _SEGMENT_SAFE
+        return quote(texts[name], safe=safe)
 
 
-def _params(segment: str) -> list[tuple[str, Convertor]]:
-    return [
-        (m.group(1), CONVERTORS.get(m.group(2) or "str", CONVERTORS["str"]))
-        for m in _PARAM.finditer(segment)
-    ]
-
-
-def _segment(text: str) -> _Segment:
+def _segment(text: str, convertors: Mapping[str, Convertor]) -> _Segment:
     if "{" not in text:
         return _Segment(text, True, (), None)
     whole = _PARAM.fullmatch(text)
     if whole:
-        convertor = CONVERTORS[whole.group(2) or "str"]
+        convertor = convertors[whole.group(1)]
         return _Segment(text, False, ((whole.group(1), convertor),), None)
     params: list[tuple[str, Convertor]] = []
-    regex = _compile(text, params)
+    regex = _compile(text, params, convertors)
     return _Segment(text, False, tuple(params), regex)
 
 

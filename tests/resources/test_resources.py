@@ -441,8 +441,8 @@ def test_url_for_percent_encodes_values(api):
     def files(req, resp, *, rest):
         resp.text = rest
 
-    url = api.url_for(item, name="a b?#/%")
-    assert url == "/items/a%20b%3F%23%2F%25"
+    url = api.url_for(item, name="a b?#%")
+    assert url == "/items/a%20b%3F%23%25"
     assert api.url_for(files, rest="dir/a b.txt") == "/files/dir/a%20b.txt"
     assert api.requests.get(api.url_for(item, name="a b?#")).text == "a b?#"
 

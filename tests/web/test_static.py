@@ -70,6 +70,71 @@ def test_spa_fallback_serves_index_for_pages_only(site):
     assert api.requests.post("/some/client/route", headers=html).status_code == 404
 
 
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize(
+    ("accept", "is_page"),
+    [
+        (BROWSER, True),
+        ("text/html", True),
+        ("TEXT/HTML; charset=utf-8", True),
+        ("application/json, text/html;q=0.1", True),
+        ("*/*", False),  # curl, fetch, most HTTP libraries
+        (None, False),  # no Accept at all
+        ("text/*", False),
+        ("application/json", False),
+        ("text/html;q=0, */*", False),
+        ("text/htmlx", False),
+    ],
+)
+def test_spa_fallback_answers_only_requests_naming_html(site, accept, is_page):
+    api = responder.API(static_dir=str(site / "static"))
+    api.add_route("/", static=True)
+    headers = {} if accept is None else {"Accept": accept}
+    client = api.session()
+    if accept is None:
+        client.headers.pop("accept", None)
+    r = client.get("/app/settings", headers=headers)
+    if is_page:
+        assert (r.status_code, r.text) == (200, "<h1>app</h1>")
+    else:
+        assert r.status_code == 404
+        assert r.headers["content-type"].startswith("application/problem+")  # as negotiated
+
+
+def test_spa_fallback_answers_head_like_get(site):
+    api = responder.API(static_dir=str(site / "static"))
+    api.add_route("/", static=True)
+    r = api.requests.head("/app/settings", headers={"Accept": BROWSER})
+    assert r.status_code == 200 and r.headers["content-type"] == "text/html; charset=utf-8"
+
+
+@pytest.mark.parametrize(
+    ("path", "is_page"),
+    [
+        ("/api", False),
+        ("/api/", False),
+        ("/api/v2/users", False),
+        ("/internal/metrics", False),
+        ("/apiary", True),  # prefixes match whole segments
+        ("/app/api", True),
+        ("/", True),
+    ],
+)
+def test_spa_fallback_never_answers_under_spa_exclude(site, path, is_page):
+    api = responder.API(static_dir=str(site / "static"), spa_exclude=["/api/", "/internal"])
+    api.add_route("/", static=True)
+    r = api.requests.get(path, headers={"Accept": BROWSER})
+    assert r.status_code == (200 if is_page else 404)
+
+
+@pytest.mark.parametrize("prefix", ["api", "", 5])
+def test_spa_exclude_prefixes_must_be_paths(prefix):
+    with pytest.raises(ValueError, match="must start with '/'"):
+        responder.API(spa_exclude=[prefix])
+
+
 def test_spa_without_index_is_404(tmp_path):
     api = responder.API(static_dir=str(tmp_path))
     api.add_route("/", static=True)
