@@ -94,6 +94,10 @@ class ServingHelpers:
             debug: when given, sets ``api.debug`` first (tracebacks in 500
                 responses); uvicorn then logs at debug level too.
             **options: passed on to ``uvicorn.run`` (``log_level``, ``workers``…).
+                Proxy headers (``X-Forwarded-For``, ``X-Forwarded-Proto``) are
+                ignored unless ``proxy_headers=True`` or ``forwarded_allow_ips``
+                (the proxies' addresses) is given: uvicorn's own default trusts
+                them from 127.0.0.1, where any local client could claim any address.
 
         Raises:
             ValueError: ``PORT`` is set but is not a port number.
@@ -107,6 +111,7 @@ class ServingHelpers:
             port = _port_from_env(env_port)
             address = address or "0.0.0.0"  # noqa: S104 - what PORT-setting platforms require
         options.setdefault("log_level", "debug" if self.debug else "info")
+        options.setdefault("proxy_headers", options.get("forwarded_allow_ips") is not None)
         app: Any = self
         uvicorn.run(app, host=address or DEFAULT_ADDRESS, port=port or DEFAULT_PORT, **options)
 

@@ -14,8 +14,8 @@ from . import status_codes
 from ._api_helpers import ServingHelpers, ViewHelpers
 from ._concurrency import is_async_callable
 from .app import App, ExceptionHandlers, Hooks
-from .layers.compression import GZipLayer
 from .background import DEFAULT_BACKGROUND_QUEUE_SIZE, DEFAULT_BACKGROUND_THREADS, BackgroundQueue
+from .layers.compression import GZipLayer
 from .lifespan import Lifespan
 from .media import MediaRegistry
 from .request import DEFAULT_MAX_REQUEST_SIZE

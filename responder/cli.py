@@ -3,6 +3,7 @@
 Usage::
 
     responder run TARGET [--host HOST] [--port PORT] [--workers N] [--reload] [--debug]
+                         [--proxy-headers] [--forwarded-allow-ips IPS]
     responder build [DIR]
     responder -v | --version
 
@@ -351,10 +352,14 @@ def _serve(target: Target, host: str, port: int, args: argparse.Namespace) -> No
     """Load a local (module or file) target, then serve it until uvicorn stops."""
     import uvicorn
 
-    log_level = "debug" if args.debug else "info"
+    options: dict[str, Any] = {"log_level": "debug" if args.debug else "info"}
+    # Proxy headers are off unless asked for: uvicorn's default trusts them from loopback.
+    options["proxy_headers"] = args.proxy_headers or args.forwarded_allow_ips is not None
+    if args.forwarded_allow_ips is not None:
+        options["forwarded_allow_ips"] = args.forwarded_allow_ips
     api = load_api(target, debug=args.debug)
     if args.workers == 1 and not args.reload:
-        uvicorn.run(api, host=host, port=port, log_level=log_level)
+        uvicorn.run(api, host=host, port=port, **options)
         return
     ref = str(Path(target.ref).resolve()) if target.kind == "file" else target.ref
     spec = {"kind": target.kind, "ref": ref, "name": target.name, "debug": args.debug}
@@ -368,7 +373,7 @@ def _serve(target: Target, host: str, port: int, args: argparse.Namespace) -> No
         workers=args.workers,
         reload=args.reload,
         reload_dirs=reload_dirs if args.reload else None,
-        log_level=log_level,
+        **options,
     )
 
 
@@ -438,6 +443,19 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--reload", action="store_true", help="restart when a .py file changes")
     run.add_argument(
         "--debug", action="store_true", help="tracebacks in 500 responses; debug logging"
+    )
+    run.add_argument(
+        "--proxy-headers",
+        action="store_true",
+        help="take the client's address and scheme from X-Forwarded-For and "
+        "X-Forwarded-Proto sent by the proxies of --forwarded-allow-ips "
+        "(default: $FORWARDED_ALLOW_IPS, else 127.0.0.1 and ::1); off by default",
+    )
+    run.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="comma-separated addresses or networks of the proxies to trust "
+        "(implies --proxy-headers)",
     )
     run.set_defaults(handler=_run)
 

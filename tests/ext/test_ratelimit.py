@@ -9,8 +9,6 @@ from __future__ import annotations
 import asyncio
 import http.client
 import random
-import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -32,7 +30,11 @@ from responder.ext.ratelimit import (
 )
 from responder.request import Request
 
-from ..e2e.server import free_port, serve, stop
+from ..e2e.server import free_port, serve
+from .redis_server import redis_server
+
+#: A Redis timeout for tests about something else, so that a loaded machine cannot fail them.
+SLOW = 10.0
 
 
 class FakeClock:
@@ -53,44 +55,9 @@ class FakeClock:
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory):
-    """Start redis-server on a free loopback port; always stop it by PID."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail(
-            "redis-server is not installed, and the Redis tests need a real one: "
-            "apt-get install -y redis-server (Debian/Ubuntu)."
-        )
-    import redis
-
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("redis")
-    log = workdir / "redis.log"
-    command = [binary, "--port", str(port), "--bind", "127.0.0.1"]
-    command += ["--save", "", "--appendonly", "no", "--dir", str(workdir)]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            command,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)
-        deadline = time.monotonic() + 15
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"redis-server exited with {proc.returncode}:\n{log.read_text()}")
-            try:
-                if client.ping():
-                    break
-            except redis.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"redis-server did not answer PING within 15 s:\n{log.read_text()}")
-            time.sleep(0.05)
-        client.close()
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        stop(proc)
+    """A real redis-server for this module; always stopped by PID."""
+    with redis_server(tmp_path_factory.mktemp("redis")) as server:
+        yield server.url
 
 
 @pytest.fixture
@@ -118,7 +85,7 @@ def store(request: pytest.FixtureRequest, clock: FakeClock) -> Store:
     if request.param == "memory":
         return MemoryStore(clock=clock)
     url = request.getfixturevalue("redis_url")
-    return RedisStore(url, prefix=unique_prefix(), clock=clock)
+    return RedisStore(url, prefix=unique_prefix(), clock=clock, timeout=SLOW)
 
 
 def make_api(**options) -> responder.API:
@@ -256,7 +223,7 @@ def test_404s_count_and_can_be_refused(clock):
         assert [client.get("/nowhere").status_code for _ in range(3)] == [404, 404, 429]
 
 
-def test_a_hook_that_answers_first_gets_no_headers(clock):
+def test_a_hook_that_answers_first_is_still_counted(clock):
     api = responder.API()
 
     @api.before_request()
@@ -265,8 +232,8 @@ def test_a_hook_that_answers_first_gets_no_headers(clock):
 
     RateLimiter(requests=1, period=60, store=MemoryStore(clock=clock)).install(api)
     r = api.requests.get("/")
-    assert r.status_code == 401
-    assert "x-ratelimit-limit" not in r.headers
+    assert (r.status_code, limits(r)) == (401, ("1", "0"))
+    assert api.requests.get("/").status_code == 429
 
 
 # -- keys, clients and proxies --------------------------------------------------------------------
@@ -300,15 +267,27 @@ def test_forwarded_headers_are_ignored_unless_trusted(clock):
 def test_forwarded_headers_pick_the_bucket_when_trusted(clock):
     api = make_api(requests=1, period=60, store=MemoryStore(clock=clock), trust_forwarded=True)
     with api.session() as client:
+        # The proxy's entry is the last one; what the client put before it is ignored.
         for i in range(3):
-            r = client.get("/", headers={"X-Forwarded-For": f"198.51.100.{i}, 10.0.0.1"})
+            r = client.get("/", headers={"X-Forwarded-For": f"10.0.0.{i}, 198.51.100.{i}"})
             assert r.status_code == 200
-        r = client.get("/", headers={"X-Forwarded-For": "198.51.100.0"})
+        r = client.get("/", headers={"X-Forwarded-For": "spoofed, 198.51.100.0"})
         assert r.status_code == 429
         assert client.get("/", headers={"Forwarded": "for=203.0.113.9"}).status_code == 200
         assert client.get("/", headers={"Forwarded": 'for="203.0.113.9:4711"'}).status_code == 429
         # Without forwarded headers, the peer address is still the key.
         assert [client.get("/").status_code for _ in range(2)] == [200, 429]
+
+
+def test_a_clients_x_forwarded_for_never_overrides_a_proxys_forwarded(clock):
+    api = make_api(requests=2, period=60, store=MemoryStore(clock=clock), trust_forwarded=True)
+    proxy = {"Forwarded": "for=203.0.113.7;proto=https"}
+    with api.session() as client:
+        codes = [
+            client.get("/", headers={**proxy, "X-Forwarded-For": f"198.51.100.{i}"}).status_code
+            for i in range(3)
+        ]
+    assert codes == [200, 200, 429]
 
 
 def make_request(client=("192.0.2.1", 5000), headers=()) -> Request:
@@ -324,31 +303,83 @@ def make_request(client=("192.0.2.1", 5000), headers=()) -> Request:
     return Request(scope, None, responder.API().media)
 
 
+PEER = "192.0.2.1"
+
+
 @pytest.mark.parametrize(
-    ("headers", "trusted", "untrusted"),
+    ("headers", "options", "expected"),
     [
-        ([], "192.0.2.1", "192.0.2.1"),
-        ([("X-Forwarded-For", "203.0.113.7")], "203.0.113.7", "192.0.2.1"),
-        ([("X-Forwarded-For", " 203.0.113.7 , 10.0.0.1")], "203.0.113.7", "192.0.2.1"),
-        ([("X-Forwarded-For", "203.0.113.7:8080")], "203.0.113.7", "192.0.2.1"),
-        ([("X-Forwarded-For", "2001:DB8::1")], "2001:db8::1", "192.0.2.1"),
-        ([("X-Forwarded-For", "[2001:db8::1]:443")], "2001:db8::1", "192.0.2.1"),
-        ([("Forwarded", "for=203.0.113.7;proto=https")], "203.0.113.7", "192.0.2.1"),
-        ([("Forwarded", 'For="[2001:db8:cafe::17]:4711"')], "2001:db8:cafe::17", "192.0.2.1"),
-        ([("Forwarded", "proto=https;for=203.0.113.7, for=10.0.0.1")], "203.0.113.7", "192.0.2.1"),
-        ([("Forwarded", "by=10.0.0.1")], "192.0.2.1", "192.0.2.1"),
-        ([("X-Forwarded-For", "")], "192.0.2.1", "192.0.2.1"),
+        ([], {"trust_forwarded": True}, PEER),
+        ([("X-Forwarded-For", "203.0.113.7")], {}, PEER),
+        ([("Forwarded", "for=203.0.113.7")], {}, PEER),
+        ([("X-Forwarded-For", "203.0.113.7")], {"trust_forwarded": True}, "203.0.113.7"),
         (
-            [("X-Forwarded-For", "203.0.113.7"), ("Forwarded", "for=203.0.113.8")],
+            [("X-Forwarded-For", " 6.6.6.6 , 203.0.113.7 ")],
+            {"trust_forwarded": True},
             "203.0.113.7",
-            "192.0.2.1",
+        ),
+        (
+            [("X-Forwarded-For", "6.6.6.6, 203.0.113.7, 10.0.0.1")],
+            {"trust_forwarded": True, "proxies": 2},
+            "203.0.113.7",
+        ),
+        (
+            [("X-Forwarded-For", "203.0.113.7")],
+            {"trust_forwarded": True, "proxies": 3},
+            "203.0.113.7",
+        ),
+        (
+            [("X-Forwarded-For", "6.6.6.6"), ("X-Forwarded-For", "203.0.113.7")],
+            {"trust_forwarded": True},
+            "203.0.113.7",
+        ),
+        ([("X-Forwarded-For", "203.0.113.7:8080")], {"trust_forwarded": True}, "203.0.113.7"),
+        ([("X-Forwarded-For", "2001:DB8:0::1")], {"trust_forwarded": True}, "2001:db8::1"),
+        ([("X-Forwarded-For", "[2001:db8::1]:443")], {"trust_forwarded": True}, "2001:db8::1"),
+        ([("X-Forwarded-For", "")], {"trust_forwarded": True}, PEER),
+        ([("X-Forwarded-For", " , ")], {"trust_forwarded": True}, PEER),
+        ([("Forwarded", "for=203.0.113.7;proto=https")], {"trust_forwarded": True}, "203.0.113.7"),
+        (
+            [("Forwarded", 'For="[2001:db8:cafe::17]:4711"')],
+            {"trust_forwarded": True},
+            "2001:db8:cafe::17",
+        ),
+        (
+            [("Forwarded", "for=6.6.6.6, proto=https;for=203.0.113.7")],
+            {"trust_forwarded": True},
+            "203.0.113.7",
+        ),
+        ([("Forwarded", "for=unknown")], {"trust_forwarded": True}, "unknown"),
+        ([("Forwarded", "for=_Hidden")], {"trust_forwarded": True}, "_hidden"),
+        ([("Forwarded", "by=10.0.0.1")], {"trust_forwarded": True}, PEER),
+        # Both headers: Forwarded wins under True; each name reads only its own header.
+        (
+            [("X-Forwarded-For", "198.51.100.1"), ("Forwarded", "for=203.0.113.8")],
+            {"trust_forwarded": True},
+            "203.0.113.8",
+        ),
+        (
+            [("X-Forwarded-For", "198.51.100.1"), ("Forwarded", "for=203.0.113.8")],
+            {"trust_forwarded": "forwarded"},
+            "203.0.113.8",
+        ),
+        (
+            [("X-Forwarded-For", "198.51.100.1"), ("Forwarded", "for=203.0.113.8")],
+            {"trust_forwarded": "x-forwarded-for"},
+            "198.51.100.1",
+        ),
+        ([("X-Forwarded-For", "198.51.100.1")], {"trust_forwarded": "forwarded"}, PEER),
+        # A Forwarded element without for= says nothing: X-Forwarded-For is not consulted.
+        (
+            [("X-Forwarded-For", "198.51.100.1"), ("Forwarded", "by=10.0.0.1")],
+            {"trust_forwarded": True},
+            PEER,
         ),
     ],
 )
-def test_client_address(headers, trusted, untrusted):
-    req = make_request(headers=headers)
-    assert RateLimiter(trust_forwarded=True).client_address(req) == trusted
-    assert RateLimiter().client_address(req) == untrusted
+def test_client_address(headers, options, expected):
+    req = make_request(client=(PEER, 5000), headers=headers)
+    assert RateLimiter(**options).client_address(req) == expected
 
 
 def test_a_missing_client_is_one_unknown_bucket():
@@ -455,7 +486,7 @@ def test_both_stores_decide_alike(redis_url):
     rng = random.Random(42)
     clock = FakeClock(now=1.7e9)
     memory = MemoryStore(clock=clock)
-    shared = RedisStore(redis_url, prefix=unique_prefix(), clock=clock)
+    shared = RedisStore(redis_url, prefix=unique_prefix(), clock=clock, timeout=SLOW)
 
     async def run() -> list[tuple[Decision, Decision]]:
         await shared.open()
@@ -568,7 +599,7 @@ def test_memory_store_is_thread_safe():
 
 @pytest.mark.parametrize("pooled", [True, False], ids=["pool", "one-shot"])
 def test_redis_is_atomic_under_concurrency(redis_url, pooled):
-    store = RedisStore(redis_url, prefix=unique_prefix())
+    store = RedisStore(redis_url, prefix=unique_prefix(), timeout=SLOW)
 
     async def burst() -> list[Decision]:
         if pooled:
@@ -584,7 +615,7 @@ def test_redis_is_atomic_under_concurrency(redis_url, pooled):
 
 
 def test_redis_pools_follow_the_apps_lifespan(redis_url):
-    store = RedisStore(redis_url, prefix=unique_prefix())
+    store = RedisStore(redis_url, prefix=unique_prefix(), timeout=SLOW)
     api = make_api(requests=5, period=60, store=store)
     assert store._clients == {}
     with api.session() as one, api.session() as two:
@@ -600,7 +631,7 @@ def test_redis_pools_follow_the_apps_lifespan(redis_url):
 
 def test_redis_uses_the_server_clock_and_expires_keys(redis_url, redis_sync):
     prefix = unique_prefix()
-    store = RedisStore(redis_url, prefix=prefix)
+    store = RedisStore(redis_url, prefix=prefix, timeout=SLOW)
 
     async def hits(key: str, n: int, limit: int, period: float) -> list[Decision]:
         return [await store.hit(key, limit, period) for _ in range(n)]
@@ -626,18 +657,18 @@ def test_redis_uses_the_server_clock_and_expires_keys(redis_url, redis_sync):
 
 
 def test_redis_reloads_a_flushed_script(redis_url, redis_sync):
-    from responder.ext import ratelimit
+    from responder.ext.ratelimit import _redis
 
-    store = RedisStore(redis_url, prefix=unique_prefix(), clock=FakeClock())
+    store = RedisStore(redis_url, prefix=unique_prefix(), clock=FakeClock(), timeout=SLOW)
 
     async def hits(n: int) -> list[bool]:
         return [(await store.hit("k", 3, 60)).allowed for _ in range(n)]
 
     assert asyncio.run(hits(1)) == [True]
-    assert redis_sync.script_exists(ratelimit._LUA_SHA) == [True]
+    assert redis_sync.script_exists(_redis._LUA_SHA) == [True]
     redis_sync.script_flush()
     assert asyncio.run(hits(3)) == [True, True, False]
-    assert redis_sync.script_exists(ratelimit._LUA_SHA) == [True]
+    assert redis_sync.script_exists(_redis._LUA_SHA) == [True]
 
 
 def test_redis_store_needs_the_redis_package(monkeypatch):
@@ -655,6 +686,7 @@ def test_one_limit_across_two_uvicorn_workers(redis_url):
         "RATELIMIT_PREFIX": unique_prefix(),
         "RATELIMIT_REQUESTS": "10",
         "RATELIMIT_PERIOD": "600",
+        "RATELIMIT_TIMEOUT": str(SLOW),
     }
     args = ["-m", "uvicorn", "tests.ext.ratelimit_app:api", "--workers", "2"]
     args += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
