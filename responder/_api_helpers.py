@@ -1,4 +1,4 @@
-"""The API's helpers for views (templates, redirects) and for serving and testing it.
+"""The API's hook registration, its helpers for views, and serving and testing it.
 
 Mixins of :class:`responder.API`, kept apart so that ``api.py`` holds the
 configuration and registration. Nothing here runs per request, except what a
@@ -8,19 +8,82 @@ view calls itself.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from .app import ExceptionHandlers, Hooks
+from .lifespan import Lifespan
 from .templates import Templates
 
 if TYPE_CHECKING:
     from .response import Response
     from .testing import TestClient
 
-__all__ = ["ServingHelpers", "ViewHelpers"]
+__all__ = ["HookRegistration", "ServingHelpers", "ViewHelpers"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_ADDRESS = "127.0.0.1"
 DEFAULT_PORT = 5042
+
+
+class HookRegistration:
+    """``before_request``, ``after_request``, ``exception_handler`` and ``on_event``."""
+
+    hooks: Hooks
+    exception_handlers: ExceptionHandlers
+    lifespan: Lifespan
+
+    def before_request(self, websocket: bool = False) -> Callable[[F], F]:
+        """Decorate ``hook(req, resp)`` (or ``hook(ws)``) to run before every request.
+
+        A hook that sets ``resp.status_code`` answers the request itself: the
+        route's responder is skipped.
+        """
+
+        def decorator(func: F) -> F:
+            target = self.hooks.websocket_before if websocket else self.hooks.before
+            target.append(Hooks.entry(func))
+            return func
+
+        return decorator
+
+    def after_request(self) -> Callable[[F], F]:
+        """Decorate ``hook(req, resp)`` to run after every request, errors included."""
+
+        def decorator(func: F) -> F:
+            self.hooks.after.append(Hooks.entry(func))
+            return func
+
+        return decorator
+
+    def exception_handler(self, exc_class: type[BaseException]) -> Callable[[F], F]:
+        """Decorate ``handler(req, resp, exc)`` to answer ``exc_class`` and its subclasses."""
+
+        def decorator(func: F) -> F:
+            self.exception_handlers.add(exc_class, func)
+            return func
+
+        return decorator
+
+    def on_event(self, event: str) -> Callable[[F], F]:
+        """Decorate a function to run at ``"startup"`` or ``"shutdown"``.
+
+        Raises:
+            ValueError: ``event`` is neither.
+        """
+        if event not in ("startup", "shutdown"):
+            raise ValueError(f"Unknown event {event!r}; use 'startup' or 'shutdown'.")
+
+        def decorator(func: F) -> F:
+            self.lifespan.add(event, func)
+            return func
+
+        return decorator
+
+    def add_event_handler(self, event: str, func: Callable[[], Any]) -> None:
+        """Run ``func`` at ``"startup"`` or ``"shutdown"``."""
+        self.lifespan.add(event, func)
 
 
 class ViewHelpers:

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import status_codes
-from ._api_helpers import ServingHelpers, ViewHelpers
+from ._api_helpers import HookRegistration, ServingHelpers, ViewHelpers
 from ._concurrency import is_async_callable
 from .app import App, ExceptionHandlers, Hooks
 from .background import DEFAULT_BACKGROUND_QUEUE_SIZE, DEFAULT_BACKGROUND_THREADS, BackgroundQueue
@@ -41,7 +41,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 E = TypeVar("E")
 
 
-class API(ViewHelpers, ServingHelpers, SessionSettings):
+class API(ViewHelpers, ServingHelpers, HookRegistration, SessionSettings):
     """A Responder application; itself an ASGI app.
 
     Templates, redirects, serving and the test clients come from the mixins
@@ -425,59 +425,6 @@ class API(ViewHelpers, ServingHelpers, SessionSettings):
         if template is None:
             raise ValueError(f"{endpoint!r} is not routed on this API.")
         return template.format(params)
-
-    # -- hooks and handlers ----------------------------------------------------------
-
-    def before_request(self, websocket: bool = False) -> Callable[[F], F]:
-        """Decorate ``hook(req, resp)`` (or ``hook(ws)``) to run before every request.
-
-        A hook that sets ``resp.status_code`` answers the request itself: the
-        route's responder is skipped.
-        """
-
-        def decorator(func: F) -> F:
-            target = self.hooks.websocket_before if websocket else self.hooks.before
-            target.append(Hooks.entry(func))
-            return func
-
-        return decorator
-
-    def after_request(self) -> Callable[[F], F]:
-        """Decorate ``hook(req, resp)`` to run after every request, errors included."""
-
-        def decorator(func: F) -> F:
-            self.hooks.after.append(Hooks.entry(func))
-            return func
-
-        return decorator
-
-    def exception_handler(self, exc_class: type[BaseException]) -> Callable[[F], F]:
-        """Decorate ``handler(req, resp, exc)`` to answer ``exc_class`` and its subclasses."""
-
-        def decorator(func: F) -> F:
-            self.exception_handlers.add(exc_class, func)
-            return func
-
-        return decorator
-
-    def on_event(self, event: str) -> Callable[[F], F]:
-        """Decorate a function to run at ``"startup"`` or ``"shutdown"``.
-
-        Raises:
-            ValueError: ``event`` is neither.
-        """
-        if event not in ("startup", "shutdown"):
-            raise ValueError(f"Unknown event {event!r}; use 'startup' or 'shutdown'.")
-
-        def decorator(func: F) -> F:
-            self.lifespan.add(event, func)
-            return func
-
-        return decorator
-
-    def add_event_handler(self, event: str, func: Callable[[], Any]) -> None:
-        """Run ``func`` at ``"startup"`` or ``"shutdown"``."""
-        self.lifespan.add(event, func)
 
 
 def _is_graphene_schema(obj: Any) -> bool:
