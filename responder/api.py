@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 __all__ = ["API", "RouteGroup"]
 
-F = TypeVar("F", bound=Callable[..., Any])
 E = TypeVar("E")
 
 
