@@ -391,8 +391,8 @@ class API(ViewHelpers, ServingHelpers, HookRegistration, SessionSettings):
     def graphql(self, path: str, *, schema: Any, **options: Any) -> Any:
         """Serve a graphene ``schema`` at ``path`` (GraphiQL for browsers).
 
-        Options go to :class:`responder.ext.graphql.GraphQLView` (``graphiql``,
-        ``max_depth``).
+        Options go to :class:`responder.ext.graphql.GraphQLView`: ``graphiql`` and
+        the limits of :class:`responder.ext.graphql.GraphQLLimits` (``max_depth``, …).
         """
         from .ext.graphql import GraphQLView
 

@@ -4,54 +4,72 @@ GET runs queries from ``?query=`` (or its short alias ``?q=``; a mutation
 over GET is a 405 with ``Allow: POST``: GETs must be safe). POST takes
 ``application/json`` (or any registered format that is not a CORS-safelisted
 one) with ``query``, ``variables`` and ``operationName``, or
-``application/graphql`` with the query as the body. Form and ``text/plain``
-bodies are refused with 415: a browser sends them cross-site without a
-preflight, so accepting them would let any page run mutations with a
-visitor's cookies. A browser asking for HTML gets GraphiQL.
+``application/graphql`` with the query as a UTF-8 body. Form and
+``text/plain`` bodies are refused with 415: a browser sends them cross-site
+without a preflight, so accepting them would let any page run mutations with
+a visitor's cookies. A browser asking for HTML gets GraphiQL.
 
 Results are ``{"data": ..., "errors": [...]}`` in the negotiated format.
 Following the GraphQL-over-HTTP conventions, a request that cannot run (no
-query, a syntax or validation error, too deep) is a 400 with ``errors``;
+query, a syntax or validation error, over a limit) is a 400 with ``errors``;
 errors raised while executing a valid request come back with status 200
 next to the data that could be computed. Every refusal the view makes (400,
 405, 413, 415) has the GraphQL shape ``{"errors": [{"message": ...}]}`` rather
 than problem details, since that is what GraphQL clients read.
+
+Parsing, validation and execution run in the worker thread pool, one hop per
+request, so neither a large document nor a slow sync resolver holds up the
+event loop; async resolvers (and the fields below them) run on the loop.
+What a request may ask for is bounded by :class:`GraphQLLimits`.
 """
 
 from __future__ import annotations
 
+import codecs
 import html
 import inspect
 import json
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
 from graphql import (
     DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
+    ExecutionResult,
     GraphQLError,
-    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
-    SelectionSetNode,
     execute,
-    parse,
-    validate,
 )
 
 from .. import HTTPError, HTTPMethodNotAllowed, HTTPUnsupportedMediaType
-from ..media.negotiation import parse_accept, quality
+from .._concurrency import run_sync
+from ..media.negotiation import parse_accept, parse_content_type, quality
+from .graphql_limits import (
+    GraphQLLimits,
+    document_errors,
+    parse_query,
+    standard_rules,
+    validation_errors,
+    variables_errors,
+)
 
 if TYPE_CHECKING:
     from .. import API, Request, Response
 
-__all__ = ["GraphQLView", "graphiql_page"]
+__all__ = ["GraphQLLimits", "GraphQLView", "graphiql_page"]
 
 #: Bodies a browser may send cross-site without a CORS preflight.
 _SIMPLE_TYPES = frozenset(
     {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain", ""}
 )
+
+
+class _Refused(Exception):
+    """The request cannot run: a 400 with these GraphQL errors."""
+
+    def __init__(self, errors: list[GraphQLError]) -> None:
+        super().__init__(errors)
+        self.errors = errors
 
 
 class GraphQLView:
@@ -61,16 +79,25 @@ class GraphQLView:
         api: the API (for the GraphiQL asset URL).
         schema: a ``graphene.Schema``.
         graphiql: serve GraphiQL to browsers that ask for HTML.
-        max_depth: refuse queries nested deeper than this (None: no limit).
+        **limits: any field of :class:`GraphQLLimits` (``max_query_size``,
+            ``max_tokens``, ``max_depth``, ``max_fields``, ``max_aliases``,
+            ``max_variables_depth``, ``max_variable_values``,
+            ``max_validation_cost``); ``None`` turns one off, and the ones
+            not given keep their defaults.
+
+    Raises:
+        TypeError: an unknown limit.
+        ValueError: a limit that is not a positive int or None.
     """
 
     def __init__(
-        self, *, api: API, schema: Any, graphiql: bool = True, max_depth: int | None = None
+        self, *, api: API, schema: Any, graphiql: bool = True, **limits: int | None
     ) -> None:
         self.api = api
         self.schema = schema
         self.graphiql = graphiql
-        self.max_depth = max_depth
+        self.limits = GraphQLLimits(**limits)  # checked once, here, not per request
+        self.rules = standard_rules(self.limits.max_validation_cost)
 
     async def on_get(self, req: Request, resp: Response) -> None:
         """Run a query from the query string (``?query=`` or ``?q=``), or show GraphiQL."""
@@ -94,33 +121,62 @@ class GraphQLView:
         self, req: Request, resp: Response, payload: Any, *, allow_mutations: bool
     ) -> None:
         query, variables, operation_name = _unpack(payload)
+        context = {"request": req, "response": resp}
         try:
-            document = parse(query)
-        except GraphQLError as error:
-            return _request_error(resp, [error])
-        errors = validate(self.schema.graphql_schema, document)
-        if not errors and self.max_depth is not None:
-            errors = _depth_errors(document, self.max_depth)
-        if errors:
-            return _request_error(resp, errors)
-        operation = _operation(document, operation_name)
-        if operation is None:
-            return _request_error(resp, [GraphQLError("No operation with that name.")])
-        if operation.operation is not OperationType.QUERY and not allow_mutations:
-            raise HTTPMethodNotAllowed(["POST"], detail="Mutations must be sent with POST.")
-        result = execute(  # the document is parsed and validated once, above
-            self.schema.graphql_schema,
-            document,
-            variable_values=variables,
-            operation_name=operation_name,
-            context_value={"request": req, "response": resp},
-        )
-        if inspect.isawaitable(result):
+            # PERF: one thread hop runs parse, validate and the sync part of execution.
+            result = await run_sync(
+                self._execute, query, variables, operation_name, allow_mutations, context
+            )
+        except _Refused as refusal:
+            return _request_error(resp, refusal.errors)
+        if inspect.isawaitable(result):  # async resolvers finish on the event loop
             result = await result
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [error.formatted for error in result.errors]
         resp.media = body
+
+    def _execute(
+        self,
+        query: str,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        allow_mutations: bool,
+        context: dict[str, Any],
+    ) -> ExecutionResult | Awaitable[ExecutionResult]:
+        """Check, parse, validate and run the request (in a worker thread).
+
+        Raises:
+            _Refused: the request cannot run.
+            HTTPMethodNotAllowed: a mutation sent with GET.
+        """
+        limits = self.limits
+        errors = variables_errors(variables, limits)
+        if errors:
+            raise _Refused(errors)
+        try:
+            document = parse_query(query, limits)
+        except GraphQLError as error:
+            raise _Refused([error]) from None
+        # The cheap, linear checks first: the standard rules then see only bounded documents.
+        errors = document_errors(document, limits)
+        if errors:
+            raise _Refused(errors)
+        operation = _operation(document, operation_name)
+        if operation is None:
+            raise _Refused([GraphQLError("No operation with that name.")])
+        if operation.operation is not OperationType.QUERY and not allow_mutations:
+            raise HTTPMethodNotAllowed(["POST"], detail="Mutations must be sent with POST.")
+        errors = validation_errors(self.schema.graphql_schema, document, self.rules)
+        if errors:
+            raise _Refused(errors)
+        return execute(  # the document is parsed and validated once, above
+            self.schema.graphql_schema,
+            document,
+            variable_values=variables,
+            operation_name=operation_name,
+            context_value=context,
+        )
 
 
 async def _payload(req: Request) -> Any:
@@ -132,8 +188,32 @@ async def _payload(req: Request) -> Any:
             "text/plain bodies are refused to prevent cross-site request forgery.",
         )
     if mimetype == "application/graphql":
-        return {"query": await req.text}
+        return {"query": _utf8_query(req.headers.get("content-type"), await req.content)}
     return await req.media()
+
+
+def _utf8_query(content_type: str | None, body: bytes) -> str:
+    """An ``application/graphql`` body as text: UTF-8 only, as GraphQL over HTTP has it.
+
+    Any other ``charset`` is a 415 naming it, so a codec that is not a text
+    encoding (``idna``, ``hex``, ``rot13``, ``zlib``) never sees the body.
+    """
+    charset = parse_content_type(content_type)[1].get("charset")
+    if charset is not None and _codec(charset) != "utf-8":
+        raise HTTPUnsupportedMediaType(
+            detail=f"An application/graphql body must be UTF-8, not charset={charset!r}."
+        )
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HTTPError(400, detail="The query is not valid UTF-8.") from None
+
+
+def _codec(name: str) -> str | None:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
 
 
 def _http_error(resp: Response, error: HTTPError) -> None:
@@ -155,6 +235,8 @@ def _from_params(req: Request) -> dict[str, Any]:
     if variables:
         try:
             variables = json.loads(variables)
+        except RecursionError:  # json's C parser refuses to nest past the stack
+            raise HTTPError(400, detail="The variables nest too deeply.") from None
         except ValueError:
             raise HTTPError(400, detail="variables must be a JSON object.") from None
     return {
@@ -189,45 +271,6 @@ def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionN
     if name is None:
         return operations[0] if len(operations) == 1 else None
     return next((op for op in operations if op.name and op.name.value == name), None)
-
-
-def _depth_errors(document: DocumentNode, limit: int) -> list[GraphQLError]:
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
-    for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode):
-            depth = _depth(definition.selection_set, fragments, 0, limit, frozenset())
-            if depth > limit:
-                return [GraphQLError(f"The query is nested deeper than {limit} levels.")]
-    return []
-
-
-def _depth(
-    selections: SelectionSetNode | None,
-    fragments: dict[str, FragmentDefinitionNode],
-    depth: int,
-    limit: int,
-    seen: frozenset[str],
-) -> int:
-    if selections is None or depth > limit:
-        return depth
-    deepest = depth
-    for selection in selections.selections:
-        if isinstance(selection, FieldNode):
-            below = _depth(selection.selection_set, fragments, depth + 1, limit, seen)
-        elif isinstance(selection, InlineFragmentNode):
-            below = _depth(selection.selection_set, fragments, depth, limit, seen)
-        elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
-            fragment = fragments.get(selection.name.value)
-            spread = seen | {selection.name.value}
-            below = _depth(
-                fragment.selection_set if fragment else None, fragments, depth, limit, spread
-            )
-        else:
-            continue
-        deepest = max(deepest, below)
-    return deepest
 
 
 # GraphiQL 4 is the last release that runs from plain files (with React 18's UMD builds).
