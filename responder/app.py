@@ -188,7 +188,13 @@ class App:
         head = scope["method"] == "HEAD"
         try:
             await resp.send_to(send, head, self.gzip)
-        except Exception as exc:  # noqa: BLE001 - e.g. media that cannot be encoded
+        except Exception as exc:  # e.g. media that cannot be encoded
+            if resp.started:
+                # A second start message would be refused by the server, or (through a
+                # compressing middleware) be appended to the body as if it belonged
+                # there. Re-raised, the error makes the server log this traceback once
+                # and cut the response short, so the client never takes it for complete.
+                raise
             resp = Response(req, self.media)
             unhandled = await self.handle_exception(req, resp, exc)
             await resp.send_to(send, head, self.gzip)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import HTTPNotAcceptable, HTTPNotFound
 from .layers.compression import MINIMUM_SIZE, compress_rendered, compressing_send
 from .media.negotiation import text_encoding
-from .types import Send
+from .types import Message, Send
 
 if TYPE_CHECKING:
     from .media import MediaHandler, MediaRegistry
@@ -83,6 +83,7 @@ class Response:
         "_encoding",
         "_headers",
         "_kind",
+        "_started",
         "_text_types",
         "_value",
         "is_problem",
@@ -109,6 +110,15 @@ class Response:
         self._text_types = _UTF8_TYPES
 
     # -- status, headers, cookies -------------------------------------------
+
+    @property
+    def started(self) -> bool:
+        """Whether the status line and headers have gone to the server.
+
+        From then on the response cannot be replaced: an error can only cut it short.
+        """
+        # PERF: the slot is set only once something has been sent, not in __init__.
+        return getattr(self, "_started", False)
 
     @property
     def ok(self) -> bool:
@@ -354,6 +364,7 @@ class Response:
         self._extend_headers(raw)
         custom_type = self._headers.get("content-type") if self._headers else None
         status = self.status_code or 200
+        send = self._marking_started(send)
         app: Any
         if self._kind == "file":
             path, content_type = self._value
@@ -384,6 +395,19 @@ class Response:
                 func, args, kwargs, status=status, headers=raw, events=events
             )
         await app(self.req.scope, self.req.receive_channel, send)
+
+    def _marking_started(self, send: Send) -> Send:
+        """``send``, noting in :attr:`started` that the first message went to the server.
+
+        Wraps the server's own ``send``: a start message that a compressor holds
+        back has not gone out, and the response can still become a 500.
+        """
+
+        async def marking(message: Message) -> None:
+            self._started = True
+            await send(message)
+
+        return marking
 
     def _extend_headers(self, raw: list[tuple[bytes, bytes]]) -> None:
         for name, value in (self._headers or {}).items():
@@ -416,5 +440,9 @@ class Response:
         # PERF: a small body costs two comparisons; only large ones look at Accept-Encoding.
         if gzip and (len(body) >= MINIMUM_SIZE or status == 304):
             body = await compress_rendered(status, headers, body, self.req.header)
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": b"" if head else body})
+        try:
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": b"" if head else body})
+        except BaseException:
+            self._started = True  # the server may have the headers: no second response
+            raise
