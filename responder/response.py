@@ -34,6 +34,14 @@ _BINARY = b"application/octet-stream"
 _NO_BODY_STATUSES = frozenset({204, 205, 304})
 
 
+class EncodeAsync(Exception):  # a signal from render to send_to, not an error
+    """``render`` met a handler that encodes in ``serialize_async``: the caller awaits it."""
+
+    def __init__(self, handler: MediaHandler) -> None:
+        super().__init__(handler)
+        self.handler = handler
+
+
 class ResponseHeaders(dict[str, str]):
     """Response headers: a dict whose keys are case-insensitive (stored lower-case)."""
 
@@ -318,11 +326,18 @@ class Response:
             choice = default, default.content_type
         return choice
 
-    def render(self) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    def render(
+        self, media_body: bytes | None = None
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         """The status, raw headers and body to send.
+
+        Args:
+            media_body: ``media`` as the handler's ``serialize_async`` encoded it.
 
         Raises:
             ValueError: a header holds a line break (a bug in the app, not the client).
+            EncodeAsync: ``media`` is to be encoded by a handler's ``serialize_async``
+                and ``media_body`` is not given: await it, then render again.
         """
         status = self.status_code or 200
         raw: list[tuple[bytes, bytes]] = []
@@ -333,7 +348,12 @@ class Response:
             body, content_type = self._value.encode(self._encoding), self._text_types[0]
         elif kind == "media":
             handler, mime = self.negotiate()
-            body = handler.serialize(self._value)
+            if not handler.serializes_async:
+                body = handler.serialize(self._value)
+            elif media_body is None:
+                raise EncodeAsync(handler)
+            else:
+                body = media_body
             if self.is_problem:
                 mime = handler.problem_content_type
             content_type = mime.encode("latin-1")
@@ -436,7 +456,13 @@ class Response:
         if self._kind in ("file", "stream", "sse"):
             await self._send_streaming(send, head, gzip)
             return
-        status, headers, body = self.render()
+        try:
+            status, headers, body = self.render()
+        except EncodeAsync as pending:
+            # PERF: only handlers that override serialize_async get here; for the rest
+            # (the built-in ones) render stays one sync call with no await.
+            media_body = await pending.handler.serialize_async(self._value)
+            status, headers, body = self.render(media_body)
         # PERF: a small body costs two comparisons; only large ones look at Accept-Encoding.
         if gzip and (len(body) >= MINIMUM_SIZE or status == 304):
             body = await compress_rendered(status, headers, body, self.req.header)
