@@ -208,8 +208,10 @@ class API(ViewHelpers, ServingHelpers, HookRegistration, SessionSettings):
         """Serve another ASGI or WSGI app (Flask, Django, …) under ``prefix``.
 
         The prefix matches on segment boundaries: ``/flask`` serves ``/flask``
-        and ``/flask/...``, not ``/flasky``. The mounted app sees the rest of
-        the path, with the prefix moved to ``root_path`` (``SCRIPT_NAME``).
+        and ``/flask/...``, not ``/flasky``. As the ASGI spec says (and
+        Starlette's ``Mount`` does), the app gets the whole ``path`` and the
+        prefix added to ``root_path`` (``SCRIPT_NAME`` for WSGI apps), so it
+        routes on the rest and the URLs it builds keep the prefix.
         """
         if not prefix.startswith("/") or prefix == "/":
             raise ValueError(f"A mount prefix must start with '/' and not be '/': {prefix!r}.")

@@ -26,7 +26,7 @@ from .sessions import SessionCodec
 from .types import ASGIApp, Receive, Scope, Send
 from .websockets import WebSocket
 
-__all__ = ["App", "ExceptionHandlers", "Hooks", "problem_app", "render_problem"]
+__all__ = ["App", "ExceptionHandlers", "Hooks", "problem_app", "render_problem", "route_path"]
 
 logger = logging.getLogger("responder")
 
@@ -134,7 +134,8 @@ class App:
         if self.mounts and kind != "lifespan":
             mounted = self._mounted(scope)
             if mounted is not None:
-                await mounted(scope, receive, send)
+                app, child_scope = mounted
+                await app(child_scope, receive, send)
                 return
         if kind == "http":
             await self.http(scope, receive, send)
@@ -143,22 +144,31 @@ class App:
         elif kind == "lifespan":
             await self.lifespan(scope, receive, send)
 
-    def _mounted(self, scope: Scope) -> ASGIApp | None:
-        """The mounted app for this path (prefix matched on segment boundaries), scope adjusted."""
-        path = scope["path"]
+    def _mounted(self, scope: Scope) -> tuple[ASGIApp, Scope] | None:
+        """The mounted app for this path (prefix matched on segment boundaries) and its scope.
+
+        As the ASGI spec says and Starlette's ``Mount`` does: ``path`` and
+        ``raw_path`` stay whole and ``root_path`` gains the prefix, so the app
+        routes on what follows its root and builds URLs that keep the prefix.
+        """
+        path = route_path(scope)
         for prefix, prefix_slash, app in self.mounts:
             if path == prefix or path.startswith(prefix_slash):
-                scope["root_path"] = scope.get("root_path", "") + prefix
-                scope["path"] = path[len(prefix) :] or "/"
-                if "raw_path" in scope and scope["raw_path"] is not None:
-                    raw = scope["raw_path"]
-                    scope["raw_path"] = raw[len(prefix.encode()) :] or b"/"
-                return app
+                root = scope.get("root_path", "") + prefix
+                # The mounted app is the top of its own routing tree: Starlette's url_for
+                # builds on app_root_path, and a router found in the scope would be the
+                # router of an app this API is itself mounted in.
+                child = {**scope, "root_path": root, "app_root_path": root}
+                child.pop("router", None)
+                return app, child
         return None
 
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer one HTTP request."""
-        match = self.router.match(scope["path"])
+        path = scope["path"]
+        if scope.get("root_path"):  # served under a prefix (a mount, --root-path)
+            path = route_path(scope)
+        match = self.router.match(path)
         params = match[1] if match is not None else {}
         req = Request(scope, receive, self.media, self.max_request_size, params, self.sessions)
         resp = Response(req, self.media, strict_negotiation=self.strict_negotiation)
@@ -186,7 +196,13 @@ class App:
         head = scope["method"] == "HEAD"
         try:
             await resp.send_to(send, head, self.gzip)
-        except Exception as exc:  # noqa: BLE001 - e.g. media that cannot be encoded
+        except Exception as exc:  # e.g. media that cannot be encoded
+            if resp.started:
+                # A second start message would be refused by the server, or (through a
+                # compressing middleware) be appended to the body as if it belonged
+                # there. Re-raised, the error makes the server log this traceback once
+                # and cut the response short, so the client never takes it for complete.
+                raise
             resp = Response(req, self.media)
             unhandled = await self.handle_exception(req, resp, exc)
             await resp.send_to(send, head, self.gzip)
@@ -242,7 +258,7 @@ class App:
         A client that goes away ends the handler quietly. Any other exception
         closes the connection with 1011 and is re-raised for the server to log.
         """
-        match = self.websocket_router.match(scope["path"])
+        match = self.websocket_router.match(route_path(scope))
         ws = WebSocket(scope, receive, send, idle_timeout=self.websocket_idle_timeout)
         if match is None:
             await ws.close(code=1008)  # before accepting: the server answers 403
@@ -266,6 +282,19 @@ class App:
             raise
 
 
+def route_path(scope: Scope) -> str:
+    """The path an app routes on: the request path after the app's ``root_path``.
+
+    ASGI gives the whole path in ``path`` and the part the app is mounted at
+    in ``root_path``; the root itself routes as ``/``.
+    """
+    path: str = scope["path"]
+    root: str = scope.get("root_path") or ""
+    if root and path.startswith(root) and path[len(root) : len(root) + 1] in ("", "/"):
+        return path[len(root) :] or "/"
+    return path
+
+
 def _is_page_request(req: Request, exclude: tuple[tuple[str, str], ...]) -> bool:
     """A browser navigating: a GET or HEAD naming ``text/html`` in Accept, outside API prefixes.
 
@@ -275,7 +304,7 @@ def _is_page_request(req: Request, exclude: tuple[tuple[str, str], ...]) -> bool
     scope = req.scope
     if scope["method"] not in ("GET", "HEAD"):
         return False
-    path = scope["path"]
+    path = route_path(scope)
     if any(path == prefix or path.startswith(slash) for prefix, slash in exclude):
         return False
     named = [entry for entry in parse_accept(req.headers.get("accept")) if entry.specificity >= 2]

@@ -289,10 +289,17 @@ class Request:
         parameters = parse_content_type(content_type)[1]
         body = await self._read_body()
         charset = self._charset or parameters.get("charset")
-        if handler.needs_parameters:
-            value = await handler.deserialize_async(body, charset=charset, parameters=parameters)
+        if handler.deserializes_async:
+            if handler.needs_parameters:
+                value = await handler.deserialize_async(
+                    body, charset=charset, parameters=parameters
+                )
+            else:
+                value = await handler.deserialize_async(body, charset=charset)
+        elif handler.needs_parameters:
+            value = handler.deserialize(body, charset=charset, parameters=parameters)  # type: ignore[call-arg]
         else:
-            value = await handler.deserialize_async(body, charset=charset)
+            value = handler.deserialize(body, charset=charset)
         if cache is None:
             cache = self._media = {}
         cache[handler.format] = value

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import HTTPNotAcceptable, HTTPNotFound
 from .layers.compression import MINIMUM_SIZE, compress_rendered, compressing_send
 from .media.negotiation import text_encoding
-from .types import Send
+from .types import Message, Send
 
 if TYPE_CHECKING:
     from .media import MediaHandler, MediaRegistry
@@ -32,6 +32,14 @@ _HTML = b"text/html; charset=utf-8"
 _UTF8_TYPES = (_TEXT, _HTML)
 _BINARY = b"application/octet-stream"
 _NO_BODY_STATUSES = frozenset({204, 205, 304})
+
+
+class EncodeAsync(Exception):  # a signal from render to send_to, not an error
+    """``render`` met a handler that encodes in ``serialize_async``: the caller awaits it."""
+
+    def __init__(self, handler: MediaHandler) -> None:
+        super().__init__(handler)
+        self.handler = handler
 
 
 class ResponseHeaders(dict[str, str]):
@@ -83,6 +91,7 @@ class Response:
         "_encoding",
         "_headers",
         "_kind",
+        "_started",
         "_text_types",
         "_value",
         "is_problem",
@@ -109,6 +118,15 @@ class Response:
         self._text_types = _UTF8_TYPES
 
     # -- status, headers, cookies -------------------------------------------
+
+    @property
+    def started(self) -> bool:
+        """Whether the status line and headers have gone to the server.
+
+        From then on the response cannot be replaced: an error can only cut it short.
+        """
+        # PERF: the slot is set only once something has been sent, not in __init__.
+        return getattr(self, "_started", False)
 
     @property
     def ok(self) -> bool:
@@ -308,11 +326,18 @@ class Response:
             choice = default, default.content_type
         return choice
 
-    def render(self) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    def render(
+        self, media_body: bytes | None = None
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         """The status, raw headers and body to send.
+
+        Args:
+            media_body: ``media`` as the handler's ``serialize_async`` encoded it.
 
         Raises:
             ValueError: a header holds a line break (a bug in the app, not the client).
+            EncodeAsync: ``media`` is to be encoded by a handler's ``serialize_async``
+                and ``media_body`` is not given: await it, then render again.
         """
         status = self.status_code or 200
         raw: list[tuple[bytes, bytes]] = []
@@ -323,7 +348,12 @@ class Response:
             body, content_type = self._value.encode(self._encoding), self._text_types[0]
         elif kind == "media":
             handler, mime = self.negotiate()
-            body = handler.serialize(self._value)
+            if not handler.serializes_async:
+                body = handler.serialize(self._value)
+            elif media_body is None:
+                raise EncodeAsync(handler)
+            else:
+                body = media_body
             if self.is_problem:
                 mime = handler.problem_content_type
             content_type = mime.encode("latin-1")
@@ -354,6 +384,7 @@ class Response:
         self._extend_headers(raw)
         custom_type = self._headers.get("content-type") if self._headers else None
         status = self.status_code or 200
+        send = self._marking_started(send)
         app: Any
         if self._kind == "file":
             path, content_type = self._value
@@ -385,6 +416,19 @@ class Response:
             )
         await app(self.req.scope, self.req.receive_channel, send)
 
+    def _marking_started(self, send: Send) -> Send:
+        """``send``, noting in :attr:`started` that the first message went to the server.
+
+        Wraps the server's own ``send``: a start message that a compressor holds
+        back has not gone out, and the response can still become a 500.
+        """
+
+        async def marking(message: Message) -> None:
+            self._started = True
+            await send(message)
+
+        return marking
+
     def _extend_headers(self, raw: list[tuple[bytes, bytes]]) -> None:
         for name, value in (self._headers or {}).items():
             if name == "content-length":
@@ -412,9 +456,19 @@ class Response:
         if self._kind in ("file", "stream", "sse"):
             await self._send_streaming(send, head, gzip)
             return
-        status, headers, body = self.render()
+        try:
+            status, headers, body = self.render()
+        except EncodeAsync as pending:
+            # PERF: only handlers that override serialize_async get here; for the rest
+            # (the built-in ones) render stays one sync call with no await.
+            media_body = await pending.handler.serialize_async(self._value)
+            status, headers, body = self.render(media_body)
         # PERF: a small body costs two comparisons; only large ones look at Accept-Encoding.
         if gzip and (len(body) >= MINIMUM_SIZE or status == 304):
             body = await compress_rendered(status, headers, body, self.req.header)
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": b"" if head else body})
+        try:
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": b"" if head else body})
+        except BaseException:
+            self._started = True  # the server may have the headers: no second response
+            raise

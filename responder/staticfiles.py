@@ -72,11 +72,11 @@ class StaticFiles:
 
     def response_for(self, scope: Scope) -> ASGIApp:
         """The ASGI app answering this request: the file, a 304/206, or a problem."""
-        from .app import problem_app
+        from .app import problem_app, route_path
 
         if scope["method"] not in ("GET", "HEAD"):
             return problem_app(HTTPMethodNotAllowed(["GET", "HEAD"]))
-        path = self.find(scope["path"])
+        path = self.find(route_path(scope))
         if path is None:
             return problem_app(HTTPNotFound(detail="No such file."))
         content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"

@@ -42,8 +42,14 @@ def file_app(
     request_headers: Any,
     chunk_size: int = 64 * 1024,
 ) -> ASGIApp:
-    """The ASGI app that sends a file, or a 304 when the client's copy is current."""
-    stat = os.stat(path)
+    """The ASGI app that sends a file, or a 304 when the client's copy is current.
+
+    Raises:
+        OSError: the file is gone or cannot be read, found here, before any header
+            is sent, so that the failure can still be answered with an error status.
+    """
+    with open(path, "rb") as file:  # the app opens it again only after the headers went out
+        stat = os.fstat(file.fileno())
     response = _BoundedFileResponse(
         path, status_code=status, media_type=content_type, stat_result=stat
     )

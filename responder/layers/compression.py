@@ -251,6 +251,7 @@ class _Compressor:
         self.if_none_match = if_none_match
         self.start: Message | None = None  # held until the first body part decides
         self.length: int | None = None  # the Content-Length announced, if any
+        self.received = 0  # bytes of body compressed so far, checked against length
         self.passing = False  # sending everything unchanged
         self.zlib: zlib._Compress | None = None
 
@@ -302,7 +303,10 @@ class _Compressor:
         assert start is not None, "http.response.body before http.response.start"
         more = message.get("more_body", False)
         size = self.length if more else len(message.get("body", b""))
-        if size is None or size < MINIMUM_SIZE:  # small, or a stream of unknown length
+        # A body that is not the length announced goes out as it is, for the server to
+        # refuse: compressed, it would get a new length and no one could tell.
+        misfit = not more and self.length is not None and size != self.length
+        if size is None or size < MINIMUM_SIZE or misfit:  # small, or a stream of unknown length
             await self.pass_through(message)
             return
         headers = start["headers"]
@@ -326,11 +330,37 @@ class _Compressor:
         """A body message carrying this part compressed (the stream ends with the last part)."""
         body = bytes(message.get("body", b""))
         more = bool(message.get("more_body", False))
+        self._check_length(len(body), more)
         if len(body) >= THREAD_MINIMUM_SIZE:
             data = await run_sync(self._compress, body, more)
         else:
             data = self._compress(body, more)
         return {"type": "http.response.body", "body": data, "more_body": more}
+
+    def _check_length(self, size: int, more: bool) -> None:
+        """Refuse a body that turns out longer or shorter than the ``Content-Length`` announced.
+
+        The compressed response has no length of its own, so the server cannot
+        see the difference: finishing the gzip stream would pass a file cut
+        short while it was sent (a log rotated, say) for the whole of it.
+
+        Raises:
+            RuntimeError: the body is not the length its start message announced; the
+                server then cuts the response short.
+        """
+        self.received += size
+        if self.length is None:
+            return
+        if self.received > self.length:
+            raise RuntimeError(
+                f"The response body is longer than the {self.length} bytes "
+                "its Content-Length announced."
+            )
+        if not more and self.received < self.length:
+            raise RuntimeError(
+                f"The response body ended after {self.received} of the {self.length} bytes "
+                "its Content-Length announced."
+            )
 
     def _compress(self, body: bytes, more: bool) -> bytes:
         # The length was known up front, so this is a file, not a live stream: no flush

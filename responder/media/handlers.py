@@ -28,8 +28,12 @@ class MediaHandler(ABC):
 
     Subclasses set ``media_types`` (the first is canonical and is sent as
     ``Content-Type``) and ``format`` (the short name for ``req.media(format)``).
-    The async variants exist so that a handler can offload heavy work; by
-    default they call the sync methods.
+
+    A handler whose encoder or decoder is heavy overrides ``serialize_async``
+    / ``deserialize_async`` to move the work off the event loop (to a thread,
+    a process pool); the framework then awaits them for ``resp.media`` and
+    ``await req.media()``. A handler that does not override them is called
+    through the sync methods directly, at no extra cost.
     """
 
     media_types: ClassVar[tuple[str, ...]] = ()
@@ -46,6 +50,17 @@ class MediaHandler(ABC):
     #: Whether ``deserialize`` needs the ``Content-Type`` parameters (``boundary``),
     #: passed as ``parameters=``.
     needs_parameters: ClassVar[bool] = False
+    #: Set when the class is defined: whether it overrides ``serialize_async``
+    #: (``deserialize_async``), and so has that awaited instead of ``serialize``
+    #: (``deserialize``) being called.
+    serializes_async: ClassVar[bool] = False
+    deserializes_async: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # PERF: resolved once per class, so a request asks one flag, not the MRO.
+        super().__init_subclass__(**kwargs)
+        cls.serializes_async = cls.serialize_async is not MediaHandler.serialize_async
+        cls.deserializes_async = cls.deserialize_async is not MediaHandler.deserialize_async
 
     @property
     def content_type(self) -> str:
@@ -66,13 +81,21 @@ class MediaHandler(ABC):
         """Decode a request body; raise ``MediaMalformedError`` when it is bad."""
 
     async def serialize_async(self, obj: Any) -> bytes:
-        """Encode ``obj``; override to offload expensive encoders."""
+        """Encode ``obj`` without blocking the loop; override to offload a heavy encoder.
+
+        Awaited for ``resp.media`` (error bodies included) when overridden, e.g.
+        ``return await anyio.to_thread.run_sync(self.serialize, obj)``.
+        """
         return self.serialize(obj)
 
     async def deserialize_async(
         self, data: bytes, *, charset: str | None = None, **kw: Any
     ) -> Any:
-        """Decode ``data``; override to offload expensive decoders."""
+        """Decode ``data`` without blocking the loop; override to offload a heavy decoder.
+
+        Awaited by ``await req.media()`` when overridden, with the same
+        arguments ``deserialize`` gets.
+        """
         return self.deserialize(data, charset=charset, **kw)
 
 

@@ -1,5 +1,6 @@
 """gzip, on by default: what is compressed, what is not, Vary, HEAD, files and mounts."""
 
+import asyncio
 import gzip
 import http.client
 
@@ -384,7 +385,7 @@ def test_static_files_are_compressed_like_views(tmp_path):
 
 def test_mounted_asgi_apps_are_compressed_but_their_streams_are_not(api):
     async def asgi(scope, receive, send):
-        if scope["path"] == "/stream":
+        if scope["path"].removeprefix(scope["root_path"]) == "/stream":
 
             async def parts():
                 for i in range(3):
@@ -456,6 +457,55 @@ def test_mixed_case_response_headers_are_understood():
     assert headers[b"content-encoding"] == b"gzip"
     assert int(headers[b"content-length"]) == len(body_of(messages))
     assert start_of(messages)["status"] == 200
+
+
+def sized_app(announced, *parts):
+    """An ASGI app announcing ``Content-Length: announced``, then sending ``parts``."""
+
+    async def app(scope, receive, send):
+        headers = [(b"content-type", b"text/plain"), (b"content-length", str(announced).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        for i, part in enumerate(parts):
+            more = i < len(parts) - 1
+            await send({"type": "http.response.body", "body": part, "more_body": more})
+
+    return app
+
+
+def run_collecting(app, messages):
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        messages.append(message)
+
+    scope = http_scope(headers=[(b"accept-encoding", b"gzip")])
+    asyncio.run(GZipLayer(app)(scope, receive, send))
+
+
+@pytest.mark.parametrize(
+    ("parts", "error"),
+    [
+        ((b"a" * 1000, b"a" * 1000), "ended after 2000 of the 5000 bytes"),
+        ((b"a" * 3000, b"a" * 3000), "longer than the 5000 bytes"),
+    ],
+    ids=["short", "long"],
+)
+def test_body_in_parts_not_the_announced_length_is_never_finished(parts, error):
+    # Compressed, the response has no length the server could check: a file cut short
+    # while it was sent would otherwise end as a valid gzip stream, a complete response.
+    messages = []
+    with pytest.raises(RuntimeError, match=error):
+        run_collecting(sized_app(5000, *parts), messages)
+    assert messages[-1]["more_body"] is True  # the end of the body was never sent
+
+
+def test_whole_body_not_the_announced_length_is_left_for_the_server_to_refuse():
+    messages = []
+    run_collecting(sized_app(5000, b"a" * 1000), messages)
+    headers = headers_of(messages)
+    assert b"content-encoding" not in headers
+    assert headers[b"content-length"] == b"5000"  # as announced: the server sees the lie
 
 
 # -- over a real uvicorn server -------------------------------------------------------------

@@ -1,3 +1,4 @@
+import asyncio
 import os
 
 import pytest
@@ -236,3 +237,98 @@ def test_sse_dict_and_list_data_is_sent_as_json():
     events = parse_sse(api.requests.get("/events").text)
     assert [json.loads(event["data"]) for event in events] == [payload, [1, "two", None], 3]
     assert events[0]["event"] == "update"
+
+
+# -- a body that fails after its headers went out ------------------------------------------
+
+
+def run(api, on_message, headers=()):
+    """One GET / through ``api``, every message handed to ``on_message``."""
+    from tests.layers.asgi import http_scope
+
+    scope = http_scope(headers=[(b"host", b"example.com"), *headers])
+    inbox = [{"type": "http.request", "body": b"", "more_body": False}]
+
+    async def receive():
+        if inbox:
+            return inbox.pop()
+        await asyncio.Event().wait()  # the client stays: only the app ends the request
+
+    async def send(message):
+        on_message(message)
+
+    asyncio.run(api(scope, receive, send))
+
+
+def failing_stream_api(kind: str) -> responder.API:
+    api = responder.API()
+
+    @api.route("/")
+    def view(req, resp):
+        def parts():
+            yield "first part"
+            raise RuntimeError("the real failure")
+
+        async def async_parts():
+            for part in parts():
+                yield part
+
+        if kind == "sse":
+            resp.sse(async_parts)
+        else:
+            resp.stream(parts if kind == "sync" else async_parts)
+
+    return api
+
+
+@pytest.mark.parametrize("kind", ["async", "sync", "sse"])
+def test_stream_failing_midway_sends_one_start_and_raises_the_real_error(kind):
+    messages = []
+    with pytest.raises(RuntimeError, match="the real failure"):
+        run(failing_stream_api(kind), messages.append)
+    starts = [m for m in messages if m["type"] == "http.response.start"]
+    assert [m["status"] for m in starts] == [200]
+    assert b"first part" in b"".join(m.get("body", b"") for m in messages)
+    assert messages[-1].get("more_body") is True  # the stream never claims to be complete
+
+
+def test_send_failing_after_the_start_is_not_followed_by_a_500():
+    api = responder.API()
+    api.add_route("/", lambda req, resp: setattr(resp, "text", "hello"))
+    messages = []
+
+    def refuse_body(message):
+        messages.append(message)
+        if message["type"] == "http.response.body":
+            raise OSError("connection lost")
+
+    with pytest.raises(OSError, match="connection lost"):
+        run(api, refuse_body)
+    assert [m["type"] for m in messages] == ["http.response.start", "http.response.body"]
+
+
+UNREADABLE = "/proc/sys/vm/drop_caches"  # a regular file that not even root may read
+
+
+def _readable(path):
+    try:
+        with open(path, "rb"):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(
+    not os.path.isfile(UNREADABLE) or _readable(UNREADABLE),
+    reason="needs a file that stats as a file but cannot be opened",
+)
+@pytest.mark.parametrize("gzip", [True, False])
+@pytest.mark.parametrize("accept_encoding", ["gzip", "identity"])
+def test_file_that_cannot_be_opened_is_a_500_before_any_header(gzip, accept_encoding):
+    api = responder.API(gzip=gzip)
+    api.add_route("/", lambda req, resp: resp.file(UNREADABLE))
+    messages = []
+    with pytest.raises(PermissionError):
+        run(api, messages.append, [(b"accept-encoding", accept_encoding.encode())])
+    assert [m["status"] for m in messages if m["type"] == "http.response.start"] == [500]
+    assert b'"status":500' in b"".join(m.get("body", b"") for m in messages)

@@ -35,18 +35,18 @@ def test_flask_app_mounted_answers_through_responder():
     assert api.requests.get("/flask/nope").status_code == 404
 
 
-def test_asgi_app_mounted_sees_the_rest_of_the_path():
+def test_asgi_app_mounted_sees_the_whole_path_and_the_prefix_as_root_path():
     seen = {}
 
     async def asgi(scope, receive, send):
-        seen.update(path=scope["path"], root_path=scope["root_path"])
+        seen.update(path=scope["path"], root_path=scope["root_path"], raw=scope["raw_path"])
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"asgi"})
 
     api = responder.API()
     api.mount("/sub/", asgi)
     assert api.requests.get("/sub/a/b?x=1").text == "asgi"
-    assert seen == {"path": "/a/b", "root_path": "/sub"}
+    assert seen == {"path": "/sub/a/b", "root_path": "/sub", "raw": b"/sub/a/b"}
 
 
 def test_mount_prefix_matches_segment_boundaries_longest_first():
@@ -108,3 +108,31 @@ def test_templates_class_sync_and_async(templates_dir):
     async_templates = Templates(directory=templates_dir, enable_async=True)
     rendered = asyncio.run(async_templates.render_async("hello.html", name="y", api=None))
     assert rendered.startswith("<h1>Hello, y!</h1>")
+
+
+def test_api_mounted_in_starlette_routes_and_its_mounts_build_their_own_urls():
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Mount, Route
+    from starlette.testclient import TestClient
+
+    async def item(request):
+        return PlainTextResponse(str(request.url_for("item", id=request.path_params["id"])))
+
+    inner = Starlette(routes=[Route("/items/{id:int}", item, name="item")])
+    api = responder.API(static_route=None)
+    api.mount("/sub", inner)
+    api.add_route("/hello", lambda req, resp: setattr(resp, "text", req.url.path))
+    outer = Starlette(routes=[Mount("/outer", app=api)])
+    with TestClient(outer, base_url="http://example.com") as client:
+        assert client.get("/outer/hello").text == "/outer/hello"
+        # The outer router and its app_root_path are not the mounted app's own.
+        assert client.get("/outer/sub/items/5").text == "http://example.com/outer/sub/items/5"
+        assert client.get("/outer/sub/sub/items/5").status_code == 404
+
+
+def test_static_files_are_found_under_the_mount_prefix(tmp_path):
+    (tmp_path / "app.js").write_text("console.log(1);")
+    api = responder.API(static_dir=str(tmp_path))
+    assert api.requests.get("/static/app.js").text == "console.log(1);"
+    assert api.requests.get("/static/static/app.js").status_code == 404
