@@ -32,7 +32,9 @@ def limits(r) -> tuple[str, str]:
 async def asgi_hello(scope, receive, send):
     """A bare ASGI app to mount."""
     await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": b"asgi " + scope["path"].encode()})
+    # The ASGI spec's mount: the whole path, the prefix in root_path.
+    inner = scope["path"][len(scope["root_path"]) :]
+    await send({"type": "http.response.body", "body": b"asgi " + inner.encode()})
 
 
 def flask_app() -> Flask:
