@@ -91,9 +91,8 @@ class MessagePackHandler(MediaHandler):
 
 
 def _msgpack_writes(value: Any) -> bool:
-    if isinstance(value, int):  # bool included
-        return -(2**63) <= value < 2**64
-    return value is None or isinstance(value, (str, bytes, bytearray, float))
+    # Integers of any size: those beyond 64 bits go as text (_to_packable).
+    return value is None or isinstance(value, (str, bytes, bytearray, int, float))
 
 
 #: A float64 (0xcb) or float32 (0xca) whose exponent bits are all ones: inf or nan.
