@@ -13,6 +13,7 @@ from starlette import datastructures
 from starlette.datastructures import URL, Address, Headers, State
 
 from .errors import HTTPBadRequest, HTTPContentTooLarge, HTTPUnsupportedMediaType
+from .media.handlers import require_charset
 from .media.negotiation import parse_accept, parse_content_type, quality, text_encoding
 from .types import Receive, Scope
 
@@ -220,6 +221,8 @@ class Request:
 
         Raises:
             ValueError: (on assignment) no such encoding, or not a text encoding.
+            HTTPUnsupportedMediaType: (awaited) the declared charset is not a
+                character set we know, and none was assigned.
         """
         return self._encoding()
 
@@ -229,19 +232,27 @@ class Request:
 
     @property
     def text(self) -> Any:
-        """The body decoded to ``str`` (awaitable); undecodable bytes become U+FFFD."""
+        """The body decoded to ``str`` (awaitable); undecodable bytes become U+FFFD.
+
+        Raises:
+            HTTPUnsupportedMediaType: the declared charset is not a character set
+                we know (unless ``req.encoding`` was set).
+        """
         return self._text()
 
     async def _encoding(self) -> str:
         if self._charset is not None:
             return self._charset
+        return self._declared_charset() or "utf-8"
+
+    def _declared_charset(self) -> str | None:
+        """The canonical name of the body's declared charset, None when it declares none.
+
+        An unknown charset, or a codec that is not one (``zlib``, ``idna``), is
+        a 415: guessing would hand the view text the client did not send.
+        """
         charset = parse_content_type(self.headers.get("content-type"))[1].get("charset")
-        if charset:
-            try:
-                return text_encoding(charset)
-            except ValueError:
-                pass  # a charset we cannot decode with (or "zlib") is ignored, as if absent
-        return "utf-8"
+        return None if charset is None else require_charset(charset)
 
     async def _text(self) -> str:
         body = await self._read_body()
@@ -277,7 +288,8 @@ class Request:
         when none is given). The result is cached per request.
 
         Raises:
-            HTTPUnsupportedMediaType: no handler reads this ``Content-Type``.
+            HTTPUnsupportedMediaType: no handler reads this ``Content-Type``, or
+                its charset is not a character set we know.
             MediaMalformedError: the body does not parse (a 400).
             HTTPContentTooLarge: the body is over ``max_request_size``.
         """
@@ -287,8 +299,12 @@ class Request:
         if cache is not None and handler.format in cache:
             return cache[handler.format]
         parameters = parse_content_type(content_type)[1]
+        # Checked here for every handler, so that a custom one is only ever
+        # handed the canonical name of a character set.
+        charset = self._charset
+        if charset is None and "charset" in parameters:
+            charset = require_charset(parameters["charset"])
         body = await self._read_body()
-        charset = self._charset or parameters.get("charset")
         if handler.deserializes_async:
             if handler.needs_parameters:
                 value = await handler.deserialize_async(

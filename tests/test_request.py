@@ -1,6 +1,7 @@
 import asyncio
 
 import pytest
+import yaml
 
 import responder
 from responder.media import MediaRegistry
@@ -305,6 +306,8 @@ def test_set_encoding_decodes_a_text_format_body(api):
         ("zlib", "'zlib' is not a text encoding"),
         ("rot13", "'rot13' is not a text encoding"),
         ("hex", "'hex' is not a text encoding"),
+        ("idna", "'idna' is not a text encoding"),
+        ("unicode_escape", "'unicode_escape' is not a text encoding"),
         ("nonsense", "unknown encoding 'nonsense'"),
     ],
 )
@@ -326,15 +329,82 @@ def test_setting_a_non_string_encoding_is_a_type_error(api):
         api.requests.post("/body", content=b"x")
 
 
-@pytest.mark.parametrize("charset", ["rot13", "zlib", "nonsense"])
-def test_a_declared_charset_that_is_not_a_text_encoding_falls_back_to_utf8(api, charset):
+NOT_CHARSETS = ["undefined", "idna", "hex", "rot13", "zlib", "utf-7", "unicode_escape", "nonsense"]
+
+
+@pytest.mark.parametrize("charset", NOT_CHARSETS)
+@pytest.mark.parametrize("read", ["text", "encoding"])
+def test_a_declared_charset_we_cannot_read_is_415_naming_it(api, charset, read):
     @api.route("/body")
     async def body(req, resp):
-        resp.media = {"text": await req.text, "encoding": await req.encoding}
+        resp.media = {"value": await getattr(req, read)}
 
-    headers = {"Content-Type": f"text/plain; charset={charset}"}
-    r = api.requests.post("/body", content="é".encode(), headers=headers)
-    assert (r.status_code, r.json()) == (200, {"text": "é", "encoding": "utf-8"})
+    headers = {"Content-Type": f"text/plain; charset={charset}", "Accept": "application/x-yaml"}
+    r = api.requests.post("/body", content=b"abc", headers=headers)
+    assert r.status_code == 415
+    assert r.headers["content-type"] == "application/problem+yaml"
+    assert f"'{charset}'" in yaml.safe_load(r.text)["detail"]
+
+
+@pytest.mark.parametrize("charset", NOT_CHARSETS)
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/json", b"{}"),
+        ("application/x-yaml", b"a: 1"),
+        ("application/x-www-form-urlencoded", b"a=1"),
+        (
+            "multipart/form-data; boundary=b",
+            b'--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--b--\r\n',
+        ),
+        ("application/x-msgpack", b"\x80"),
+    ],
+)
+def test_every_format_refuses_a_charset_we_cannot_read_with_415(api, charset, content_type, body):
+    @api.route("/body")
+    async def view(req, resp):
+        resp.media = await req.media()
+
+    headers = {"Content-Type": f"{content_type}; charset={charset}"}
+    r = api.requests.post("/body", content=body, headers=headers)
+    assert r.status_code == 415
+    assert r.json()["title"] == "Unsupported charset"
+
+
+def test_setting_the_encoding_reads_a_body_whose_declared_charset_is_unknown(api):
+    @api.route("/body")
+    async def body(req, resp):
+        req.encoding = "latin-1"
+        resp.media = {"text": await req.text, "form": await req.media("form")}
+
+    headers = {"Content-Type": "application/x-www-form-urlencoded; charset=undefined"}
+    r = api.requests.post("/body", content="a=é".encode("latin-1"), headers=headers)
+    assert r.json() == {"text": "a=é", "form": {"a": "é"}}
+
+
+@pytest.mark.parametrize(
+    ("charset", "canonical"),
+    [
+        ("UTF-8", "utf-8"),
+        ("latin1", "iso8859-1"),
+        ("Shift_JIS", "shift_jis"),
+        ("utf-16", "utf-16"),
+    ],
+)
+def test_charsets_are_named_canonically(api, charset, canonical):
+    @api.route("/body")
+    async def body(req, resp):
+        resp.media = {"encoding": await req.encoding, "text": await req.text}
+
+    r = api.requests.post(
+        "/body",
+        content="日é".encode(canonical, errors="replace"),
+        headers={"Content-Type": f"text/plain; charset={charset}"},
+    )
+    assert r.json() == {
+        "encoding": canonical,
+        "text": "日é".encode(canonical, "replace").decode(canonical),
+    }
 
 
 def test_params_map_each_name_to_its_last_value_and_get_list_gives_all(api):
@@ -355,3 +425,22 @@ def test_params_map_each_name_to_its_last_value_and_get_list_gives_all(api):
         "getlist": ["1", "2"],
         "missing": [],
     }
+
+
+def test_charset_names_clients_make_up_do_not_grow_pythons_codec_cache(api):
+    # encodings.search_function remembers every name it is asked about, misses
+    # included: a client sending a new charset each time would grow it forever.
+    import encodings
+
+    @api.route("/body")
+    async def body(req, resp):
+        resp.media = await req.media()
+
+    api.requests.post(
+        "/body", content=b"{}", headers={"Content-Type": "application/json; charset=x-warm-up"}
+    )
+    before = len(encodings._cache)
+    for i in range(200):
+        headers = {"Content-Type": f"application/json; charset=x-made-up-{i}"}
+        assert api.requests.post("/body", content=b"{}", headers=headers).status_code == 415
+    assert len(encodings._cache) == before

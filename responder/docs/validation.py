@@ -8,6 +8,7 @@ and run just before and just after the responder.
 from __future__ import annotations
 
 import logging
+import math
 from typing import TYPE_CHECKING, Any
 
 from ..errors import HTTPInternalServerError, HTTPUnprocessableEntity
@@ -85,14 +86,21 @@ class Model:
         # JSON Schema counts 3.0 as an integer; pydantic's strict mode does not, so
         # integral floats are handed over as ints (a float field still takes them).
         try:
-            payload = _JSON.serialize(_integral_floats_as_ints(data))
+            shaped = _JSONInput()
+            payload = _JSON.serialize(shaped.convert(data, ()))
         except RecursionError:
             raise _unprocessable(
                 [{"field": "", "loc": [], "message": "The body is nested too deeply."}]
             ) from None
-        except TypeError:  # e.g. MessagePack bytes, which JSON cannot carry
-            return self._adapter.validate_python(data)
-        return self._adapter.validate_json(payload, strict=True)
+        except TypeError:  # a value no JSON carries, from a custom handler
+            return self._adapter.validate_python(data, strict=True)
+        value = self._adapter.validate_json(payload, strict=True)
+        if not shaped.saw_bytes:
+            return value
+        # Bytes (MessagePack bin, YAML !!binary, uploaded files) went through the
+        # strict check above as text; now that it passed, the bytes themselves are
+        # read into the model. Nothing but the bytes differs from what was checked.
+        return self._adapter.validate_python(_JSONInput(keep_bytes=True).convert(data, ()))
 
     def dump(self, data: Any) -> Any:
         """Serialize outgoing data through the model: extra fields are dropped.
@@ -174,14 +182,41 @@ def _response_check(model: Model) -> Any:
     return validate_response
 
 
-def _integral_floats_as_ints(value: Any) -> Any:
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else value
-    if isinstance(value, dict):
-        return {k: _integral_floats_as_ints(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_integral_floats_as_ints(v) for v in value]
-    return value
+class _JSONInput:
+    """Turns a decoded body into what strict JSON validation should see.
+
+    Integral floats become ints (JSON Schema's reading), ``inf`` and ``nan``
+    are refused with a 422 wherever a custom handler let them through, and
+    bytes become text (latin-1, byte for byte) unless ``keep_bytes``.
+    """
+
+    def __init__(self, *, keep_bytes: bool = False) -> None:
+        self.keep_bytes = keep_bytes
+        self.saw_bytes = False
+
+    def convert(self, value: Any, loc: tuple[Any, ...]) -> Any:
+        """The converted copy of ``value``, found at ``loc`` in the body."""
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise _unprocessable(
+                    [
+                        {
+                            "field": _dotted(loc),
+                            "loc": list(loc),
+                            "message": "Input should be a finite number",
+                            "type": "finite_number",
+                        }
+                    ]
+                )
+            return int(value) if value.is_integer() else value
+        if isinstance(value, dict):
+            return {k: self.convert(v, (*loc, k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.convert(v, (*loc, i)) for i, v in enumerate(value)]
+        if isinstance(value, (bytes, bytearray)) and not self.keep_bytes:
+            self.saw_bytes = True
+            return bytes(value).decode("latin-1")
+        return value
 
 
 def _unprocessable(errors: list[dict[str, Any]]) -> HTTPUnprocessableEntity:

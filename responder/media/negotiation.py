@@ -7,10 +7,15 @@ number of entries and characters before it is looked at.
 from __future__ import annotations
 
 import codecs
+import encodings
+import encodings.aliases
+import functools
+import pkgutil
 from typing import NamedTuple
 
 __all__ = [
     "MediaRange",
+    "body_charset",
     "matches",
     "parse_accept",
     "parse_content_type",
@@ -60,13 +65,15 @@ def parse_content_type(value: str | None) -> tuple[str, dict[str, str]]:
 
 
 def text_encoding(name: str, owner: str = "encoding") -> str:
-    """The canonical codec name for ``name``, checked to turn bytes into text and back.
+    """The canonical codec name for ``name``, checked to be a character set.
 
-    Python also registers codecs such as ``zlib``, ``hex`` and ``rot13`` that
-    ``bytes.decode`` refuses; they are rejected here, where the name is given,
-    rather than when the first body is decoded. The canonical name
-    (``iso8859-1`` for ``latin-1``) is what ``Content-Type`` charsets are
-    labelled with.
+    For names the application gives (``req.encoding = ...``). Python also
+    registers codecs such as ``zlib``, ``hex`` and ``rot13`` that
+    ``bytes.decode`` refuses, and text codecs such as ``idna`` and
+    ``unicode-escape`` that are transforms rather than character sets; they
+    are rejected here, where the name is given, rather than when the first
+    body is decoded. The canonical name (``iso8859-1`` for ``latin-1``) is
+    what ``Content-Type`` charsets are labelled with.
 
     Args:
         name: an encoding name as Python's ``codecs`` knows it.
@@ -74,21 +81,69 @@ def text_encoding(name: str, owner: str = "encoding") -> str:
 
     Raises:
         TypeError: ``name`` is not a string.
-        ValueError: there is no such encoding, or it is not a text encoding.
+        ValueError: there is no such encoding, or it is not a character set.
     """
     if not isinstance(name, str):
         raise TypeError(f"{owner} must be a str naming an encoding, not {type(name).__name__}")
     try:
-        canonical = codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
         raise ValueError(f"{owner}: unknown encoding {name!r}") from None
+    if not _is_charset(info):
+        raise ValueError(f"{owner}: {name!r} is not a text encoding (not a character set)")
+    return info.name
+
+
+@functools.lru_cache(maxsize=64)  # PERF: bounded, as the names come from clients
+def body_charset(name: str) -> str | None:
+    """The canonical name of a ``charset`` a client declared; None when it is not one we read.
+
+    Only the encodings shipped with Python are looked up, by their normalised
+    name: Python caches every name it is asked about, misses included, so
+    looking up whatever a client sends would grow that cache without bound.
+    """
+    if len(name) > _MAX_CHARSET_LENGTH or not name.isascii():
+        return None
+    key = encodings.normalize_encoding(name.lower())
+    if key not in _known_encodings():
+        return None
     try:
-        "".encode(canonical).decode(canonical)
-    except (LookupError, UnicodeError):
-        raise ValueError(
-            f"{owner}: {name!r} is not a text encoding (it does not decode bytes to str)"
-        ) from None
-    return canonical
+        info = codecs.lookup(key)
+    except LookupError:  # pragma: no cover - a module of the encodings package went missing
+        return None
+    return info.name if _is_charset(info) else None
+
+
+#: Codecs Python registers as text encodings that are not character sets: they
+#: transform text (``idna`` folds labels, ``unicode-escape`` reads backslash
+#: escapes and can yield lone surrogates) or refuse everything (``undefined``).
+#: UTF-7 is a charset, but one the WHATWG Encoding Standard dropped; it too
+#: decodes to lone surrogates, which are not text.
+_NOT_CHARSETS = frozenset(
+    {
+        "idna",
+        "punycode",
+        "unicode-escape",
+        "raw-unicode-escape",
+        "undefined",
+        "mbcs",
+        "oem",
+        "utf-7",
+    }
+)
+_MAX_CHARSET_LENGTH = 64  # Python's names for its encodings are all under 30 characters
+
+
+def _is_charset(info: codecs.CodecInfo) -> bool:
+    # _is_text_encoding is False for bytes-to-bytes and str-to-str codecs (zlib, rot13).
+    return getattr(info, "_is_text_encoding", True) and info.name not in _NOT_CHARSETS
+
+
+@functools.cache
+def _known_encodings() -> frozenset[str]:
+    """Every normalised name the standard ``encodings`` package answers to."""
+    modules = {module.name for module in pkgutil.iter_modules(encodings.__path__)}
+    return frozenset(modules | set(encodings.aliases.aliases))
 
 
 def parse_accept(value: str | None) -> list[MediaRange]:

@@ -14,6 +14,8 @@ values whichever format it asked for:
 - ``Decimal``: its exact text (``"19.90"``), never a float;
 - an ``Enum`` member: its value;
 - ``set``, ``frozenset``: a list, sorted when its items can be compared;
+- ``bytes``, ``bytearray``: base64 text (RFC 4648, padded), for formats without
+  a binary type (JSON); YAML and MessagePack write bytes as their own binary;
 - a subclass of ``str``, ``int``, ``float``, ``list`` or ``tuple``: the base type.
 
 PERF: each encoder calls :func:`to_plain` only for a value it cannot write
@@ -26,6 +28,7 @@ is the failure path) to say where the bad value is and what type it has.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime
 import decimal
@@ -36,7 +39,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["encode_error", "to_plain"]
+__all__ = ["encode_error", "plain_keys", "to_plain"]
 
 _BASES: tuple[type[Any], ...] = (str, int, float, list, tuple)
 
@@ -60,6 +63,8 @@ def to_plain(obj: Any) -> Any:
         return str(obj)
     if isinstance(obj, (set, frozenset)):
         return _set_items(obj)
+    if isinstance(obj, (bytes, bytearray, memoryview)):
+        return base64.b64encode(obj).decode("ascii")
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         # Shallow, unlike dataclasses.asdict: nested values are converted by
         # the encoder as it reaches them, and nothing is deep-copied.
@@ -73,6 +78,29 @@ def to_plain(obj: Any) -> Any:
         if isinstance(obj, base):
             return base(obj)
     raise TypeError(f"Object of type {type(obj).__name__} has no plain-data form")
+
+
+def plain_keys(obj: Any) -> Any:
+    """A copy of ``obj`` whose dict keys are all ones the standard ``json`` module writes.
+
+    The slow path for JSON: orjson writes date and UUID keys itself, but the
+    standard library (used for integers beyond 64 bits) knows only ``str``,
+    ``int``, ``float``, ``bool`` and ``None``; other keys (dates, bytes) are
+    converted with :func:`to_plain`. Values are left to the encoder.
+    """
+    if isinstance(obj, Mapping):
+        return {_plain_key(key): plain_keys(value) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [plain_keys(item) for item in obj]
+    return obj
+
+
+def _plain_key(key: Any) -> Any:
+    for _ in range(3):  # an Enum's value may itself need converting, once or twice
+        if key is None or isinstance(key, (str, int, float)):
+            return key
+        key = to_plain(key)
+    raise TypeError(f"Keys of type {type(key).__name__} have no plain-data form")
 
 
 def _set_items(items: set[Any] | frozenset[Any]) -> list[Any]:

@@ -122,8 +122,11 @@ class MediaRegistry:
 
         RFC 9110 §12.5.1: each type's weight is the q of the most specific
         range that matches it; q=0 excludes; the highest weight wins, ties go
-        to the handler registered first. A header with no valid range counts
-        as no preference. Results are cached by the header's text.
+        to the handler registered first. A range with a structured suffix
+        (``application/vnd.x+json``) picks that suffix's handler. The media
+        type returned is always one a handler registered. A header with no
+        valid range counts as no preference. Results are cached by the
+        header's text.
         """
         key = accept or ""
         try:
@@ -148,13 +151,14 @@ class MediaRegistry:
                 if q > best_q:
                     best, best_q = (handler, media_type), q
             if handler.suffix:
-                # A client asking for application/vnd.x+json gets JSON, labelled as asked.
+                # A client asking for application/vnd.x+json gets JSON, labelled as
+                # the handler's own type: only registered types are ever sent, never
+                # a string copied from the client's header.
                 for media_range in ranges:
                     if media_range.q > best_q and media_range.subtype.endswith(
                         "+" + handler.suffix
                     ):
-                        best = (handler, f"{media_range.type}/{media_range.subtype}")
-                        best_q = media_range.q
+                        best, best_q = (handler, handler.content_type), media_range.q
         return best
 
     def _changed(self) -> None:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import math
+import sys
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import yaml
+from yaml.constructor import ConstructorError
 
 from ..errors import MediaMalformedError
 from .handlers import MediaHandler, decode_text, empty_body
@@ -14,8 +19,79 @@ from .plain import encode_error, to_plain
 __all__ = ["YAMLHandler"]
 
 # PERF: libyaml's C loader and dumper are an order of magnitude faster.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    """The safe loader, with scalar constructors that refuse what they cannot build.
+
+    PyYAML's own raise ``ValueError``, ``KeyError`` or ``AttributeError`` for
+    ``2001-13-45``, ``!!int abc`` or ``!!bool maybe``, and build values no
+    format can write back: ``.nan``, ``.inf``, and integers too long for
+    Python to turn into text. These raise a ``ConstructorError`` with the
+    line and column instead.
+    """
+
+
+Construct = Callable[[Any, Any], Any]
+
+
+def _checked(kind: str, construct: Construct, check: Callable[[Any], str | None]) -> Construct:
+    def checked_constructor(loader: Any, node: Any) -> Any:
+        try:
+            value = construct(loader, node)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            raise ConstructorError(
+                None, None, f"cannot read {str(node.value)[:40]!r} as {kind}", node.start_mark
+            ) from None
+        problem = check(value)
+        if problem:
+            raise ConstructorError(None, None, problem, node.start_mark)
+        return value
+
+    return checked_constructor
+
+
+def _construct_int(loader: Any, node: Any) -> Any:
+    # PERF: refused before converting: sexagesimal (1:2:3...) costs quadratic time.
+    limit = sys.get_int_max_str_digits()
+    if limit and len(str(node.value).replace("_", "")) > limit + 3:  # sign and 0x
+        raise ConstructorError(
+            None, None, f"an integer is longer than {limit} digits", node.start_mark
+        )
+    value: int = _BaseLoader.construct_yaml_int(loader, node)
+    return value
+
+
+def _int_problem(value: int) -> str | None:
+    limit = sys.get_int_max_str_digits()
+    if limit and abs(value) >= _power_of_ten(limit):
+        return f"an integer has more than {limit} decimal digits"
+    return None
+
+
+@functools.lru_cache(maxsize=4)
+def _power_of_ten(exponent: int) -> int:
+    power: int = 10**exponent
+    return power
+
+
+def _float_problem(value: float) -> str | None:
+    return None if math.isfinite(value) else f"{value} is not a number JSON can carry"
+
+
+def _no_problem(value: Any) -> None:
+    return None
+
+
+for _tag, _kind, _construct, _check in (
+    ("int", "an integer", _construct_int, _int_problem),
+    ("float", "a float", _BaseLoader.construct_yaml_float, _float_problem),
+    ("bool", "a boolean", _BaseLoader.construct_yaml_bool, _no_problem),
+    ("timestamp", "a timestamp", _BaseLoader.construct_yaml_timestamp, _no_problem),
+):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _checked(_kind, _construct, _check))
 
 
 class _Dumper(_BaseDumper):  # type: ignore[misc]
@@ -45,7 +121,11 @@ class YAMLHandler(MediaHandler):
     objects are refused. Before loading, the event stream is scanned so that
     a document deeper than ``max_depth`` or expanding (through aliases) to
     more than ``max_nodes`` nodes is refused with a 400 instead of eating the
-    server's memory.
+    server's memory. So is what no other format could write back: an alias
+    inside the collection it names, ``.nan`` and ``.inf``, integers of more
+    decimal digits than ``sys.get_int_max_str_digits()`` (4300 by default),
+    and scalars their tag cannot build (``2001-02-30``, ``!!int abc``).
+    ``!!binary`` values are read as ``bytes``.
 
     Args:
         max_depth: deepest nesting of collections accepted.
@@ -91,7 +171,9 @@ class YAMLHandler(MediaHandler):
             raise MediaMalformedError(
                 title="Malformed YAML", detail=f"The request body is not valid YAML: {_where(exc)}"
             ) from None
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            # Besides YAML errors: anything else the loader raises is the document's
+            # doing too (the scalar constructors are checked above; this is the net).
             raise MediaMalformedError(
                 title="Malformed YAML", detail=f"The request body is not valid YAML: {exc}"
             ) from None
@@ -135,9 +217,20 @@ class YAMLHandler(MediaHandler):
                 if event.anchor:
                     anchors[event.anchor] = 1
             elif isinstance(event, yaml.AliasEvent):
-                expanded += anchors.get(event.anchor or "", 1)
+                expanded += _alias_size(event.anchor or "", anchors, open_collections)
             if expanded > self.max_nodes:
                 raise _limit(f"expands to more than {self.max_nodes} nodes")
+
+
+def _alias_size(anchor: str, anchors: dict[str, int], open_collections: list[Any]) -> int:
+    """The nodes an alias expands to; an alias inside the collection it names is refused."""
+    if any(opened == anchor for opened, _ in open_collections):
+        raise MediaMalformedError(
+            title="Malformed YAML",
+            detail=f"The alias *{anchor} refers to a collection that holds it: "
+            "no other format can write a value that contains itself.",
+        )
+    return anchors.get(anchor, 1)
 
 
 def _limit(what: str) -> MediaMalformedError:

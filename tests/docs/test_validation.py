@@ -244,3 +244,106 @@ def test_the_schema_documents_a_request_body_only_where_one_is_validated():
     assert "requestBody" not in operations["get"]
     assert operations["post"]["requestBody"]["required"] is True
     assert operations["delete"]["requestBody"]["required"] is False
+
+
+class Person(BaseModel):
+    age: int
+    note: str | None = None
+    avatar: bytes | None = None
+    score: float | None = None
+
+
+def _people_api():
+    api = responder.API()
+
+    @api.route("/people", methods=["POST"], request_model=Person)
+    async def create(req, resp):
+        data = await req.media()
+        resp.media = {"types": {k: type(v).__name__ for k, v in data.items()}, **data}
+
+    return api
+
+
+MSGPACK = {"Content-Type": "application/x-msgpack"}
+
+
+def test_a_messagepack_body_holding_bytes_is_still_validated_strictly():
+    api = _people_api()
+    body = msgpack.packb({"age": "5", "avatar": b"\x89PNG"}, use_bin_type=True)
+    r = api.requests.post("/people", content=body, headers=MSGPACK)
+    assert r.status_code == 422
+    assert [e["field"] for e in r.json()["errors"]] == ["age"]
+    body = msgpack.packb({"age": 5, "note": True, "avatar": b"x"}, use_bin_type=True)
+    assert api.requests.post("/people", content=body, headers=MSGPACK).status_code == 422
+
+
+def test_bytes_reach_a_bytes_field_as_the_bytes_sent():
+    api = _people_api()
+    body = msgpack.packb({"age": 5, "avatar": b"\x89PNG\xff"}, use_bin_type=True)
+    r = api.requests.post(
+        "/people", content=body, headers={**MSGPACK, "Accept": "application/x-msgpack"}
+    )
+    assert r.status_code == 200
+    got = msgpack.unpackb(r.content)
+    assert got["types"]["avatar"] == "bytes"
+    assert got["avatar"] == b"\x89PNG\xff"
+
+
+def test_a_multipart_body_with_a_file_is_validated_strictly():
+    class Upload(BaseModel):
+        title: str
+        count: int = 0
+        doc: dict
+
+    api = responder.API()
+
+    @api.route("/up", methods=["POST"], request_model=Upload)
+    async def up(req, resp):
+        data = await req.media()
+        resp.media = {"title": data["title"], "size": len(data["doc"]["content"])}
+
+    files = {"doc": ("a.bin", b"\x00\x01\x02", "application/octet-stream")}
+    r = api.requests.post("/up", data={"title": "t"}, files=files)
+    assert r.json() == {"title": "t", "size": 3}
+    r = api.requests.post("/up", data={"title": "t", "count": "5"}, files=files)
+    assert r.status_code == 422  # "5" is text, as every form value is
+    assert [e["field"] for e in r.json()["errors"]] == ["count"]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/json", b'{"age": 1, "score": 1e999}'),
+        ("application/json", b'{"age": 1, "score": 1e999, "note": "12345678901234567890"}'),
+        ("application/x-yaml", b"{age: 1, score: .nan}"),
+        ("application/x-yaml", b"{age: 1, score: -.inf}"),
+        ("application/x-msgpack", msgpack.packb({"age": 1, "score": float("nan")})),
+    ],
+)
+def test_numbers_json_cannot_carry_never_reach_validation(content_type, body):
+    r = _people_api().requests.post(
+        "/people", content=body, headers={"Content-Type": content_type}
+    )
+    assert r.status_code == 400
+    assert r.json()["title"].startswith(("Malformed", "MessagePack document"))
+
+
+def test_a_non_finite_number_from_a_custom_handler_is_a_422():
+    from responder.media import MediaHandler
+
+    class Lenient(MediaHandler):
+        media_types = ("text/x-lenient",)
+        format = "lenient"
+
+        def serialize(self, obj):
+            return repr(obj).encode()
+
+        def deserialize(self, data, *, charset=None, **_):
+            return {"age": 1, "score": float(data)}
+
+    api = _people_api()
+    api.media.register(Lenient())
+    r = api.requests.post("/people", content=b"inf", headers={"Content-Type": "text/x-lenient"})
+    assert r.status_code == 422
+    (error,) = r.json()["errors"]
+    assert (error["field"], error["type"]) == ("score", "finite_number")

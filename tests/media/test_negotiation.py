@@ -89,12 +89,30 @@ def test_ties_go_to_registration_order(api):
     assert r.headers["content-type"] == "application/x-yaml"
 
 
-def test_structured_suffix_is_understood(api):
+def test_structured_suffix_is_understood_and_answered_in_the_registered_type(api):
     r = get(api, "application/vnd.example+json")
-    assert r.headers["content-type"] == "application/vnd.example+json"
+    assert r.headers["content-type"] == "application/json"
     assert r.json() == DATA
     r = get(api, "application/vnd.example+yaml")
+    assert r.headers["content-type"] == "application/x-yaml"
     assert yaml.safe_load(r.text) == DATA
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        'application/vnd.a"b+json',
+        "application/<script>+json",
+        "x/" + "a" * 2000 + "+json",
+        "application/json+json",
+        "text/html;x=1+json, a/b+json",
+        "a/b+yaml;q=1",
+    ],
+)
+def test_only_registered_media_types_are_ever_sent_back(api, accept):
+    r = get(api, accept)
+    assert r.status_code == 200
+    assert r.headers["content-type"] in ("application/json", "application/x-yaml")
 
 
 def test_parameters_and_case_are_tolerated(api):
