@@ -174,14 +174,15 @@ class BackgroundQueue:
             self._count -= 1
 
     def _done(self, job: Job) -> None:
+        # Logged before the job leaves ``pending``: a drain that sees nothing pending
+        # knows every failure has been reported (it runs in the job's thread).
+        if not job.cancelled():
+            error = job.exception()
+            if error is not None:
+                logger.error("Background task failed", exc_info=error)
         with self._lock:
             self.pending.discard(job)
             self._count -= 1
-        if job.cancelled():
-            return
-        error = job.exception()
-        if error is not None:
-            logger.error("Background task failed", exc_info=error)
 
     async def drain(self) -> None:
         """Wait for every pending task, including those started while waiting (at shutdown).

@@ -114,6 +114,9 @@ def _yaml_writes(value: Any) -> bool:
     return value is None or isinstance(value, (str, bytes, int, float))
 
 
+_YAML_SPACE = " \t\r\n\ufeff"
+
+
 class YAMLHandler(MediaHandler):
     """``application/x-yaml`` (also ``application/yaml``, ``text/yaml``).
 
@@ -161,7 +164,7 @@ class YAMLHandler(MediaHandler):
     def deserialize(self, data: bytes, *, charset: str | None = None, **_: Any) -> Any:
         """Decode one YAML document; anything unsafe or malformed is a 400."""
         text = decode_text(data, charset)
-        if not text.strip():
+        if not text.strip(_YAML_SPACE):  # YAML's own white space: U+00A0 is content
             raise empty_body("YAML")
         try:
             if not self._provably_small(text):
