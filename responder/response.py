@@ -9,6 +9,7 @@ by the handler that content negotiation picks.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from email.utils import format_datetime
@@ -19,6 +20,7 @@ from .errors import HTTPNotAcceptable, HTTPNotFound
 from .layers.compression import MINIMUM_SIZE, compress_rendered, compressing_send
 from .media.negotiation import text_encoding
 from .types import Message, Send
+from .urls import encode_url as _url
 
 if TYPE_CHECKING:
     from .media import MediaHandler, MediaRegistry
@@ -31,6 +33,8 @@ _TEXT = b"text/plain; charset=utf-8"
 _HTML = b"text/html; charset=utf-8"
 _UTF8_TYPES = (_TEXT, _HTML)
 _BINARY = b"application/octet-stream"
+#: A URL that needs no encoding: printable ASCII, no space, every ``%`` an escape.
+_PLAIN_URL = re.compile(r"(?:[!-$&-~]|%[0-9A-Fa-f]{2})*")
 _NO_BODY_STATUSES = frozenset({204, 205, 304})
 
 
@@ -193,9 +197,14 @@ class Response:
         self._kind, self._value = "", None
 
     def redirect(self, location: str, *, status_code: int = 301) -> None:
-        """Send the client to ``location`` (301 by default) with an empty body."""
+        """Send the client to ``location`` (301 by default) with an empty body.
+
+        A location with characters a header cannot carry (``/☃``, ``café``,
+        spaces, line breaks) is percent-encoded, and a non-ASCII host name
+        IDNA-encoded; escapes already in it are kept as they are.
+        """
         self.status_code = status_code
-        self.headers["location"] = location
+        self.headers["location"] = location if _PLAIN_URL.fullmatch(location) else _url(location)
         self._kind, self._value = "", None
 
     # -- the body: the last one set wins -------------------------------------

@@ -1,0 +1,60 @@
+"""Turning a URL written by hand (or from user input) into one a header can carry."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlsplit, urlunsplit
+
+__all__ = ["encode_url"]
+
+# RFC 3986 reserved and unreserved characters, plus "%": left alone, so the URL keeps
+# its structure and the escapes it already has.
+_SAFE = "!#$&'()*+,/:;=?@[]~%"
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def encode_url(url: str) -> str:
+    """Percent-encode what a URL may not hold as it is; IDNA-encode a non-ASCII host.
+
+    ``/☃`` becomes ``/%E2%98%83``, ``café`` ``caf%C3%A9``, a space ``%20``, a line
+    break ``%0D%0A`` (so a header can never be split), a ``%`` that starts no
+    escape ``%25``; ``https://café.example/`` becomes ``https://xn--caf-dma.example/``.
+    """
+    url = _STRAY_PERCENT.sub("%25", url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unbalanced "[" in the host: encode it all as a path
+        return _quote(url)
+    netloc = parts.netloc
+    if netloc and not netloc.isascii():
+        netloc = _ascii_netloc(netloc)
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            _quote(parts.path),
+            _quote(parts.query),
+            _quote(parts.fragment),
+        )
+    )
+
+
+def _ascii_netloc(netloc: str) -> str:
+    userinfo, at, host = netloc.rpartition("@")
+    name, colon, port = host.partition(":")
+    try:
+        name = name.encode("idna").decode("ascii")
+    except UnicodeError:  # not a valid international name: escape it instead
+        name = _quote(name, "")
+    return (
+        quote(userinfo, safe=_SAFE)
+        + at
+        + name
+        + colon
+        + quote(port, safe="", errors="surrogatepass")
+    )
+
+
+def _quote(text: str, safe: str = _SAFE) -> str:
+    # surrogatepass: a lone surrogate (from a decoded path, say) is escaped, not an error.
+    return quote(text, safe=safe, errors="surrogatepass")
