@@ -131,27 +131,30 @@ class App:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Dispatch by connection type."""
         kind = scope["type"]
-        if self.mounts and kind != "lifespan":
-            mounted = self._mounted(scope)
+        if kind == "lifespan":
+            await self.lifespan(scope, receive, send)
+            return
+        path = scope["path"]
+        if scope.get("root_path"):  # served under a prefix (a mount, --root-path)
+            path = route_path(scope)
+        if self.mounts:
+            mounted = self._mounted(scope, path)
             if mounted is not None:
                 app, child_scope = mounted
                 await app(child_scope, receive, send)
                 return
         if kind == "http":
-            await self.http(scope, receive, send)
+            await self.http(scope, receive, send, path)
         elif kind == "websocket":
-            await self.websocket(scope, receive, send)
-        elif kind == "lifespan":
-            await self.lifespan(scope, receive, send)
+            await self.websocket(scope, receive, send, path)
 
-    def _mounted(self, scope: Scope) -> tuple[ASGIApp, Scope] | None:
+    def _mounted(self, scope: Scope, path: str) -> tuple[ASGIApp, Scope] | None:
         """The mounted app for this path (prefix matched on segment boundaries) and its scope.
 
         As the ASGI spec says and Starlette's ``Mount`` does: ``path`` and
         ``raw_path`` stay whole and ``root_path`` gains the prefix, so the app
         routes on what follows its root and builds URLs that keep the prefix.
         """
-        path = route_path(scope)
         for prefix, prefix_slash, app in self.mounts:
             if path == prefix or path.startswith(prefix_slash):
                 root = scope.get("root_path", "") + prefix
@@ -163,11 +166,8 @@ class App:
                 return app, child
         return None
 
-    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Answer one HTTP request."""
-        path = scope["path"]
-        if scope.get("root_path"):  # served under a prefix (a mount, --root-path)
-            path = route_path(scope)
+    async def http(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
+        """Answer one HTTP request; ``path`` is what this app routes on (after ``root_path``)."""
         match = self.router.match(path)
         params = match[1] if match is not None else {}
         req = Request(scope, receive, self.media, self.max_request_size, params, self.sessions)
@@ -252,13 +252,13 @@ class App:
         render_problem(resp, _internal_error(exc, self.debug))
         return exc
 
-    async def websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def websocket(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
         """Run the WebSocket endpoint for this path, or refuse the handshake.
 
         A client that goes away ends the handler quietly. Any other exception
         closes the connection with 1011 and is re-raised for the server to log.
         """
-        match = self.websocket_router.match(route_path(scope))
+        match = self.websocket_router.match(path)
         ws = WebSocket(scope, receive, send, idle_timeout=self.websocket_idle_timeout)
         if match is None:
             await ws.close(code=1008)  # before accepting: the server answers 403

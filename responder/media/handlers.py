@@ -149,12 +149,16 @@ class JSONHandler(MediaHandler):
         if orjson is not None:
             try:
                 # PERF: orjson writes dataclasses, dates, UUIDs and enums itself;
-                # to_plain is called only for the rest.
-                return orjson.dumps(obj, default=to_plain, option=orjson.OPT_NON_STR_KEYS)
+                # to_plain is called only for the rest. Keys that are not str are
+                # rare, and allowing them costs every call ~40 ns: only on a retry.
+                return orjson.dumps(obj, default=to_plain)
             except TypeError:
-                # orjson refuses integers over 64 bits, very deep nesting and some
-                # keys (bytes); the stdlib does not. Anything else fails there too.
-                pass
+                try:
+                    return orjson.dumps(obj, default=to_plain, option=orjson.OPT_NON_STR_KEYS)
+                except TypeError:
+                    # orjson refuses integers over 64 bits, very deep nesting and some
+                    # keys (bytes); the stdlib does not. Anything else fails there too.
+                    pass
         try:
             return _stdlib_dumps(obj)
         except TypeError:
