@@ -19,12 +19,51 @@ if TYPE_CHECKING:
     from .response import Response
     from .testing import TestClient
 
-__all__ = ["HookRegistration", "ServingHelpers", "ViewHelpers"]
+__all__ = ["HookRegistration", "ServingHelpers", "VerbRoutes", "ViewHelpers"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+E = TypeVar("E")
 
 DEFAULT_ADDRESS = "127.0.0.1"
 DEFAULT_PORT = 5042
+
+
+class VerbRoutes:
+    """``get``, ``post``, ``put``, ``patch`` and ``delete``: one route per method.
+
+    ``@api.get("/items")`` is ``@api.route("/items", methods=["GET"])`` that may
+    share its path with the other verbs, so no ``check_existing=False`` is
+    needed; the same method twice on one path is still refused.
+    """
+
+    route: Callable[..., Any]  # API.route or RouteGroup.route
+
+    def get(self, path: str, **options: Any) -> Callable[[E], E]:
+        """Route GET (and HEAD) at ``path`` to the decorated view."""
+        return self._verb("GET", path, options)
+
+    def post(self, path: str, **options: Any) -> Callable[[E], E]:
+        """Route POST at ``path`` to the decorated view."""
+        return self._verb("POST", path, options)
+
+    def put(self, path: str, **options: Any) -> Callable[[E], E]:
+        """Route PUT at ``path`` to the decorated view."""
+        return self._verb("PUT", path, options)
+
+    def patch(self, path: str, **options: Any) -> Callable[[E], E]:
+        """Route PATCH at ``path`` to the decorated view."""
+        return self._verb("PATCH", path, options)
+
+    def delete(self, path: str, **options: Any) -> Callable[[E], E]:
+        """Route DELETE at ``path`` to the decorated view."""
+        return self._verb("DELETE", path, options)
+
+    def _verb(self, method: str, path: str, options: dict[str, Any]) -> Callable[[E], E]:
+        if "methods" in options:
+            raise TypeError(f"{method.lower()}() routes {method} only; use route(methods=...).")
+        options.setdefault("check_existing", False)
+        decorator: Callable[[E], E] = self.route(path, methods=[method], **options)
+        return decorator
 
 
 class HookRegistration:

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import status_codes
-from ._api_helpers import HookRegistration, ServingHelpers, ViewHelpers
+from ._api_helpers import HookRegistration, ServingHelpers, VerbRoutes, ViewHelpers
 from ._concurrency import is_async_callable
 from .app import App, ExceptionHandlers, Hooks
 from .background import DEFAULT_BACKGROUND_QUEUE_SIZE, DEFAULT_BACKGROUND_THREADS, BackgroundQueue
@@ -40,7 +40,7 @@ __all__ = ["API", "RouteGroup"]
 E = TypeVar("E")
 
 
-class API(ViewHelpers, ServingHelpers, HookRegistration, SessionSettings):
+class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSettings):
     """A Responder application; itself an ASGI app.
 
     Templates, redirects, serving and the test clients come from the mixins
@@ -432,7 +432,7 @@ def _is_graphene_schema(obj: Any) -> bool:
     return type(obj).__module__.startswith("graphene") and hasattr(obj, "graphql_schema")
 
 
-class RouteGroup:
+class RouteGroup(VerbRoutes):
     """Routes that share a path prefix; made by :meth:`API.group`."""
 
     def __init__(self, api: API, prefix: str) -> None:
