@@ -571,10 +571,10 @@ def test_idle_clients_go_from_the_least_recent_end():
     store.hit_sync("new", 10, 60)
     # The sweep stops at the first live client; "quiet" waits behind "busy", but
     # never longer than a period after its last request.
-    assert list(store._states) == ["busy", "quiet", "new"]
+    assert store.stored_keys() == ["busy", "quiet", "new"]
     clock.advance(30)
     store.hit_sync("new", 10, 60)
-    assert list(store._states) == ["new"]
+    assert store.stored_keys() == ["new"]
 
 
 def test_memory_store_is_thread_safe():

@@ -188,10 +188,10 @@ def test_long_keys_are_stored_as_a_fixed_size_digest():
     store.hit_sync(at_edge, 1, 60)
     store.hit_sync(over, 1, 60)
     store.hit_sync("x" * 65_536, 1, 60)
-    assert at_edge in store._states  # kept as it is
-    assert over not in store._states
-    assert bounded_key(over) in store._states
-    assert sorted(len(k) for k in store._states) == [33, 33, 64]
+    assert at_edge in store.stored_keys()  # kept as it is
+    assert over not in store.stored_keys()
+    assert bounded_key(over) in store.stored_keys()
+    assert sorted(len(k) for k in store.stored_keys()) == [33, 33, 64]
     # The digest is still one bucket per key, and distinct keys stay apart.
     assert not store.hit_sync(over, 1, 60).allowed
     assert store.hit_sync("k" * 66, 1, 60).allowed
@@ -202,7 +202,7 @@ def test_the_key_length_is_configurable():
     store.max_key_length = 8
     store.hit_sync("12345678", 1, 60)
     store.hit_sync("123456789", 1, 60)
-    assert sorted(store._states) == [bounded_key("123456789", 8), "12345678"]
+    assert sorted(store.stored_keys()) == [bounded_key("123456789", 8), "12345678"]
 
 
 def test_a_flood_of_huge_keys_keeps_the_store_small():
@@ -210,7 +210,7 @@ def test_a_flood_of_huge_keys_keeps_the_store_small():
     for i in range(2_000):
         store.hit_sync(f"{i:05d}" + "x" * 65_536, 10, 60)
     assert len(store) == 2_000
-    assert sum(len(key) for key in store._states) == 2_000 * 33
+    assert sum(len(key) for key in store.stored_keys()) == 2_000 * 33
 
 
 def test_the_key_function_cannot_read_the_body():

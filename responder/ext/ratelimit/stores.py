@@ -183,6 +183,11 @@ class MemoryStore(Store):
             key = bounded_key(key, self.max_key_length)
         return key in self._states
 
+    def stored_keys(self) -> list[str]:
+        """The keys as stored (long ones as digests), least recently hit first."""
+        with self._lock:
+            return list(self._states)
+
     async def hit(self, key: str, limit: int, period: float) -> Decision:
         """Count one request for ``key``; see :class:`Store`."""
         return self.hit_sync(key, limit, period)
