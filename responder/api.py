@@ -177,7 +177,7 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
 
             validate(self)  # a bad cors_params or allowed_hosts fails here, not on a request
         self._templates: Templates | None = None
-        self.static_app = StaticFiles([static_dir] if static_dir else [])
+        self.static_app = StaticFiles([static_dir] if static_dir else [], media=self.media)
         if static_route:
             self.mount(static_route, self.static_app)
         if openapi or docs_route:

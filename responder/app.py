@@ -24,9 +24,10 @@ from .resources import Route, Router
 from .response import Response
 from .sessions import SessionCodec
 from .types import ASGIApp, Receive, Scope, Send
+from .urls import route_path
 from .websockets import WebSocket
 
-__all__ = ["App", "ExceptionHandlers", "Hooks", "problem_app", "render_problem", "route_path"]
+__all__ = ["App", "ExceptionHandlers", "Hooks", "render_problem", "route_path"]
 
 logger = logging.getLogger("responder")
 
@@ -282,19 +283,6 @@ class App:
             raise
 
 
-def route_path(scope: Scope) -> str:
-    """The path an app routes on: the request path after the app's ``root_path``.
-
-    ASGI gives the whole path in ``path`` and the part the app is mounted at
-    in ``root_path``; the root itself routes as ``/``.
-    """
-    path: str = scope["path"]
-    root: str = scope.get("root_path") or ""
-    if root and path.startswith(root) and path[len(root) : len(root) + 1] in ("", "/"):
-        return path[len(root) :] or "/"
-    return path
-
-
 def _is_page_request(req: Request, exclude: tuple[tuple[str, str], ...]) -> bool:
     """A browser navigating: a GET or HEAD naming ``text/html`` in Accept, outside API prefixes.
 
@@ -331,26 +319,13 @@ async def _run_before(hooks: list[Hook], req: Request, resp: Response) -> bool:
     return False
 
 
-def problem_app(error: HTTPError) -> ASGIApp:
-    """A tiny ASGI app answering with ``error`` as JSON problem details (for mounted apps)."""
-    from .media import JSONHandler
-
-    body = JSONHandler().serialize(error.to_dict())
-    headers = [(b"content-type", b"application/problem+json")]
-    headers += [
-        (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in error.headers.items()
-    ]
-    headers.append((b"content-length", str(len(body)).encode()))
-
-    async def answer(scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": error.status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
-
-    return answer
-
-
 def render_problem(resp: Response, error: HTTPError) -> None:
-    """Make ``resp`` an RFC 9457 problem-details response for ``error``."""
+    """Make ``resp`` an RFC 9457 problem-details response for ``error``.
+
+    The body is encoded when the response renders, in the format and with the
+    type :mod:`responder.problems` gives every error answer; until then after
+    hooks see it as ``resp.media`` and it keeps the view's cookies and session.
+    """
     resp.status_code = error.status
     if error.headers:
         resp.headers.update(error.headers)

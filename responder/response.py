@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import HTTPNotAcceptable, HTTPNotFound
 from .layers.compression import MINIMUM_SIZE, compress_rendered, compressing_send
 from .media.negotiation import text_encoding
+from .problems import problem_handler
 from .types import Message, Send
 from .urls import encode_url as _url
 
@@ -320,15 +321,19 @@ class Response:
         """The handler that will encode ``media`` and the type to label it with.
 
         Chosen from the request's ``Accept`` header; when nothing fits, the
-        default format (JSON), unless negotiation is strict.
+        default format (JSON), unless negotiation is strict. Problem details
+        are chosen by :func:`responder.problems.problem_handler`, never strictly.
 
         Raises:
             HTTPNotAcceptable: nothing fits and negotiation is strict.
         """
         registry = self.registry
+        if self.is_problem:  # chosen, and labelled, as every other error answer is
+            handler = problem_handler(registry, self.req.header(b"accept"))
+            return handler, handler.problem_content_type
         choice = registry.negotiate(self.req.header(b"accept"))
         if choice is None:
-            if self.strict_negotiation and not self.is_problem:
+            if self.strict_negotiation:
                 types = ", ".join(registry.response_media_types)
                 raise HTTPNotAcceptable(detail=f"This resource can be sent as {types}.")
             default = registry.default
@@ -363,8 +368,6 @@ class Response:
                 raise EncodeAsync(handler)
             else:
                 body = media_body
-            if self.is_problem:
-                mime = handler.problem_content_type
             content_type = mime.encode("latin-1")
             raw.append((b"vary", b"Accept"))
         elif kind == "html":

@@ -11,7 +11,10 @@ from starlette.datastructures import Headers
 
 from . import streaming
 from .errors import HTTPMethodNotAllowed, HTTPNotFound
+from .media import MediaRegistry
+from .problems import problem_app
 from .types import Receive, Scope, Send
+from .urls import route_path
 
 if TYPE_CHECKING:
     from .response import Response
@@ -41,11 +44,23 @@ class StaticFiles:
     Args:
         directories: the roots, in order of preference; missing ones are skipped.
         index: the file served for a directory path (``/static/docs/``).
+        media: the registry the 404 and 405 problem details are negotiated with (the
+            API's); the built-in formats when omitted.
     """
 
-    def __init__(self, directories: list[str] | None = None, *, index: str = "index.html") -> None:
+    def __init__(
+        self,
+        directories: list[str] | None = None,
+        *,
+        index: str = "index.html",
+        media: MediaRegistry | None = None,
+    ) -> None:
         self.directories: list[str] = list(directories or [])
         self.index = index
+        self.media = media if media is not None else MediaRegistry()
+        # PERF: the answers to a wrong method and a miss are the same each time.
+        self._not_allowed = problem_app(HTTPMethodNotAllowed(["GET", "HEAD"]), self.media)
+        self._not_found = problem_app(HTTPNotFound(detail="No such file."), self.media)
 
     def add_directory(self, directory: str) -> None:
         """Serve files from ``directory`` too (after the ones already added)."""
@@ -71,14 +86,15 @@ class StaticFiles:
         await app(scope, receive, send)
 
     def response_for(self, scope: Scope) -> ASGIApp:
-        """The ASGI app answering this request: the file, a 304/206, or a problem."""
-        from .app import problem_app, route_path
+        """The ASGI app answering this request: the file, a 304/206, or a problem.
 
+        The problem is in the format the client accepts, as the app's own errors are.
+        """
         if scope["method"] not in ("GET", "HEAD"):
-            return problem_app(HTTPMethodNotAllowed(["GET", "HEAD"]))
+            return self._not_allowed
         path = self.find(route_path(scope))
         if path is None:
-            return problem_app(HTTPNotFound(detail="No such file."))
+            return self._not_found
         content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
         return streaming.file_app(
             path,

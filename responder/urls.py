@@ -1,11 +1,13 @@
-"""Turning a URL written by hand (or from user input) into one a header can carry."""
+"""URLs and paths: one written by hand made fit for a header, and the path an app routes on."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import quote, urlsplit, urlunsplit
 
-__all__ = ["encode_url"]
+from .types import Scope
+
+__all__ = ["encode_url", "route_path"]
 
 # RFC 3986 reserved and unreserved characters, plus "%": left alone, so the URL keeps
 # its structure and the escapes it already has.
@@ -58,3 +60,16 @@ def _ascii_netloc(netloc: str) -> str:
 def _quote(text: str, safe: str = _SAFE) -> str:
     # surrogatepass: a lone surrogate (from a decoded path, say) is escaped, not an error.
     return quote(text, safe=safe, errors="surrogatepass")
+
+
+def route_path(scope: Scope) -> str:
+    """The path an app routes on: the request path after the app's ``root_path``.
+
+    ASGI gives the whole path in ``path`` and the part the app is mounted at
+    in ``root_path``; the root itself routes as ``/``.
+    """
+    path: str = scope["path"]
+    root: str = scope.get("root_path") or ""
+    if root and path.startswith(root) and path[len(root) : len(root) + 1] in ("", "/"):
+        return path[len(root) :] or "/"
+    return path

@@ -31,7 +31,10 @@ Why this order:
 - **CORS** last: preflights are answered without reaching the app, and the
   CORS headers go on every response of the app, errors included.
 
-What the layers answer themselves is tiny and never compressed.
+What the layers answer themselves is tiny and never compressed; refusals are
+problem details written by :mod:`responder.problems`, as the app's errors are.
+``response_headers`` and ``set_header`` are the seam for layers written
+elsewhere (the rate limiter) that put headers on the app's responses.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..types import ASGIApp
+from ._asgi import response_headers, set_header
 from .compression import GZipLayer
 from .cors import CORSLayer, CORSPolicy
 from .hosts import HostPatterns, TrustedHostLayer
@@ -51,6 +55,8 @@ __all__ = [
     "HSTSLayer",
     "RequestIDLayer",
     "TrustedHostLayer",
+    "response_headers",
+    "set_header",
     "validate",
     "wrap",
 ]

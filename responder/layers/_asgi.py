@@ -1,4 +1,7 @@
-"""Small ASGI helpers shared by the layers: raw headers, Host parsing, short answers.
+"""Small ASGI helpers shared by the layers: raw headers and Host parsing.
+
+Short answers (a refusal, a redirect) are :func:`responder.problems.send_answer`
+and :func:`responder.problems.send_problem`.
 
 Request header names are lower-case (the ASGI spec says so); response header
 names may come in any case from middleware, so lookups on responses ignore case.
@@ -9,11 +12,9 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable
-from typing import Any
 
-from ..errors import HTTPError
-from ..media import MediaRegistry
-from ..types import Message, Scope, Send
+from ..problems import RawHeaders
+from ..types import Message, Scope
 
 __all__ = [
     "TEST_CLIENT_HOST",
@@ -23,12 +24,8 @@ __all__ = [
     "parse_host",
     "request_header",
     "response_headers",
-    "send_answer",
-    "send_problem",
     "set_header",
 ]
-
-RawHeaders = list[tuple[bytes, bytes]]
 
 # RFC 9110 §7.2 host: a registered name or an IP literal, then an optional port.
 # Underscores are tolerated (container names use them); anything that could end
@@ -108,46 +105,3 @@ def add_vary(headers: RawHeaders, *names: str) -> None:
     missing = [name for name in names if name.lower() not in seen]
     if missing:
         set_header(headers, b"vary", ", ".join(current + missing).encode("latin-1"))
-
-
-async def send_answer(
-    scope: Scope, send: Send, status: int, headers: RawHeaders, body: bytes = b""
-) -> None:
-    """Answer a request from a layer, without reaching the app.
-
-    On a WebSocket handshake the answer goes out as an HTTP response when the
-    server supports the ``websocket.http.response`` extension; otherwise the
-    handshake is refused (the server then answers 403).
-    """
-    if status not in (204, 304) and status >= 200:
-        headers = [*headers, (b"content-length", str(len(body)).encode("latin-1"))]
-    else:
-        body = b""
-    if scope["type"] == "websocket":
-        if "websocket.http.response" not in (scope.get("extensions") or {}):
-            await send({"type": "websocket.close", "code": 1008})
-            return
-        await send({"type": "websocket.http.response.start", "status": status, "headers": headers})
-        await send({"type": "websocket.http.response.body", "body": body})
-        return
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
-
-
-async def send_problem(scope: Scope, send: Send, media: MediaRegistry, error: HTTPError) -> None:
-    """Answer with ``error`` as problem details, in the format the client accepts.
-
-    The same negotiation the app uses for its errors: the ``Accept`` header
-    picks the handler, and JSON (the default format) answers when nothing fits.
-    """
-    choice = media.negotiate(request_header(scope, b"accept"))
-    handler = choice[0] if choice is not None else media.default
-    problem: dict[str, Any] = error.to_dict()
-    body = handler.serialize(problem)
-    headers: RawHeaders = [
-        (key.lower().encode("latin-1"), value.encode("latin-1"))
-        for key, value in error.headers.items()
-    ]
-    set_header(headers, b"content-type", handler.problem_content_type.encode("latin-1"))
-    add_vary(headers, "Accept")
-    await send_answer(scope, send, error.status, headers, body)

@@ -22,14 +22,13 @@ from urllib.parse import urlsplit
 
 from ..errors import HTTPForbidden
 from ..media import MediaRegistry
+from ..problems import send_answer, send_problem
 from ..types import ASGIApp, Message, Receive, Scope, Send
 from ._asgi import (
     RawHeaders,
     add_vary,
     request_header,
     response_headers,
-    send_answer,
-    send_problem,
     set_header,
 )
 

@@ -12,8 +12,9 @@ from collections.abc import Iterable
 
 from ..errors import HTTPBadRequest
 from ..media import MediaRegistry
+from ..problems import send_problem
 from ..types import ASGIApp, Receive, Scope, Send
-from ._asgi import TEST_CLIENT_HOST, parse_host, request_header, send_problem
+from ._asgi import TEST_CLIENT_HOST, parse_host, request_header
 
 __all__ = ["HostPatterns", "TrustedHostLayer"]
 

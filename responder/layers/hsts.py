@@ -19,15 +19,9 @@ from urllib.parse import quote
 
 from ..errors import HTTPBadRequest
 from ..media import MediaRegistry
+from ..problems import send_answer, send_problem
 from ..types import ASGIApp, Message, Receive, Scope, Send
-from ._asgi import (
-    get_header,
-    parse_host,
-    request_header,
-    response_headers,
-    send_answer,
-    send_problem,
-)
+from ._asgi import get_header, parse_host, request_header, response_headers
 
 __all__ = ["STRICT_TRANSPORT_SECURITY", "HSTSLayer"]
 

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ...errors import HTTPError, HTTPServiceUnavailable
-from ...layers._asgi import response_headers, send_problem, set_header
+from ...layers import response_headers, set_header
 from ...media import MediaRegistry
+from ...problems import send_problem
 from ...types import ASGIApp, Message, Receive, Scope, Send
 from .stores import Decision
 
