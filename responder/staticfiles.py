@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.datastructures import Headers
 
 from . import streaming
+from .app import problem_app, route_path
 from .errors import HTTPMethodNotAllowed, HTTPNotFound
 from .types import Receive, Scope, Send
 
@@ -72,8 +73,6 @@ class StaticFiles:
 
     def response_for(self, scope: Scope) -> ASGIApp:
         """The ASGI app answering this request: the file, a 304/206, or a problem."""
-        from .app import problem_app, route_path
-
         if scope["method"] not in ("GET", "HEAD"):
             return problem_app(HTTPMethodNotAllowed(["GET", "HEAD"]))
         path = self.find(route_path(scope))
