@@ -6,7 +6,8 @@ Every import counts: at module level, inside functions and under
 ``tests/test_architecture.py`` fails on any cycle this finds; run this file to
 print the graph in layers, the top first, so every arrow points down:
 
-    .venv/bin/python scripts/import_graph.py
+    .venv/bin/python scripts/import_graph.py           # print it
+    .venv/bin/python scripts/import_graph.py --write   # refresh it in ARCHITECTURE.md
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "responder"
+#: The graph's place in ARCHITECTURE.md: between these two lines.
+BEGIN = "<!-- import graph: scripts/import_graph.py --write -->"
+END = "<!-- end of import graph -->"
 
 Graph = dict[str, set[str]]
 
@@ -168,16 +172,34 @@ def render(edges: Graph) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    """Print the graph; exit 1 and name the cycles if there are any."""
+def documented(text: str) -> str:
+    """The graph as ARCHITECTURE.md shows it (between BEGIN and END, fenced)."""
+    block = text.split(BEGIN, 1)[1].split(END, 1)[0].strip()
+    return block.removeprefix("```").removesuffix("```").strip()
+
+
+def with_graph(text: str, edges: Graph) -> str:
+    """ARCHITECTURE.md's text with the graph between BEGIN and END replaced by ``edges``."""
+    head, rest = text.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    return f"{head}{BEGIN}\n```\n{render(edges)}\n```\n{END}{tail}"
+
+
+def main(argv: list[str]) -> int:
+    """Print the graph (or, with ``--write``, refresh ARCHITECTURE.md); exit 1 on a cycle."""
     edges = graph()
     found = cycles(edges)
     for cycle in found:
         print("cycle: " + " -> ".join(cycle), file=sys.stderr)
-    if not found:
+    if found:
+        return 1
+    if argv == ["--write"]:
+        doc = ROOT / "ARCHITECTURE.md"
+        doc.write_text(with_graph(doc.read_text(encoding="utf-8"), edges), encoding="utf-8")
+    else:
         print(render(edges))
-    return 1 if found else 0
+    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

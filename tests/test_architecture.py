@@ -124,6 +124,12 @@ def test_the_printed_graph_lists_each_module_below_everything_that_imports_it():
             assert position[imported] > position[module], f"{module} -> {imported} points up"
 
 
+def test_architecture_md_shows_the_current_import_graph():
+    shown = import_graph.documented((ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8"))
+    current = import_graph.render(import_graph.graph(ROOT))
+    assert shown == current, "ARCHITECTURE.md is stale: run scripts/import_graph.py --write"
+
+
 def _sources():
     return sorted((ROOT / "responder").rglob("*.py"))
 
