@@ -22,6 +22,7 @@ from .request import DEFAULT_MAX_REQUEST_SIZE
 from .resources import PathTemplate, Route, Router
 from .resources.adapters import adapt_websocket, is_resource
 from .resources.convertors import DEFAULT_MAX_NUMBER_LENGTH, make_convertors
+from .resources.validation import checks_for
 from .sessions import (
     DEFAULT_SESSION_MAX_AGE,
     SessionCodec,
@@ -181,9 +182,7 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         if static_route:
             self.mount(static_route, self.static_app)
         if openapi or docs_route:
-            from .docs import install
-
-            install(self)
+            self._add_docs_routes()
 
     @property
     def debug(self) -> bool:
@@ -317,9 +316,7 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         if static:
             return self._add_spa(path or "/")
         if _is_graphene_schema(endpoint):
-            from .ext.graphql import GraphQLView
-
-            endpoint = GraphQLView(api=self, schema=endpoint)
+            endpoint = self._graphql_view(endpoint)
         if path is None:
             raise TypeError("A route needs a path.")
         template = PathTemplate(path, self._convertors)
@@ -339,8 +336,6 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         }
         checks: tuple[list[Any], list[Any]] = ([], [])
         if request_model is not None or response_model is not None:
-            from .docs.validation import checks_for
-
             checks = checks_for(request_model, response_model)
         resource = route.add(endpoint, methods, metadata, checks)  # may raise: nothing registered
         self.routes_version += 1
@@ -396,9 +391,30 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         Options go to :class:`responder.ext.graphql.GraphQLView`: ``graphiql`` and
         the limits of :class:`responder.ext.graphql.GraphQLLimits` (``max_depth``, …).
         """
+        return self.add_route(path, self._graphql_view(schema, **options))
+
+    def _graphql_view(self, schema: Any, **options: Any) -> Any:
+        """The GraphQL resource for ``schema``, its GraphiQL page loading from our asset URL."""
+        # Imported here so that apps without GraphQL never load graphene.
         from .ext.graphql import GraphQLView
 
-        return self.add_route(path, GraphQLView(api=self, schema=schema, **options))
+        return GraphQLView(schema=schema, assets_url=self.docs_assets_url, **options)
+
+    def _add_docs_routes(self) -> None:
+        """Add the schema routes and, if configured, the docs page; ``docs`` makes them."""
+        # Imported here so that apps without docs never load apispec.
+        from .docs.routes import docs_routes
+
+        routes = docs_routes(
+            self,
+            openapi_route=self.openapi_route,
+            docs_route=self.docs_route,
+            theme=self.openapi_theme,
+            title=self.title,
+            assets_url=self.docs_assets_url,
+        )
+        for path, view in routes:
+            self.add_route(path, view, methods=["GET"], include_in_schema=False)
 
     def _add_spa(self, path: str) -> Any:
         """Serve ``index.html`` of the static directory at ``path`` and for unknown pages."""

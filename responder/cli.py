@@ -43,18 +43,15 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import traceback
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import FrameType, ModuleType, TracebackType
 from typing import Any, Literal
 
 from . import __version__
+from ._download import DownloadError, download
 from .api import API
 
 __all__ = ["CLIError", "Target", "load_api", "main", "parse_target"]
@@ -62,10 +59,6 @@ __all__ = ["CLIError", "Target", "load_api", "main", "parse_target"]
 DEFAULT_NAME = "api"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5042
-#: The largest file a URL target may be.
-MAX_DOWNLOAD_BYTES = 10 * 1024 * 1024
-#: Seconds for a whole download (connect, and every byte).
-DOWNLOAD_TIMEOUT = 30.0
 #: Where the parent leaves the resolved target for ``--workers`` and ``--reload`` children.
 TARGET_ENV = "_RESPONDER_RUN_TARGET"
 
@@ -132,10 +125,6 @@ def parse_target(text: str) -> Target:
 
 
 # -- loading --------------------------------------------------------------------------------
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _import(module_name: str, target: Target) -> ModuleType:
@@ -227,74 +216,16 @@ def _worker_app() -> API:
 # -- URL targets ----------------------------------------------------------------------------
 
 
-def _url_filename(url: str) -> str:
-    rest = url.split("://", 1)[1].split("?", 1)[0]
-    name = urllib.parse.unquote(PurePosixPath("/" + rest).name)
-    if not name.endswith(".py"):
-        raise CLIError(f"URL {url!r} does not name a .py file")
-    return name
-
-
-def _read_capped(stream: Any, url: str, deadline: float | None) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        chunk = stream.read(64 * 1024)
-        if not chunk:
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > MAX_DOWNLOAD_BYTES:
-            limit = MAX_DOWNLOAD_BYTES // (1024 * 1024)
-            raise CLIError(f"could not download {url!r}: larger than {limit} MiB")
-        if deadline is not None and time.monotonic() > deadline:
-            raise CLIError(f"could not download {url!r}: timed out after {DOWNLOAD_TIMEOUT:g}s")
-        chunks.append(chunk)
-
-
-def _download_http(url: str) -> bytes:
-    # The scheme is http or https, checked by the caller.
-    headers = {"User-Agent": f"responder/{__version__}"}
-    request = urllib.request.Request(url, headers=headers)  # noqa: S310
-    deadline = time.monotonic() + DOWNLOAD_TIMEOUT
-    try:
-        with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT) as response:  # noqa: S310
-            return _read_capped(response, url, deadline)
-    except urllib.error.HTTPError as exc:
-        raise CLIError(f"could not download {url!r}: HTTP {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason if isinstance(exc.reason, str) else _one_line(exc.reason)
-        raise CLIError(f"could not download {url!r}: {reason}") from None
-    except (OSError, ValueError) as exc:  # timeouts, resets, malformed URLs, bad responses
-        raise CLIError(f"could not download {url!r}: {_one_line(exc)}") from None
-
-
-def _download_fsspec(url: str) -> bytes:
-    scheme = url.split("://", 1)[0]
-    try:
-        fsspec = importlib.import_module("fsspec")
-    except ImportError:
-        raise CLIError(
-            f"{scheme}:// URLs are fetched with fsspec, which is not installed: pip install fsspec"
-        ) from None
-    try:
-        with fsspec.open(url, "rb") as stream:
-            return _read_capped(stream, url, None)
-    except CLIError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - every backend has its own errors; all are one line
-        raise CLIError(f"could not fetch {url!r}: {_one_line(exc)}") from None
-
-
 @contextlib.contextmanager
 def _local(target: Target) -> Iterator[Target]:
     """A module or file target; a URL target is downloaded into a temporary directory."""
     if target.kind != "url":
         yield target
         return
-    filename = _url_filename(target.ref)
-    scheme = target.ref.split("://", 1)[0].lower()
-    fetch = _download_http if scheme in ("http", "https") else _download_fsspec
-    data = fetch(target.ref)
+    try:
+        filename, data = download(target.ref, user_agent=f"responder/{__version__}")
+    except DownloadError as exc:
+        raise CLIError(str(exc)) from None
     with tempfile.TemporaryDirectory(prefix="responder-run-") as directory:
         path = Path(directory, filename)
         path.write_bytes(data)

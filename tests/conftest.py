@@ -70,3 +70,16 @@ VIEW_KINDS: dict[str, ViewFactory] = {
 def make_view(request: pytest.FixtureRequest) -> ViewFactory:
     """Wraps ``body(req, resp, **params)`` as each kind of GET view in turn."""
     return VIEW_KINDS[request.param]
+
+
+#: Fixtures that start a real redis-server (tests/ext/redis_server.py).
+_REDIS_FIXTURES = frozenset({"redis", "redis_url"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test that starts a redis-server ``redis``; ``scripts/check --fast`` skips them."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        uses_fixture = _REDIS_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if uses_fixture or "redis" in params.values():  # e.g. the store=["memory", "redis"] param
+            item.add_marker(pytest.mark.redis)

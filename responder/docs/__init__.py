@@ -1,9 +1,7 @@
-"""OpenAPI generation, interactive docs and model validation.
+"""OpenAPI generation and the interactive docs pages.
 
-Only loaded when an API asks for docs (``openapi=`` or ``docs_route=``) or a
-route has a ``request_model`` / ``response_model``: the hot path never imports it.
+The API imports this package only when it asks for docs (``openapi=`` or
+``docs_route=``), so ``apispec`` loads only then; the hot path never imports
+it, and nothing here imports the API: :func:`responder.docs.routes.docs_routes`
+returns routes, and the API adds them.
 """
-
-from .routes import install
-
-__all__ = ["install"]

@@ -13,20 +13,18 @@ from __future__ import annotations
 import copy
 import inspect
 import re
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, Protocol
 
 import yaml
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from ..media import MediaRegistry
 from ..resources import Handler, Route
-from .validation import BODY_METHODS, Model
+from ..resources.validation import BODY_METHODS, Model
 
-if TYPE_CHECKING:
-    from ..api import API
-
-__all__ = ["DEFAULT_OPENAPI_VERSION", "build_spec", "iter_operations"]
+__all__ = ["DEFAULT_OPENAPI_VERSION", "SpecSource", "build_spec", "iter_operations"]
 
 Mode = Literal["validation", "serialization"]
 
@@ -56,7 +54,37 @@ _PROBLEM = {
 }
 
 
-def build_spec(api: API) -> dict[str, Any]:
+class SpecSource(Protocol):
+    """What the document is generated from: the API's info, routes, schemas and formats.
+
+    A protocol, so that ``docs`` reads the API without importing it: the API
+    imports ``docs``, never the other way round.
+    """
+
+    openapi_version: str | None
+    title: str | None
+    version: str | None
+    description: str | None
+    terms_of_service: str | None
+    contact: dict[str, str] | None
+    license: dict[str, str] | None
+    #: Bumped whenever routes or schemas change, so a served document knows to rebuild.
+    routes_version: int
+
+    @property
+    def schemas(self) -> Mapping[str, Any]:
+        """Models registered with ``@api.schema``, by name."""
+
+    @property
+    def router(self) -> Iterable[Route]:
+        """The HTTP routes."""
+
+    @property
+    def media(self) -> MediaRegistry:
+        """The formats the API speaks."""
+
+
+def build_spec(api: SpecSource) -> dict[str, Any]:
     """Generate the OpenAPI document for ``api`` as a plain dict."""
     version = api.openapi_version or DEFAULT_OPENAPI_VERSION
     spec = APISpec(
@@ -89,7 +117,7 @@ def build_spec(api: API) -> dict[str, Any]:
     }
 
 
-def _info(api: API) -> dict[str, Any]:
+def _info(api: SpecSource) -> dict[str, Any]:
     info: dict[str, Any] = {}
     if api.description:
         info["description"] = api.description
@@ -102,7 +130,7 @@ def _info(api: API) -> dict[str, Any]:
     return info
 
 
-def _problem_media_types(api: API) -> list[str]:
+def _problem_media_types(api: SpecSource) -> list[str]:
     types = []
     for handler in api.media:
         if handler.serializes and handler.problem_content_type not in types:

@@ -1,22 +1,29 @@
-"""The schema and docs routes: served documents, cached until routes change."""
+"""The schema and docs routes: served documents, cached until routes change.
+
+``docs`` produces the routes and the API adds them (``docs`` never calls
+back into the API): :func:`docs_routes` returns ``(path, view)`` pairs.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import yaml
 
 from ..media.negotiation import parse_accept, quality
-from .openapi import build_spec
+from .openapi import SpecSource, build_spec
 from .ui import DEFAULT_ASSETS_URL, get_theme
 
 if TYPE_CHECKING:
-    from ..api import API
     from ..request import Request
     from ..response import Response
 
-__all__ = ["install", "json_route_for"]
+__all__ = ["DocsView", "docs_routes", "json_route_for"]
+
+#: A GET view of the schema or the docs page.
+DocsView = Callable[["Request", "Response"], None]
 
 _YAML_TYPES = (
     "application/vnd.oai.openapi",
@@ -46,7 +53,7 @@ class _NoAliasDumper(yaml.SafeDumper):
 class _SpecCache:
     """The document and its encodings, rebuilt when the API's routes change."""
 
-    def __init__(self, api: API) -> None:
+    def __init__(self, api: SpecSource) -> None:
         self.api = api
         self._version = -1
         self._yaml = b""
@@ -70,15 +77,26 @@ class _SpecCache:
         return self._json
 
 
-def install(api: API) -> None:
-    """Add the schema routes and, if configured, the docs page.
+def docs_routes(
+    api: SpecSource,
+    *,
+    openapi_route: str,
+    docs_route: str | None = None,
+    theme: str = "swagger_ui",
+    title: str | None = None,
+    assets_url: str | None = None,
+) -> list[tuple[str, DocsView]]:
+    """The schema routes and, with ``docs_route``, the docs page: ``(path, view)`` pairs.
 
     ``openapi_route`` serves YAML (JSON when the client prefers it) and has a
     JSON twin, unless it ends in ``.json``: then it serves JSON, and is the
     only schema route.
+
+    Raises:
+        ValueError: an unknown ``theme``.
     """
     cache = _SpecCache(api)
-    json_route = json_route_for(api.openapi_route)
+    json_route = json_route_for(openapi_route)
 
     def schema(req: Request, resp: Response) -> None:
         ranges = parse_accept(req.headers.get("accept"))
@@ -95,21 +113,19 @@ def install(api: API) -> None:
     def schema_json(req: Request, resp: Response) -> None:
         resp.content, resp.headers["content-type"] = cache.json(), "application/json"
 
-    if json_route == api.openapi_route:
-        # The extension names the format: a ".json" route is JSON whatever Accept says.
-        api.add_route(json_route, schema_json, methods=["GET"], include_in_schema=False)
-    else:
-        api.add_route(api.openapi_route, schema, methods=["GET"], include_in_schema=False)
-        api.add_route(json_route, schema_json, methods=["GET"], include_in_schema=False)
-    if api.docs_route:
-        theme = get_theme(api.openapi_theme)
-        page = theme.render(
-            title=api.title or "API documentation",
+    # The extension names the format: a ".json" route is JSON whatever Accept says.
+    routes: list[tuple[str, DocsView]] = [(json_route, schema_json)]
+    if json_route != openapi_route:
+        routes.insert(0, (openapi_route, schema))
+    if docs_route:
+        page = get_theme(theme).render(
+            title=title or "API documentation",
             spec_url=json_route,
-            assets_url=api.docs_assets_url or DEFAULT_ASSETS_URL,
+            assets_url=assets_url or DEFAULT_ASSETS_URL,
         )
 
         def docs(req: Request, resp: Response) -> None:
             resp.html = page
 
-        api.add_route(api.docs_route, docs, methods=["GET"], include_in_schema=False)
+        routes.append((docs_route, docs))
+    return routes

@@ -41,8 +41,9 @@ from graphql import (
     execute,
 )
 
-from .. import HTTPError, HTTPMethodNotAllowed, HTTPUnsupportedMediaType
 from .._concurrency import run_sync
+from ..docs.ui import DEFAULT_ASSETS_URL
+from ..errors import HTTPError, HTTPMethodNotAllowed, HTTPUnsupportedMediaType
 from ..media.negotiation import parse_accept, parse_content_type, quality
 from .graphql_limits import (
     GraphQLLimits,
@@ -54,7 +55,8 @@ from .graphql_limits import (
 )
 
 if TYPE_CHECKING:
-    from .. import API, Request, Response
+    from ..request import Request
+    from ..response import Response
 
 __all__ = ["GraphQLLimits", "GraphQLView", "graphiql_page"]
 
@@ -76,8 +78,11 @@ class GraphQLView:
     """A resource that serves a graphene schema.
 
     Args:
-        api: the API (for the GraphiQL asset URL).
         schema: a ``graphene.Schema``.
+        api: an API whose ``docs_assets_url`` GraphiQL loads from, read once
+            here (``api.graphql`` passes ``assets_url`` instead).
+        assets_url: where GraphiQL loads React and GraphiQL from: a template
+            with ``{package}`` and ``{version}`` (a CDN by default).
         graphiql: serve GraphiQL to browsers that ask for HTML.
         **limits: any field of :class:`GraphQLLimits` (``max_query_size``,
             ``max_tokens``, ``max_depth``, ``max_fields``, ``max_aliases``,
@@ -91,9 +96,16 @@ class GraphQLView:
     """
 
     def __init__(
-        self, *, api: API, schema: Any, graphiql: bool = True, **limits: int | None
+        self,
+        *,
+        schema: Any,
+        api: object = None,
+        assets_url: str | None = None,
+        graphiql: bool = True,
+        **limits: int | None,
     ) -> None:
-        self.api = api
+        # Only the asset URL is read off ``api``, once: the view holds no reference back.
+        self.assets_url = assets_url or getattr(api, "docs_assets_url", None) or DEFAULT_ASSETS_URL
         self.schema = schema
         self.graphiql = graphiql
         self.limits = GraphQLLimits(**limits)  # checked once, here, not per request
@@ -103,7 +115,7 @@ class GraphQLView:
         """Run a query from the query string (``?query=`` or ``?q=``), or show GraphiQL."""
         params = req.params
         if self.graphiql and "query" not in params and "q" not in params and _wants_html(req):
-            resp.html = graphiql_page(self.api, req.url.path)
+            resp.html = graphiql_page(self.assets_url, req.url.path)
             return
         try:
             await self._run(req, resp, _from_params(req), allow_mutations=False)
@@ -277,11 +289,15 @@ def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionN
 GRAPHIQL_PACKAGES = {"react": "18", "react-dom": "18", "graphiql": "4"}
 
 
-def graphiql_page(api: API, endpoint: str) -> str:
-    """The GraphiQL page, loading React and GraphiQL from the API's asset URL."""
-    from ..docs.ui import DEFAULT_ASSETS_URL
+def graphiql_page(assets_url: str, endpoint: str) -> str:
+    """The GraphiQL page, loading React and GraphiQL from ``assets_url``.
 
-    template = getattr(api, "docs_assets_url", None) or DEFAULT_ASSETS_URL
+    Args:
+        assets_url: a template with ``{package}`` and ``{version}``, as
+            ``API(docs_assets_url=...)`` takes.
+        endpoint: the path the page sends its queries to.
+    """
+    template = assets_url
 
     def asset(package: str, path: str) -> str:
         base = template.format(package=package, version=GRAPHIQL_PACKAGES[package]).rstrip("/")

@@ -86,7 +86,7 @@ def test_http_404(files_url):
 
 def test_too_big_to_download(files_url, monkeypatch):
     code = (
-        "import sys, responder.cli as c; c.MAX_DOWNLOAD_BYTES = 100; "
+        "import sys, responder.cli as c, responder._download as d; d.MAX_DOWNLOAD_BYTES = 100; "
         "raise SystemExit(c.main(['run', sys.argv[1]]))"
     )
     url = f"{files_url}/hello_app.py"

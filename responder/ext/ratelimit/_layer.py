@@ -13,7 +13,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ...errors import HTTPError, HTTPServiceUnavailable
 from ...layers import response_headers, set_header
@@ -22,10 +22,7 @@ from ...problems import send_problem
 from ...types import ASGIApp, Message, Receive, Scope, Send
 from .stores import Decision
 
-if TYPE_CHECKING:
-    from . import RateLimiter
-
-__all__ = ["REPORT_INTERVAL", "Outage", "RateLimitLayer"]
+__all__ = ["REPORT_INTERVAL", "Limiter", "Outage", "RateLimitLayer"]
 
 logger = logging.getLogger("responder.ratelimit")
 
@@ -85,6 +82,27 @@ class Outage:
         self._next_report = -math.inf
 
 
+class Limiter(Protocol):
+    """What the layer asks of its limiter (a :class:`responder.ext.ratelimit.RateLimiter`).
+
+    A protocol, so that this module sits below the limiter that builds it.
+    """
+
+    fail_open: bool
+
+    async def key_for_scope(self, scope: Scope, media: MediaRegistry) -> str:
+        """The bucket this request counts against."""
+
+    async def decide(self, key: str) -> Decision | None:
+        """Count one request against ``key``; None when the store failed."""
+
+    def too_many(self, decision: Decision) -> HTTPError:
+        """The 429 of a request over its limit."""
+
+    def unavailable(self) -> HTTPError:
+        """The 503 of a request the failing store could not count."""
+
+
 class RateLimitLayer:
     """Count each HTTP request against its client's limit; refuse it with 429 when over.
 
@@ -96,7 +114,7 @@ class RateLimitLayer:
         media: the registry the 429 (or 503) problem is negotiated with.
     """
 
-    def __init__(self, app: ASGIApp, limiter: RateLimiter, media: MediaRegistry) -> None:
+    def __init__(self, app: ASGIApp, limiter: Limiter, media: MediaRegistry) -> None:
         self.app = app
         self.limiter = limiter
         self.media = media
