@@ -225,6 +225,16 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         # Longest prefix first, so /api/v2 wins over /api.
         self.app.mounts.sort(key=lambda mount: len(mount[0]), reverse=True)
 
+    @property
+    def middleware_stack(self) -> ASGIApp:
+        """The ASGI app that serves requests, built on first use and then fixed.
+
+        The configured layers and ``add_middleware`` middleware around the
+        request pipeline, outermost first; the pipeline alone when nothing is
+        configured.
+        """
+        return self._stack if self._stack is not None else self._build_stack()
+
     def _build_stack(self) -> ASGIApp:
         # Built once, on the first connection, from only what was configured.
         app: ASGIApp = self.app

@@ -68,7 +68,7 @@ def body_of(messages: list[dict[str, Any]]) -> bytes:
 
 def stack_types(api: responder.API) -> list[type]:
     """The layers of the built stack, outermost first, down to the app."""
-    layer = api._build_stack()
+    layer = api.middleware_stack
     found = []
     while not isinstance(layer, App):
         found.append(type(layer))

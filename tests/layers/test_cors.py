@@ -153,7 +153,7 @@ def test_app_set_cors_headers_are_replaced_not_duplicated():
         resp.headers["Vary"] = "Cookie"
         resp.text = "hi"
 
-    app = api._build_stack()
+    app = api.middleware_stack
     messages = call(app, http_scope(headers=[(b"host", b"x"), (b"origin", APP.encode())]))
     headers = headers_of(messages)
     assert headers[b"access-control-allow-origin"] == APP.encode()

@@ -92,7 +92,7 @@ def raw(api, path, accept_encoding=b"gzip", method="GET", extra=()):
     headers = [(b"host", b"example.com"), *extra]
     if accept_encoding is not None:
         headers.append((b"accept-encoding", accept_encoding))
-    return call(api._build_stack(), http_scope(method, path, headers=headers))
+    return call(api.middleware_stack, http_scope(method, path, headers=headers))
 
 
 def vary(headers):

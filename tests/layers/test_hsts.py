@@ -170,7 +170,7 @@ def test_websocket_without_the_response_extension_is_closed(api):
     scope = http_scope(scheme="ws")
     scope.update(type="websocket", subprotocols=[])
     del scope["method"]
-    messages = call(api._build_stack(), scope)
+    messages = call(api.middleware_stack, scope)
     assert messages == [{"type": "websocket.close", "code": 1008}]
 
 

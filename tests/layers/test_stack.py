@@ -28,7 +28,7 @@ ORDER = [RequestIDLayer, TrustedHostLayer, HSTSLayer, CORSLayer]
 def test_no_layer_when_nothing_is_configured(gzip):
     # gzip, on by default, is done by the response itself: no layer around the app.
     api = responder.API(gzip=gzip)
-    assert isinstance(api._build_stack(), App)
+    assert isinstance(api.middleware_stack, App)
 
 
 @pytest.mark.parametrize("name", sorted(SETTINGS))
