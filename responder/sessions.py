@@ -189,11 +189,18 @@ class SessionSettings:
     session_same_site: str
     _session_codec: SessionCodec | None
 
-    def _sessions(self) -> SessionCodec:
-        """The session codec, made on first use (so a late ``api.secret_key = ...`` counts)."""
+    @property
+    def session_codec(self) -> SessionCodec:
+        """What signs and reads session cookies (to make or check a cookie in a test, say).
+
+        Made on first use, so a late ``api.secret_key = ...`` counts.
+        """
         if self._session_codec is None:
             self._session_codec = SessionCodec(self.secret_key, **self._session_options())
         return self._session_codec
+
+    def _sessions(self) -> SessionCodec:
+        return self.session_codec
 
     def _session_options(self) -> dict[str, Any]:
         """The codec's options; the cookie is Secure with HSTS unless told otherwise."""

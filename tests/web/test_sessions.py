@@ -75,7 +75,7 @@ def test_tampered_cookie_gives_an_empty_session(api, tamper):
 def test_expired_cookie_gives_an_empty_session(api, monkeypatch):
     client = api.session()
     client.get("/login/ann")
-    codec = api._sessions()
+    codec = api.session_codec
     monkeypatch.setattr(codec, "max_age", -1)
     assert client.get("/me").json() == {"user": None}
 
