@@ -19,7 +19,7 @@ from .layers.compression import GZipLayer
 from .lifespan import Lifespan
 from .media import MediaRegistry
 from .request import DEFAULT_MAX_REQUEST_SIZE
-from .resources import PathTemplate, Route, Router
+from .resources import PathTemplate, Route, Router, RouteSpec
 from .resources.adapters import adapt_websocket, is_resource
 from .resources.convertors import DEFAULT_MAX_NUMBER_LENGTH, make_convertors
 from .resources.validation import checks_for
@@ -259,35 +259,15 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
 
     # -- routes -------------------------------------------------------------------
 
-    def route(
-        self,
-        path: str | None = None,
-        *,
-        methods: list[str] | None = None,
-        websocket: bool = False,
-        before_request: bool = False,
-        check_existing: bool = True,
-        request_model: Any = None,
-        response_model: Any = None,
-        include_in_schema: bool = True,
-    ) -> Callable[[E], E]:
+    def route(self, path: str | None = None, **options: Any) -> Callable[[E], E]:
         """Decorate a function view or a resource class to answer ``path``.
 
-        ``@api.route(before_request=True)`` registers a global before hook instead.
+        Takes the options of :meth:`add_route`. ``@api.route(before_request=True)``
+        registers a global before hook instead (as in Responder 3.3).
         """
 
         def decorator(endpoint: E) -> E:
-            self.add_route(
-                path,
-                endpoint,
-                methods=methods,
-                websocket=websocket,
-                before_request=before_request,
-                check_existing=check_existing,
-                request_model=request_model,
-                response_model=response_model,
-                include_in_schema=include_in_schema,
-            )
+            self.add_route(path, endpoint, **options)
             return endpoint
 
         return decorator
@@ -305,8 +285,18 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         response_model: Any = None,
         static: bool = False,
         include_in_schema: bool = True,
+        tags: list[str] | None = None,
+        summary: str | None = None,
+        deprecated: bool = False,
+        responses: dict[Any, Any] | None = None,
     ) -> Any:
         """Route ``path`` to ``endpoint``: a function, a resource class or a resource instance.
+
+        ``tags``, ``summary``, ``deprecated`` and ``responses`` go to the
+        route's OpenAPI operations. The Responder 3.3 flags forward to their
+        own entry points: ``websocket=True`` to :meth:`add_websocket_route`,
+        ``static=True`` to :meth:`add_spa`, ``before_request=True`` to
+        :meth:`before_request`.
 
         Returns:
             The resource object (the instance, for a class).
@@ -318,41 +308,59 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
                 the route's parameters.
         """
         if before_request:
-            if websocket:
-                self.hooks.websocket_before.append(Hooks.entry(endpoint))
-            else:
-                self.hooks.before.append(Hooks.entry(endpoint))
-            return endpoint
+            return self.before_request(websocket=websocket)(endpoint)
         if static:
-            return self._add_spa(path or "/")
-        if _is_graphene_schema(endpoint):
+            return self.add_spa(path or "/")
+        if _is_graphene_schema(endpoint):  # 3.3 routed a bare schema; api.graphql says it
             endpoint = self._graphql_view(endpoint)
-        if path is None:
-            raise TypeError("A route needs a path.")
-        template = PathTemplate(path, self._convertors)
         if websocket:
-            run = adapt_websocket(endpoint, template.param_names, path)  # may raise
-            self.websocket_router.add(template, run)
-            self._remember(endpoint, endpoint, template)
-            return endpoint
+            return self.add_websocket_route(_required(path), endpoint)
+        spec = RouteSpec(
+            path=_required(path),
+            methods=tuple(m.upper() for m in methods) if methods is not None else None,
+            name=getattr(endpoint, "__name__", None),
+            request_model=request_model,
+            response_model=response_model,
+            tags=tuple(tags or ()),
+            summary=summary,
+            deprecated=deprecated,
+            responses=dict(responses or {}),
+            include_in_schema=include_in_schema,
+            # A function view with no methods= answers everything; its docs say what it means.
+            all_methods=methods is None and not is_resource(endpoint),
+        )
+        return self._add_http_route(spec, endpoint, check_existing)
+
+    def _add_http_route(self, spec: RouteSpec, endpoint: Any, check_existing: bool) -> Any:
+        """Add ``endpoint`` as ``spec`` describes it, to a new route or one it may share."""
+        template = PathTemplate(spec.path, self._convertors)
         existing = self._existing_route(template, check_existing)
         route = existing or Route(template)
-        metadata = {
-            "request_model": request_model,
-            "response_model": response_model,
-            # A function view with no methods= answers everything; its docs say what it means.
-            "all_methods": methods is None and not is_resource(endpoint),
-            "include_in_schema": include_in_schema,
-        }
         checks: tuple[list[Any], list[Any]] = ([], [])
-        if request_model is not None or response_model is not None:
-            checks = checks_for(request_model, response_model)
-        resource = route.add(endpoint, methods, metadata, checks)  # may raise: nothing registered
+        if spec.validates:
+            checks = checks_for(spec.request_model, spec.response_model)
+        resource = route.add(endpoint, spec, checks)  # may raise: nothing registered
         self.routes_version += 1
         if existing is None:
             self.router.add(template, route)
         self._remember(endpoint, resource, template)
         return resource
+
+    def add_websocket_route(self, path: str, endpoint: Any) -> Any:
+        """Route WebSocket connections to ``path`` to ``async def endpoint(ws, **params)``.
+
+        Returns:
+            The endpoint, unchanged.
+
+        Raises:
+            TypeError: the endpoint is not a coroutine function, or its keywords
+                do not match the route's parameters.
+        """
+        template = PathTemplate(path, self._convertors)
+        run = adapt_websocket(endpoint, template.param_names, path)  # may raise
+        self.websocket_router.add(template, run)
+        self._remember(endpoint, endpoint, template)
+        return endpoint
 
     def _remember(self, endpoint: Any, resource: Any, template: PathTemplate) -> None:
         """Let url_for find ``template`` by endpoint, resource or name (the first one wins)."""
@@ -426,8 +434,12 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         for path, view in routes:
             self.add_route(path, view, methods=["GET"], include_in_schema=False)
 
-    def _add_spa(self, path: str) -> Any:
-        """Serve ``index.html`` of the static directory at ``path`` and for unknown pages."""
+    def add_spa(self, path: str = "/") -> Any:
+        """Serve ``index.html`` of the static directory at ``path`` and for unknown pages.
+
+        The single-page-app setup; ``add_route(path, static=True)`` is the same.
+        Paths under the API's ``spa_exclude`` prefixes still get their 404.
+        """
         view = spa_view(self.static_app)
         self.add_route(path, view, methods=["GET"], include_in_schema=False)
         self.app.spa_fallback = view
@@ -452,6 +464,13 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         if template is None:
             raise ValueError(f"{endpoint!r} is not routed on this API.")
         return template.format(params)
+
+
+def _required(path: str | None) -> str:
+    """The route's path, or a clear error when a registration forgot it."""
+    if path is None:
+        raise TypeError("A route needs a path.")
+    return path
 
 
 def _is_graphene_schema(obj: Any) -> bool:

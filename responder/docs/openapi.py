@@ -21,7 +21,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from ..media import MediaRegistry
-from ..resources import Handler, Route
+from ..resources import Handler, Route, RouteSpec
 from ..resources.validation import BODY_METHODS, Model
 
 __all__ = ["DEFAULT_OPENAPI_VERSION", "SpecSource", "build_spec", "iter_operations"]
@@ -98,12 +98,10 @@ def build_spec(api: SpecSource) -> dict[str, Any]:
     for name, schema in api.schemas.items():
         models.register(name, schema)
     models.prepare(api.router)
-    media_types = api.media.response_media_types
-    problem_types = _problem_media_types(api)
+    context = _Context(models, api.media.response_media_types, _problem_media_types(api))
     spec.components.schema("Problem", _PROBLEM)
-    operation_ids: set[str] = set()
     for route in api.router:
-        operations = _operations(route, models, media_types, problem_types, operation_ids)
+        operations = _operations(route, context)
         if operations:
             spec.path(path=_openapi_path(route.path), operations=operations)
     document = spec.to_dict()
@@ -143,79 +141,115 @@ def _openapi_path(template: str) -> str:
     return re.sub(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[A-Za-z_]+)?}", r"{\1}", template)
 
 
-def _operations(
-    route: Route,
-    models: _ModelSchemas,
-    media_types: list[str],
-    problem_types: list[str],
-    operation_ids: set[str],
-) -> dict[str, Any]:
+class _Context:
+    """What every operation of one document is built with."""
+
+    __slots__ = ("media_types", "models", "operation_ids", "problem_types")
+
+    def __init__(
+        self, models: _ModelSchemas, media_types: list[str], problem_types: list[str]
+    ) -> None:
+        self.models, self.media_types, self.problem_types = models, media_types, problem_types
+        self.operation_ids: set[str] = set()
+
+
+def _operations(route: Route, context: _Context) -> dict[str, Any]:
+    """The OpenAPI operations of ``route``, by lower-case method."""
     operations: dict[str, Any] = {}
     for method, handler in route.explicit.items():
-        metadata = handler.metadata
-        if metadata.get("include_in_schema") is False:
+        spec = handler.spec or RouteSpec(route.path)
+        if not spec.include_in_schema:
             continue
-        responder = handler.responder
-        doc = inspect.getdoc(responder) if responder is not None else None
-        if not doc and handler.resource is not None and responder is not handler.resource:
-            doc = inspect.getdoc(handler.resource)
-        summary, description, extra = _parse_docstring(doc)
-        documented = _documented_methods(metadata, extra)
+        summary, description, extra = _parse_docstring(_doc_of(handler))
+        documented = _documented_methods(spec, extra)
         if documented is not None and method.lower() not in documented:
             continue
         if method == "HEAD" and "GET" in route.explicit and "head" not in extra:
             continue  # HEAD answered by the GET responder is not an operation of its own
         own = extra.get(method.lower()) if _keyed_by_method(extra) else extra
         operation = copy.deepcopy(own) if isinstance(own, dict) else {}
-        if summary:
-            operation.setdefault("summary", summary)
-        if description:
-            operation.setdefault("description", description)
+        _describe(operation, spec, summary, description)
         operation["parameters"] = _parameters(route, operation.get("parameters", []))
         if not operation["parameters"]:
             del operation["parameters"]
-        request_model = metadata.get("request_model")
-        if (
-            request_model is not None
-            and "requestBody" not in operation
-            and (method in BODY_METHODS or method == "DELETE")
-        ):
-            schema = models.reference(request_model, "validation")
-            operation["requestBody"] = {
-                "required": method != "DELETE",  # a DELETE is validated only if it has a body
-                "content": {t: {"schema": schema} for t in media_types},
-            }
-        responses = operation.setdefault("responses", {})
-        response_model = metadata.get("response_model")
-        if response_model is not None and not _has_success(responses):
-            schema = models.reference(response_model, "serialization")
-            responses["2XX"] = {
-                "description": "Success",
-                "content": {t: {"schema": schema} for t in media_types},
-            }
-        if not _has_success(responses):
-            responses["200"] = {"description": "Success"}
-        responses.setdefault(
-            "default",
-            {
-                "description": "An error, as RFC 9457 problem details.",
-                "content": {
-                    t: {"schema": {"$ref": "#/components/schemas/Problem"}} for t in problem_types
-                },
-            },
+        _request_body(operation, method, spec, context)
+        _responses(operation.setdefault("responses", {}), spec, context)
+        operation.setdefault(
+            "operationId", _operation_id(route, method, handler, context.operation_ids)
         )
-        operation.setdefault("operationId", _operation_id(route, method, handler, operation_ids))
         operations[method.lower()] = operation
     return operations
 
 
-def _documented_methods(metadata: dict[str, Any], extra: dict[str, Any]) -> set[str] | None:
+def _doc_of(handler: Handler) -> str | None:
+    """The responder's docstring, or its resource's when the responder has none."""
+    responder = handler.responder
+    doc = inspect.getdoc(responder) if responder is not None else None
+    if not doc and handler.resource is not None and responder is not handler.resource:
+        doc = inspect.getdoc(handler.resource)
+    return doc
+
+
+def _describe(operation: dict[str, Any], spec: RouteSpec, summary: str, description: str) -> None:
+    """Fill in what the docstring's YAML left out: the route's fields, then the prose."""
+    if spec.summary:
+        operation.setdefault("summary", spec.summary)
+    if summary:
+        operation.setdefault("summary", summary)
+    if description:
+        operation.setdefault("description", description)
+    if spec.tags:
+        operation.setdefault("tags", list(spec.tags))
+    if spec.deprecated:
+        operation.setdefault("deprecated", True)
+
+
+def _request_body(
+    operation: dict[str, Any], method: str, spec: RouteSpec, context: _Context
+) -> None:
+    """Describe the body ``request_model`` validates, unless the docstring already does."""
+    model = spec.request_model
+    if model is None or "requestBody" in operation:
+        return
+    if method not in BODY_METHODS and method != "DELETE":
+        return
+    schema = context.models.reference(model, "validation")
+    operation["requestBody"] = {
+        "required": method != "DELETE",  # a DELETE is validated only if it has a body
+        "content": {t: {"schema": schema} for t in context.media_types},
+    }
+
+
+def _responses(responses: dict[Any, Any], spec: RouteSpec, context: _Context) -> None:
+    """Add the route's declared responses, its model's success and the problem default."""
+    declared = {str(code) for code in responses}
+    for code, response in spec.responses.items():
+        if str(code) not in declared:
+            responses[str(code)] = copy.deepcopy(response)
+    if spec.response_model is not None and not _has_success(responses):
+        schema = context.models.reference(spec.response_model, "serialization")
+        responses["2XX"] = {
+            "description": "Success",
+            "content": {t: {"schema": schema} for t in context.media_types},
+        }
+    if not _has_success(responses):
+        responses["200"] = {"description": "Success"}
+    responses.setdefault(
+        "default",
+        {
+            "description": "An error, as RFC 9457 problem details.",
+            "content": {t: {"schema": {"$ref": _PROBLEM_REF}} for t in context.problem_types},
+        },
+    )
+
+
+def _documented_methods(spec: RouteSpec, extra: dict[str, Any]) -> set[str] | None:
     """For a function view with no ``methods=``: what its docs say it answers."""
-    if not metadata.get("all_methods"):
+    if not spec.all_methods:
         return None
     if _keyed_by_method(extra):
         return set(extra)
-    return {"get", "post"} if metadata.get("request_model") is not None else {"get"}
+    return {"get", "post"} if spec.request_model is not None else {"get"}
 
 
 def _keyed_by_method(extra: dict[str, Any]) -> bool:
@@ -300,11 +334,13 @@ class _ModelSchemas:
         """Generate every pydantic schema the routes use, in one batch."""
         for route in routes:
             for handler in route.explicit.values():
-                for key, mode in (
-                    ("request_model", "validation"),
-                    ("response_model", "serialization"),
+                spec = handler.spec
+                if spec is None:
+                    continue
+                for model, mode in (
+                    (spec.request_model, "validation"),
+                    (spec.response_model, "serialization"),
                 ):
-                    model = handler.metadata.get(key)
                     if model is not None and not Model(model).is_marshmallow:
                         self._add_pydantic(model, mode)  # type: ignore[arg-type]
         if not self._pydantic:

@@ -4,6 +4,7 @@ from .adapters import METHODS, Handler
 from .hooks import after, before
 from .route import Route
 from .routing import CONVERTORS, PathTemplate, Router, TemplateError
+from .spec import RouteSpec
 
 __all__ = [
     "CONVERTORS",
@@ -11,6 +12,7 @@ __all__ = [
     "Handler",
     "PathTemplate",
     "Route",
+    "RouteSpec",
     "Router",
     "TemplateError",
     "after",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._concurrency import is_async_callable, run_sync
 from .hooks import Hook, hooks_of
+from .spec import RouteSpec
 
 if TYPE_CHECKING:
     from ..request import Request
@@ -40,7 +41,7 @@ class Handler:
     ``(req, resp, **params)``; the pipeline then calls it with no wrapper.
     """
 
-    __slots__ = ("_run", "direct", "metadata", "resource", "responder")
+    __slots__ = ("_run", "direct", "resource", "responder", "spec")
 
     def __init__(
         self,
@@ -49,13 +50,14 @@ class Handler:
         resource: Any,
         responder: Callable[..., Any] | None,
         direct: Callable[..., Awaitable[None]] | None = None,
-        metadata: dict[str, Any] | None = None,
+        spec: RouteSpec | None = None,
     ) -> None:
         self._run = run
         self.direct = direct
         self.resource = resource
         self.responder = responder
-        self.metadata: dict[str, Any] = metadata or {}
+        #: What the registration said (models, OpenAPI fields); None for derived answers.
+        self.spec = spec
 
     async def __call__(self, req: Request, resp: Response, params: Params) -> None:
         """Run the responder chain for one request."""
@@ -77,7 +79,7 @@ def adapt(
     endpoint: Any,
     param_names: Iterable[str],
     methods: Iterable[str] | None = None,
-    metadata: dict[str, Any] | None = None,
+    spec: RouteSpec | None = None,
     checks: tuple[list[Check], list[Check]] = ([], []),
     path: str = "",
 ) -> tuple[Any, dict[str, Handler]]:
@@ -91,7 +93,7 @@ def adapt(
         param_names: the route's path parameter names.
         methods: for function views, the methods it answers (default: all of
             ``METHODS`` except OPTIONS, which the route answers itself).
-        metadata: stored on every handler (request/response models and such).
+        spec: stored on every handler (request/response models, OpenAPI fields).
         checks: steps to run just before and just after each responder.
         path: the route's template, for error messages.
 
@@ -103,7 +105,7 @@ def adapt(
             created without arguments, or a responder's keyword parameters do
             not match the route's.
     """
-    shape = _Shape(tuple(param_names), path, metadata, checks)
+    shape = _Shape(tuple(param_names), path, spec, checks)
     if inspect.isclass(endpoint):
         _require_no_arguments(endpoint)
         return endpoint, _resource_handlers(endpoint, shape, per_request=True)
@@ -148,16 +150,16 @@ def adapt_websocket(
 class _Shape:
     """What every handler of one registration shares: the route and the extra steps."""
 
-    __slots__ = ("checks", "metadata", "names", "path")
+    __slots__ = ("checks", "names", "path", "spec")
 
     def __init__(
         self,
         names: tuple[str, ...],
         path: str,
-        metadata: dict[str, Any] | None,
+        spec: RouteSpec | None,
         checks: tuple[list[Check], list[Check]],
     ) -> None:
-        self.names, self.path, self.metadata, self.checks = names, path, metadata, checks
+        self.names, self.path, self.spec, self.checks = names, path, spec, checks
 
 
 def _resource_handlers(resource: Any, shape: _Shape, *, per_request: bool) -> dict[str, Handler]:
@@ -246,9 +248,7 @@ def _handler(
     if len(steps) == 1 and responder is not None and steps[0][2]:
         direct = _direct(resource, responder, method_attr, shape, per_request)
     run = _per_request(resource, chain) if per_request else functools.partial(chain, resource)
-    return Handler(
-        run, resource=resource, responder=responder, direct=direct, metadata=shape.metadata
-    )
+    return Handler(run, resource=resource, responder=responder, direct=direct, spec=shape.spec)
 
 
 def _direct(

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from .adapters import METHODS, Check, Handler, adapt
 from .routing import PathTemplate
+from .spec import RouteSpec
 
 if TYPE_CHECKING:
     from ..request import Request
@@ -43,17 +44,17 @@ class Route:
     def add(
         self,
         endpoint: Any,
-        methods: list[str] | None = None,
-        metadata: dict[str, Any] | None = None,
+        spec: RouteSpec | None = None,
         checks: tuple[list[Check], list[Check]] = ([], []),
     ) -> Any:
-        """Adapt ``endpoint`` and add its handlers; returns the resource object.
+        """Adapt ``endpoint`` as ``spec`` describes it and add its handlers; returns the resource.
 
         Raises:
             ValueError: a method is already answered by another endpoint.
         """
+        spec = spec or RouteSpec(self.path)
         resource, handlers = adapt(
-            endpoint, self.template.param_names, methods, metadata, checks, path=self.path
+            endpoint, self.template.param_names, spec.methods, spec, checks, path=self.path
         )
         clash = sorted(set(self._explicit) & set(handlers))
         if clash:

@@ -274,3 +274,39 @@ def test_malformed_docstring_yaml_fails_loudly():
 
     with pytest.raises(ValueError, match="does not parse"):
         api.requests.get("/schema.json")
+
+
+def test_route_keywords_describe_the_operation():
+    api = responder.API(openapi="3.1.0")
+
+    @api.get(
+        "/old",
+        tags=["legacy"],
+        summary="The old way",
+        deprecated=True,
+        responses={404: {"description": "Gone"}},
+    )
+    def old(req, resp):
+        """A docstring summary the keyword outranks."""
+
+    @api.route("/new", methods=["GET"], summary="From the keyword", tags=["current"])
+    def new(req, resp):
+        """Ignored summary.
+
+        ---
+        summary: From the docstring YAML
+        """
+
+    doc = document(api)
+    validate(doc)
+    operations = {(path, method): op for path, method, op in iter_operations(doc)}
+    old_op = operations[("/old", "get")]
+    assert old_op["tags"] == ["legacy"]
+    assert old_op["summary"] == "The old way"
+    assert old_op["deprecated"] is True
+    assert old_op["responses"]["404"] == {"description": "Gone"}
+    assert "200" in old_op["responses"]  # the declared 404 is no success
+    new_op = operations[("/new", "get")]
+    assert new_op["summary"] == "From the docstring YAML"  # the YAML is the most explicit
+    assert new_op["tags"] == ["current"]
+    assert "deprecated" not in new_op
