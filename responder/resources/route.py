@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .adapters import METHODS, Check, Handler, adapt
+from .adapters import METHODS, Checks, Handler, adapt
 from .routing import PathTemplate
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class Route:
         endpoint: Any,
         methods: list[str] | None = None,
         metadata: dict[str, Any] | None = None,
-        checks: tuple[list[Check], list[Check]] = ([], []),
+        checks: Checks = ((), ()),
     ) -> Any:
         """Adapt ``endpoint`` and add its handlers; returns the resource object.
 
