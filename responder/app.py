@@ -14,13 +14,13 @@ from typing import Any
 
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
-from ._concurrency import is_async_callable
 from .errors import HTTPError, HTTPMethodNotAllowed, HTTPNotFound
 from .lifespan import Lifespan
 from .media import MediaRegistry
 from .media.negotiation import parse_accept, quality
 from .request import DEFAULT_MAX_REQUEST_SIZE, Request
 from .resources import Route, Router
+from .resources.hooks import Hook, run_before, run_hooks
 from .response import Response
 from .sessions import SessionCodec
 from .types import ASGIApp, Receive, Scope, Send
@@ -31,11 +31,9 @@ __all__ = ["App", "ExceptionHandlers", "Hooks", "render_problem", "route_path"]
 
 logger = logging.getLogger("responder")
 
-Hook = tuple[Callable[..., Any], bool]  # (function, is_async), resolved when registered
-
 
 class Hooks:
-    """Global before/after hooks, kept as ``(function, is_async)`` pairs."""
+    """Global before/after hooks, each a :class:`~.resources.hooks.Hook`."""
 
     def __init__(self) -> None:
         self.before: list[Hook] = []
@@ -44,8 +42,8 @@ class Hooks:
 
     @staticmethod
     def entry(func: Callable[..., Any]) -> Hook:
-        """Resolve once whether ``func`` must be awaited."""
-        return func, is_async_callable(func)
+        """Wrap ``func`` once, at registration, so every call site just awaits it."""
+        return Hook(func)
 
 
 class ExceptionHandlers:
@@ -176,7 +174,7 @@ class App:
         unhandled: BaseException | None = None
         hooks = self.hooks
         try:
-            if not (hooks.before and await _run_before(hooks.before, req, resp)):
+            if not (hooks.before and await run_before(hooks.before, resp, req, resp)):
                 if match is not None:
                     handler = match[0].handlers.get(scope["method"])
                     if handler is None:
@@ -193,7 +191,10 @@ class App:
         except Exception as exc:  # noqa: BLE001 - every failure becomes a response
             unhandled = await self.handle_exception(req, resp, exc)
         if hooks.after:
-            unhandled = await self._run_after(req, resp) or unhandled
+            try:
+                await run_hooks(hooks.after, req, resp)
+            except Exception as exc:  # noqa: BLE001 - a failing hook becomes a response too
+                unhandled = await self.handle_exception(req, resp, exc) or unhandled
         head = scope["method"] == "HEAD"
         try:
             await resp.send_to(send, head, self.gzip)
@@ -211,17 +212,6 @@ class App:
             # Re-raised after the 500 went out, so the server logs it and test clients see it.
             raise unhandled
 
-    async def _run_after(self, req: Request, resp: Response) -> BaseException | None:
-        try:
-            for func, is_async in self.hooks.after:
-                if is_async:
-                    await func(req, resp)
-                else:
-                    func(req, resp)
-        except Exception as exc:  # noqa: BLE001 - a failing hook becomes a response too
-            return await self.handle_exception(req, resp, exc)
-        return None
-
     async def handle_exception(
         self, req: Request, resp: Response, exc: Exception
     ) -> BaseException | None:
@@ -233,13 +223,9 @@ class App:
         """
         found = self.exception_handlers.find(type(exc))
         if found is not None:
-            func, is_async = found
             resp.status_code = None
             try:
-                if is_async:
-                    await func(req, resp, exc)
-                else:
-                    func(req, resp, exc)
+                await found(req, resp, exc)
             except Exception as raised:  # noqa: BLE001 - a failing handler is a 500, not a crash
                 exc = raised
             else:
@@ -267,11 +253,8 @@ class App:
         endpoint, params = match
         scope["path_params"] = params
         try:
-            for func, is_async in self.hooks.websocket_before:
-                if is_async:
-                    await func(ws)
-                else:
-                    func(ws)
+            for hook in self.hooks.websocket_before:
+                await hook(ws)
                 if ws.application_state == WebSocketState.DISCONNECTED:
                     return  # the hook closed the connection: it answered
             await endpoint(ws, params)
@@ -305,18 +288,6 @@ def _prefix_pair(prefix: str) -> tuple[str, str]:
         raise ValueError(f"A spa_exclude prefix must start with '/': {prefix!r}.")
     prefix = prefix.rstrip("/")
     return prefix, prefix + "/"
-
-
-async def _run_before(hooks: list[Hook], req: Request, resp: Response) -> bool:
-    """Run global before hooks; True when one set a status and so answered the request."""
-    for func, is_async in hooks:
-        if is_async:
-            await func(req, resp)
-        else:
-            func(req, resp)
-        if resp.status_code is not None:
-            return True
-    return False
 
 
 def render_problem(resp: Response, error: HTTPError) -> None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._concurrency import is_async_callable, run_sync
-from .hooks import Hook, hooks_of
+from .hooks import Hook, hooks_of, run_before, run_hooks
 from .spec import RouteSpec
 
 if TYPE_CHECKING:
@@ -28,10 +28,9 @@ __all__ = ["METHODS", "Handler", "adapt", "adapt_websocket", "is_resource"]
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 Params = dict[str, Any]
-Step = Callable[["Request", "Response", Params], Any]
-#: A step run right before or after the responder (e.g. model validation): the
-#: function and whether it must be awaited.
-Check = tuple[Step, bool]
+#: Steps run right before and right after the responder (e.g. model
+#: validation), each awaited as ``check(req, resp, params)``.
+Checks = tuple[Sequence[Hook], Sequence[Hook]]
 
 
 class Handler:
@@ -80,7 +79,7 @@ def adapt(
     param_names: Iterable[str],
     methods: Iterable[str] | None = None,
     spec: RouteSpec | None = None,
-    checks: tuple[list[Check], list[Check]] = ([], []),
+    checks: Checks = ((), ()),
     path: str = "",
 ) -> tuple[Any, dict[str, Handler]]:
     """Resolve ``endpoint`` into handlers by upper-case method.
@@ -141,7 +140,7 @@ def adapt_websocket(
             "(async def handler(ws): ...): a sync handler would hold the event loop for "
             "the whole connection."
         )
-    shape = _Shape(tuple(param_names), path, None, ([], []))
+    shape = _Shape(tuple(param_names), path, None, ((), ()))
     if _takes_params(endpoint, shape, leading=1):
         return lambda ws, params: endpoint(ws, **params)  # type: ignore[no-any-return]
     return lambda ws, params: endpoint(ws)  # type: ignore[no-any-return]
@@ -157,7 +156,7 @@ class _Shape:
         names: tuple[str, ...],
         path: str,
         spec: RouteSpec | None,
-        checks: tuple[list[Check], list[Check]],
+        checks: Checks,
     ) -> None:
         self.names, self.path, self.spec, self.checks = names, path, spec, checks
 
@@ -214,8 +213,12 @@ def _methods(methods: Iterable[str] | None) -> list[str]:
     return wanted
 
 
-#: A step bound to its resource: ``(resource, req, resp, params)``.
+#: A responder step bound to its resource: ``(resource, req, resp, params)``, and
+#: whether it is a coroutine function.
 Bound = Callable[[Any, "Request", "Response", Params], Any]
+Main = tuple[Bound, bool]
+#: A step that is always awaited: ``await step(resource, req, resp, params)``.
+AsyncBound = Callable[[Any, "Request", "Response", Params], Awaitable[None]]
 
 
 def _handler(
@@ -233,19 +236,17 @@ def _handler(
     looked up on each request's new instance.
     """
     before, after = hooks_of(resource, responder) if responder is not None else ((), ())
-    checks = shape.checks
-    steps: list[tuple[str, Bound, bool]] = []
+    first = None
     if on_request is not None:
-        steps.append(_main_step(resource, on_request, "on_request", shape, per_request))
-    steps.extend(("before", _bind_hook(h, True), h.is_async) for h in before)
-    steps.extend(("check", _unbound(step), is_async) for step, is_async in checks[0])
+        first = _main_step(resource, on_request, "on_request", shape, per_request)
+    main = None
     if responder is not None:
-        steps.append(_main_step(resource, responder, method_attr, shape, per_request))
-    steps.extend(("check", _unbound(step), is_async) for step, is_async in checks[1])
-    steps.extend(("after", _bind_hook(h, False), h.is_async) for h in after)
-    chain = _chain(steps)
+        main = _main_step(resource, responder, method_attr, shape, per_request)
+    wrapping = (before, *shape.checks, after)
+    chain = _chain(first, main, wrapping)
     direct = None
-    if len(steps) == 1 and responder is not None and steps[0][2]:
+    alone = first is None and main is not None and main[1] and not any(wrapping)
+    if alone and responder is not None:  # PERF: one async responder and nothing around it
         direct = _direct(resource, responder, method_attr, shape, per_request)
     run = _per_request(resource, chain) if per_request else functools.partial(chain, resource)
     return Handler(run, resource=resource, responder=responder, direct=direct, spec=shape.spec)
@@ -294,18 +295,19 @@ def _per_request(cls: Callable[[], Any], chain: Callable[..., Awaitable[None]]) 
 
 def _main_step(
     resource: Any, fn: Callable[..., Any], attr: str, shape: _Shape, per_request: bool
-) -> tuple[str, Bound, bool]:
+) -> Main:
     """A responder or ``on_request`` as a step; on a class, looked up on each new instance."""
     takes = _takes_params(_as_bound(resource, attr) if per_request else fn, shape)
+    is_async = is_async_callable(fn)
     if not per_request:
         if takes:
-            return "main", lambda res, req, resp, params: fn(req, resp, **params), _is_async(fn)
-        return "main", lambda res, req, resp, params: fn(req, resp), _is_async(fn)
+            return lambda res, req, resp, params: fn(req, resp, **params), is_async
+        return lambda res, req, resp, params: fn(req, resp), is_async
     if takes:
         step: Bound = lambda res, req, resp, params: getattr(res, attr)(req, resp, **params)  # noqa: E731
     else:
         step = lambda res, req, resp, params: getattr(res, attr)(req, resp)  # noqa: E731
-    return "main", step, _is_async(fn)
+    return step, is_async
 
 
 def _as_bound(cls: type, attr: str) -> Callable[..., Any]:
@@ -317,57 +319,56 @@ def _as_bound(cls: type, attr: str) -> Callable[..., Any]:
     return found  # a staticmethod or classmethod reads as it is called
 
 
-def _is_async(fn: Callable[..., Any]) -> bool:
-    return is_async_callable(fn)
+def _awaited(main: Main) -> AsyncBound:
+    """A responder step as a coroutine function; a sync one runs in the thread pool."""
+    step, is_async = main
+    if is_async:
+        return step  # type: ignore[no-any-return]
+
+    async def threaded(res: Any, req: Request, resp: Response, params: Params) -> None:
+        await run_sync(step, res, req, resp, params)
+
+    return threaded
 
 
-def _unbound(step: Step) -> Bound:
-    return lambda res, req, resp, params: step(req, resp, params)
+def _chain(
+    first: Main | None,
+    main: Main | None,
+    wrapping: tuple[Sequence[Hook], Sequence[Hook], Sequence[Hook], Sequence[Hook]],
+) -> AsyncBound:
+    """Compose on_request (``first``), the responder (``main``) and what wraps the responder.
 
-
-def _chain(steps: list[tuple[str, Bound, bool]]) -> Callable[..., Awaitable[None]]:
-    """Compose steps into one coroutine function; sync main steps share a thread hop."""
-    merged = _merge_sync_mains(steps)
-    if len(merged) == 1:
-        kind, step, is_async = merged[0]
-        if is_async:
-            return step  # type: ignore[return-value]
-        if kind == "main":
-
-            async def run_one(res: Any, req: Request, resp: Response, params: Params) -> None:
-                await run_sync(step, res, req, resp, params)
-
-            return run_one
+    ``wrapping`` is (before hooks, checks before, checks after, after hooks).
+    When a before hook answers (:func:`~.hooks.run_before`), the checks and the
+    responder are skipped; the after hooks still run.
+    """
+    before, pre, post, after = wrapping
+    if first is not None and main is not None and not (first[1] or main[1] or before or pre):
+        # PERF: a sync on_request followed directly by a sync responder costs one thread hop.
+        both: Main = (_sequence(first[0], main[0]), False)
+        first, main = None, both
+    if not any(wrapping):  # one step: it is the whole chain
+        if first is None and main is not None:
+            return _awaited(main)
+        if main is None and first is not None:
+            return _awaited(first)
+    run_first = _awaited(first) if first is not None else None
+    run_main = _awaited(main) if main is not None else None
 
     async def run(res: Any, req: Request, resp: Response, params: Params) -> None:
-        answered = False
-        for kind, step, is_async in merged:
-            if answered and kind != "after":
-                continue  # a before hook answered: skip the other before hooks and the responder
-            status = resp.status_code
-            if is_async:
-                await step(res, req, resp, params)
-            elif kind == "main":
-                await run_sync(step, res, req, resp, params)
-            else:
-                step(res, req, resp, params)
-            if kind == "before" and resp.status_code != status:
-                answered = True
+        if run_first is not None:
+            await run_first(res, req, resp, params)
+        if not (before and await run_before(before, resp, req, resp, res, params)):
+            if pre:
+                await run_hooks(pre, req, resp, params)
+            if run_main is not None:
+                await run_main(res, req, resp, params)
+            if post:
+                await run_hooks(post, req, resp, params)
+        if after:
+            await run_hooks(after, req, resp, res)
 
     return run
-
-
-def _merge_sync_mains(steps: list[tuple[str, Bound, bool]]) -> list[tuple[str, Bound, bool]]:
-    # PERF: a sync on_request followed directly by a sync responder costs one thread hop.
-    merged: list[tuple[str, Bound, bool]] = []
-    for kind, step, is_async in steps:
-        previous = merged[-1] if merged else None
-        after_sync_main = previous is not None and previous[0] == "main" and not previous[2]
-        if kind == "main" and not is_async and previous is not None and after_sync_main:
-            merged[-1] = ("main", _sequence(previous[1], step), False)
-            continue
-        merged.append((kind, step, is_async))
-    return merged
 
 
 def _sequence(first: Bound, second: Bound) -> Bound:
@@ -376,13 +377,6 @@ def _sequence(first: Bound, second: Bound) -> Bound:
         second(res, req, resp, params)
 
     return both
-
-
-def _bind_hook(hook: Hook, is_before: bool) -> Bound:
-    action, args, kwargs = hook.action, hook.args, hook.kwargs
-    if is_before:
-        return lambda res, req, resp, params: action(req, resp, res, params, *args, **kwargs)
-    return lambda res, req, resp, params: action(req, resp, res, *args, **kwargs)
 
 
 def _takes_params(fn: Callable[..., Any], shape: _Shape, leading: int = 2) -> bool:

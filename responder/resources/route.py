@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .adapters import METHODS, Check, Handler, adapt
+from .adapters import METHODS, Checks, Handler, adapt
 from .routing import PathTemplate
 from .spec import RouteSpec
 
@@ -45,7 +45,7 @@ class Route:
         self,
         endpoint: Any,
         spec: RouteSpec | None = None,
-        checks: tuple[list[Check], list[Check]] = ([], []),
+        checks: Checks = ((), ()),
     ) -> Any:
         """Adapt ``endpoint`` as ``spec`` describes it and add its handlers; returns the resource.
 

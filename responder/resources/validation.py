@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import HTTPInternalServerError, HTTPUnprocessableEntity
 from ..media.handlers import JSONHandler
-from .adapters import Check
+from .hooks import Hook
 
 if TYPE_CHECKING:
     from ..request import Request
@@ -127,14 +127,14 @@ class Model:
         return self._adapter.dump_python(value, mode="json")
 
 
-def checks_for(request_model: Any, response_model: Any) -> tuple[list[Check], list[Check]]:
+def checks_for(request_model: Any, response_model: Any) -> tuple[list[Hook], list[Hook]]:
     """The steps that validate a route's request and response bodies."""
-    before: list[Check] = []
-    after: list[Check] = []
+    before: list[Hook] = []
+    after: list[Hook] = []
     if request_model is not None:
-        before.append((_request_check(Model(request_model)), True))
+        before.append(Hook(_request_check(Model(request_model))))
     if response_model is not None:
-        after.append((_response_check(Model(response_model)), False))
+        after.append(Hook(_response_check(Model(response_model))))
     return before, after
 
 

@@ -262,3 +262,96 @@ def test_before_hook_answers_even_after_on_request_set_a_status(api):
     api.add_route("/r", Resource)
     assert api.requests.get("/r").status_code == 403
     assert ran == []
+
+
+def _deny(req, resp, *rest):
+    resp.status_code = 401
+    resp.media = {"error": "who are you?"}
+
+
+async def _async_deny(req, resp, *rest):
+    _deny(req, resp)
+
+
+@pytest.mark.parametrize("where", ["global", "class", "responder"])
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_one_short_circuit_rule_for_global_and_resource_before_hooks(api, where, asynchronous):
+    ran = []
+    deny = _async_deny if asynchronous else _deny
+
+    def later(req, resp, *rest):
+        ran.append("later before hook")
+
+    def resource_after(req, resp, *rest):
+        ran.append("resource after hook")
+
+    def global_after(req, resp):
+        ran.append("global after hook")
+
+    def on_get(self, req, resp):
+        ran.append("responder")
+
+    if where == "responder":
+        on_get = responder.before(deny)(responder.before(later)(on_get))
+    resource = type("Resource", (), {"on_get": on_get})
+    if where == "class":
+        resource = responder.before(deny)(responder.before(later)(resource))
+    if where == "global":
+        api.before_request()(deny)
+        api.before_request()(later)
+    resource = responder.after(resource_after)(resource)
+    api.after_request()(global_after)
+    api.add_route("/r", resource)
+
+    r = api.requests.get("/r")
+    assert (r.status_code, r.json()) == (401, {"error": "who are you?"})
+    # The later before hooks and the responder were skipped; the after hooks of the
+    # level that answered and those outside it ran (a global answer never enters the route).
+    expected = ["global after hook"]
+    if where != "global":
+        expected.insert(0, "resource after hook")
+    assert ran == expected
+
+
+def test_a_before_hook_that_answers_skips_request_and_response_validation(api):
+    from pydantic import BaseModel
+
+    class Item(BaseModel):
+        name: str
+
+    @api.route("/items", methods=["POST"], request_model=Item, response_model=Item)
+    @responder.before(_deny)
+    async def make(req, resp):
+        resp.media = await req.media()
+
+    # The body is invalid, but the hook answered first: a 401 with its own body, not a 422.
+    r = api.requests.post("/items", json={"name": 1})
+    assert (r.status_code, r.json()) == (401, {"error": "who are you?"})
+
+
+class _Recorder:
+    """An object whose ``__call__`` is a coroutine function: awaited like ``async def``."""
+
+    def __init__(self, log, label, status=None):
+        self.log, self.label, self.status = log, label, status
+
+    async def __call__(self, req, resp, *rest):
+        self.log.append(self.label)
+        if self.status is not None:
+            resp.status_code = self.status
+
+
+def test_async_callable_objects_are_awaited_wherever_a_hook_runs(api):
+    log = []
+    api.before_request()(_Recorder(log, "global before"))
+    api.after_request()(_Recorder(log, "global after"))
+    api.exception_handler(KeyError)(_Recorder(log, "handler", status=409))
+
+    @api.route("/r")
+    @responder.before(_Recorder(log, "resource before"))
+    @responder.after(_Recorder(log, "resource after"))
+    def view(req, resp):
+        raise KeyError("missing")
+
+    assert api.requests.get("/r").status_code == 409
+    assert log == ["global before", "resource before", "handler", "global after"]
