@@ -298,6 +298,7 @@ def render_problem(resp: Response, error: HTTPError) -> None:
     hooks see it as ``resp.media`` and it keeps the view's cookies and session.
     """
     resp.status_code = error.status
+    resp.forget_representation()  # a Content-Type the view set must not label the problem
     if error.headers:
         resp.headers.update(error.headers)
     resp.media = error.to_dict()

@@ -36,6 +36,12 @@ _UTF8_TYPES = (_TEXT, _HTML)
 _BINARY = b"application/octet-stream"
 #: A URL that needs no encoding: printable ASCII, no space, every ``%`` an escape.
 _PLAIN_URL = re.compile(r"(?:[!-$&-~]|%[0-9A-Fa-f]{2})*")
+_REPRESENTATION_HEADERS = (
+    "content-type",
+    "content-encoding",
+    "content-disposition",
+    "content-range",
+)
 _NO_BODY_STATUSES = frozenset({204, 205, 304})
 
 
@@ -148,6 +154,12 @@ class Response:
     @headers.setter
     def headers(self, value: Mapping[str, str]) -> None:
         self._headers = ResponseHeaders(value)
+
+    def forget_representation(self) -> None:
+        """Drop the headers that described the view's own body (an error answer replaces it)."""
+        if self._headers:
+            for name in _REPRESENTATION_HEADERS:
+                self._headers.pop(name, None)
 
     @property
     def session(self) -> Session:

@@ -259,3 +259,26 @@ def test_handler_that_sets_a_status_keeps_it(api):
         resp.text = "gone for good"
 
     assert api.requests.get("/old").status_code == 410
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_headers_the_view_set_for_its_own_body_never_label_the_problem(asynchronous):
+    api = responder.API()
+
+    def view(req, resp):
+        resp.headers["Content-Type"] = "text/csv"
+        resp.headers["Content-Encoding"] = "gzip"
+        resp.headers["Content-Disposition"] = "attachment; filename=report.csv"
+        resp.headers["X-Kept"] = "yes"
+        raise responder.HTTPNotFound(detail="No report.")
+
+    async def async_view(req, resp):
+        view(req, resp)
+
+    api.add_route("/report", async_view if asynchronous else view)
+    r = api.requests.get("/report")
+    assert r.status_code == 404
+    assert r.headers["content-type"] == "application/problem+json"
+    assert "content-encoding" not in r.headers and "content-disposition" not in r.headers
+    assert r.headers["x-kept"] == "yes"
+    assert r.json()["detail"] == "No report."
