@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .response import Response
     from .testing import TestClient
 
-__all__ = ["HookRegistration", "ServingHelpers", "VerbRoutes", "ViewHelpers"]
+__all__ = ["HookRegistration", "RouteGroup", "ServingHelpers", "VerbRoutes", "ViewHelpers"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 E = TypeVar("E")
@@ -64,6 +64,29 @@ class VerbRoutes:
         options.setdefault("check_existing", False)
         decorator: Callable[[E], E] = self.route(path, methods=[method], **options)
         return decorator
+
+
+class RouteGroup(VerbRoutes):
+    """Routes that share a path prefix; made by :meth:`API.group` (``api`` is that API)."""
+
+    def __init__(self, api: Any, prefix: str) -> None:
+        if not prefix.startswith("/"):
+            raise ValueError(f"A group prefix must start with '/': {prefix!r}.")
+        self.api = api
+        self.prefix = prefix.rstrip("/")
+
+    def route(self, path: str, **options: Any) -> Callable[[E], E]:
+        """Like :meth:`API.route`, under this group's prefix."""
+        decorator: Callable[[E], E] = self.api.route(self.prefix + path, **options)
+        return decorator
+
+    def add_route(self, path: str, endpoint: Any = None, **options: Any) -> Any:
+        """Like :meth:`API.add_route`, under this group's prefix."""
+        return self.api.add_route(self.prefix + path, endpoint, **options)
+
+    def group(self, prefix: str) -> RouteGroup:
+        """A nested group: ``api.group("/v1").group("/admin")``."""
+        return RouteGroup(self.api, self.prefix + prefix)
 
 
 class HookRegistration:

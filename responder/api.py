@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import status_codes
-from ._api_helpers import HookRegistration, ServingHelpers, VerbRoutes, ViewHelpers
+from ._api_helpers import HookRegistration, RouteGroup, ServingHelpers, VerbRoutes, ViewHelpers
 from ._concurrency import is_async_callable
 from .app import App, ExceptionHandlers, Hooks
 from .background import DEFAULT_BACKGROUND_QUEUE_SIZE, DEFAULT_BACKGROUND_THREADS, BackgroundQueue
@@ -34,6 +34,7 @@ from .templates import Templates
 from .types import ASGIApp, Receive, Scope, Send
 
 if TYPE_CHECKING:
+    from .layers import LayerOptions
     from .testing import TestClient
 
 __all__ = ["API", "RouteGroup"]
@@ -173,10 +174,17 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         self._middleware: list[tuple[Callable[..., ASGIApp], dict[str, Any]]] = []
         self._stack: ASGIApp | None = None
         self._client: TestClient | None = None
+        self.layers: LayerOptions | None = None  # the optional layers, checked here, once
         if cors or enable_hsts or allowed_hosts or request_id:
-            from .layers import validate
+            from .layers import LayerOptions
 
-            validate(self)  # a bad cors_params or allowed_hosts fails here, not on a request
+            self.layers = LayerOptions.from_settings(
+                cors=cors,
+                cors_params=cors_params,
+                enable_hsts=enable_hsts,
+                allowed_hosts=allowed_hosts,
+                request_id=request_id,
+            )
         self._templates: Templates | None = None
         self.static_app = StaticFiles([static_dir] if static_dir else [], media=self.media)
         if static_route:
@@ -240,10 +248,10 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         app: ASGIApp = self.app
         for cls, options in self._middleware:
             app = cls(app, **options)
-        if self.cors or self.enable_hsts or self.allowed_hosts or self.request_id:
+        if self.layers is not None:
             from .layers import wrap
 
-            app = wrap(app, self)
+            app = wrap(app, self.layers, self.media)
         self._stack = app
         return app
 
@@ -475,25 +483,3 @@ def _required(path: str | None) -> str:
 
 def _is_graphene_schema(obj: Any) -> bool:
     return type(obj).__module__.startswith("graphene") and hasattr(obj, "graphql_schema")
-
-
-class RouteGroup(VerbRoutes):
-    """Routes that share a path prefix; made by :meth:`API.group`."""
-
-    def __init__(self, api: API, prefix: str) -> None:
-        if not prefix.startswith("/"):
-            raise ValueError(f"A group prefix must start with '/': {prefix!r}.")
-        self.api = api
-        self.prefix = prefix.rstrip("/")
-
-    def route(self, path: str, **options: Any) -> Callable[[E], E]:
-        """Like :meth:`API.route`, under this group's prefix."""
-        return self.api.route(self.prefix + path, **options)
-
-    def add_route(self, path: str, endpoint: Any = None, **options: Any) -> Any:
-        """Like :meth:`API.add_route`, under this group's prefix."""
-        return self.api.add_route(self.prefix + path, endpoint, **options)
-
-    def group(self, prefix: str) -> RouteGroup:
-        """A nested group: ``api.group("/v1").group("/admin")``."""
-        return RouteGroup(self.api, self.prefix + prefix)

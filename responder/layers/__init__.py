@@ -39,59 +39,40 @@ elsewhere (the rate limiter) that put headers on the app's responses.
 
 from __future__ import annotations
 
-from typing import Any
-
+from ..media import MediaRegistry
 from ..types import ASGIApp
 from ._asgi import response_headers, set_header
 from .compression import GZipLayer
-from .cors import CORSLayer, CORSPolicy
-from .hosts import HostPatterns, TrustedHostLayer
+from .cors import CORSLayer
+from .hosts import TrustedHostLayer
 from .hsts import HSTSLayer
+from .options import LayerOptions
 from .request_id import RequestIDLayer
 
 __all__ = [
     "CORSLayer",
     "GZipLayer",
     "HSTSLayer",
+    "LayerOptions",
     "RequestIDLayer",
     "TrustedHostLayer",
     "response_headers",
     "set_header",
-    "validate",
     "wrap",
 ]
 
 
-def wrap(app: ASGIApp, api: Any) -> ASGIApp:
-    """Wrap ``app`` in the layers ``api`` is configured for, and only those.
+def wrap(app: ASGIApp, options: LayerOptions, media: MediaRegistry) -> ASGIApp:
+    """Wrap ``app`` in the layers ``options`` asks for, and only those.
 
-    Raises:
-        ValueError: ``cors_params`` or ``allowed_hosts`` is malformed, has
-            unknown keys, or allows any origin with credentials.
-        TypeError: a setting has the wrong type (e.g. a string for a list).
+    ``media`` writes the layers' own refusals in the client's format.
     """
-    media = api.media
-    if api.cors:
-        app = CORSLayer(app, media, **(api.cors_params or {}))
-    if api.enable_hsts:
+    if options.cors:
+        app = CORSLayer(app, media, **options.cors_params)
+    if options.enable_hsts:
         app = HSTSLayer(app, media)
-    if api.allowed_hosts:
-        app = TrustedHostLayer(app, api.allowed_hosts, media)
-    if api.request_id:
+    if options.allowed_hosts:
+        app = TrustedHostLayer(app, options.allowed_hosts, media)
+    if options.request_id:
         app = RequestIDLayer(app)
     return app
-
-
-def validate(api: Any) -> None:
-    """Check the layer settings of ``api`` without building anything.
-
-    ``wrap`` runs on the first request; call this at configuration time to
-    report a bad ``cors_params`` or ``allowed_hosts`` right away.
-
-    Raises:
-        ValueError, TypeError: as :func:`wrap`.
-    """
-    if api.cors:
-        CORSPolicy.from_params(api.cors_params or {})
-    if api.allowed_hosts:
-        HostPatterns(api.allowed_hosts)

@@ -7,9 +7,9 @@ from responder.app import App
 from responder.layers import (
     CORSLayer,
     HSTSLayer,
+    LayerOptions,
     RequestIDLayer,
     TrustedHostLayer,
-    validate,
     wrap,
 )
 
@@ -76,7 +76,7 @@ def test_user_middleware_sits_inside_the_layers():
 
 def test_wrap_uses_the_apis_media_registry():
     api = responder.API(cors=True, allowed_hosts=["a.test"], enable_hsts=True)
-    stack = wrap(api.app, api)
+    stack = wrap(api.app, api.layers, api.media)
     assert stack.media is api.media
     assert stack.app.media is api.media
     assert stack.app.app.media is api.media
@@ -134,12 +134,23 @@ def test_lifespan_and_websockets_pass_through_every_layer():
             assert dict(ws.extra_headers)[b"x-request-id"] == request_id.encode()
 
 
-def test_validate_reports_bad_settings_early():
-    validate(responder.API(cors=True, allowed_hosts=["example.com"]))
+def test_layer_options_are_checked_when_built():
+    assert LayerOptions.from_settings(cors=True, allowed_hosts=["example.com"]).configured
+    assert not LayerOptions.from_settings().configured
     with pytest.raises(ValueError, match=r"Unknown cors_params key\(s\): 'allow_origin';"):
-        validate(responder.API(cors=True, cors_params={"allow_origin": ["https://a.test"]}))
+        LayerOptions.from_settings(cors=True, cors_params={"allow_origin": ["https://a.test"]})
     with pytest.raises(ValueError, match="port"):
-        validate(responder.API(allowed_hosts=["example.com:8000"]))
+        LayerOptions.from_settings(allowed_hosts=["example.com:8000"])
+    with pytest.raises(TypeError, match="list of host names"):
+        LayerOptions.from_settings(allowed_hosts="example.com")
+
+
+def test_the_api_keeps_its_layer_options_and_wrap_reads_only_them():
+    api = responder.API(request_id=True, allowed_hosts=["example.com"])
+    assert api.layers == LayerOptions(allowed_hosts=("example.com",), request_id=True)
+    assert responder.API().layers is None
+    stack = wrap(api.app, api.layers, api.media)
+    assert [type(stack), type(stack.app)] == [RequestIDLayer, TrustedHostLayer]
 
 
 def test_bad_layer_settings_fail_at_construction():
