@@ -25,7 +25,6 @@ What a request may ask for is bounded by :class:`GraphQLLimits`.
 
 from __future__ import annotations
 
-import codecs
 import html
 import inspect
 import json
@@ -44,7 +43,7 @@ from graphql import (
 from .._concurrency import run_sync
 from ..docs.ui import DEFAULT_ASSETS_URL
 from ..errors import HTTPError, HTTPMethodNotAllowed, HTTPUnsupportedMediaType
-from ..media.negotiation import parse_accept, parse_content_type, quality
+from ..media.negotiation import body_charset, parse_accept, parse_content_type, quality
 from .graphql_limits import (
     GraphQLLimits,
     document_errors,
@@ -211,7 +210,7 @@ def _utf8_query(content_type: str | None, body: bytes) -> str:
     encoding (``idna``, ``hex``, ``rot13``, ``zlib``) never sees the body.
     """
     charset = parse_content_type(content_type)[1].get("charset")
-    if charset is not None and _codec(charset) != "utf-8":
+    if charset is not None and body_charset(charset) != "utf-8":
         raise HTTPUnsupportedMediaType(
             detail=f"An application/graphql body must be UTF-8, not charset={charset!r}."
         )
@@ -219,13 +218,6 @@ def _utf8_query(content_type: str | None, body: bytes) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         raise HTTPError(400, detail="The query is not valid UTF-8.") from None
-
-
-def _codec(name: str) -> str | None:
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
 
 
 def _http_error(resp: Response, error: HTTPError) -> None:

@@ -205,3 +205,19 @@ def test_application_graphql_in_utf8_is_read(charset):
 def test_sync_resolvers_run_in_the_worker_pool_not_on_the_event_loop():
     name = post(api_with(), "{ thread }").json()["data"]["thread"]
     assert name.startswith("responder")
+
+
+def test_charset_names_clients_make_up_do_not_grow_pythons_codec_cache():
+    # The application/graphql charset check goes through the same guarded lookup
+    # as every other body: a made-up name is never handed to codecs.lookup.
+    import encodings
+
+    api = api_with()
+    headers = {"Content-Type": "application/graphql; charset=x-warm-up"}
+    api.requests.post("/graphql", content=b"{ __typename }", headers=headers)
+    before = len(encodings._cache)
+    for i in range(100):
+        headers = {"Content-Type": f"application/graphql; charset=x-made-up-{i}"}
+        r = api.requests.post("/graphql", content=b"{ __typename }", headers=headers)
+        assert r.status_code == 415 and r.json()["errors"]
+    assert len(encodings._cache) == before
