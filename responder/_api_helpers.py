@@ -19,7 +19,14 @@ if TYPE_CHECKING:
     from .response import Response
     from .testing import TestClient
 
-__all__ = ["HookRegistration", "RouteGroup", "ServingHelpers", "VerbRoutes", "ViewHelpers"]
+__all__ = [
+    "HookRegistration",
+    "RouteGroup",
+    "ServingHelpers",
+    "VerbRoutes",
+    "ViewHelpers",
+    "bind_address",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 E = TypeVar("E")
@@ -231,14 +238,11 @@ class ServingHelpers:
 
         if debug is not None:
             self.debug = debug
-        env_port = os.environ.get("PORT")
-        if port is None and env_port:
-            port = _port_from_env(env_port)
-            address = address or "0.0.0.0"  # noqa: S104 - what PORT-setting platforms require
+        host, port = bind_address(address, port)
         options.setdefault("log_level", "debug" if self.debug else "info")
         options.setdefault("proxy_headers", options.get("forwarded_allow_ips") is not None)
         app: Any = self
-        uvicorn.run(app, host=address or DEFAULT_ADDRESS, port=port or DEFAULT_PORT, **options)
+        uvicorn.run(app, host=host, port=port, **options)
 
     def run(
         self,
@@ -263,6 +267,21 @@ class ServingHelpers:
         if self._client is None:
             self._client = self.session()
         return self._client
+
+
+def bind_address(address: str | None, port: int | None) -> tuple[str, int]:
+    """Where to serve: 127.0.0.1:5042 unless told; ``PORT`` (on 0.0.0.0) when no port is given.
+
+    Shared by ``api.run`` and ``responder run``; ``port=0`` asks for any free port.
+
+    Raises:
+        ValueError: ``PORT`` is set but is not a port number.
+    """
+    env_port = os.environ.get("PORT")
+    if port is None and env_port:
+        port = _port_from_env(env_port)
+        address = address or "0.0.0.0"  # noqa: S104 - what PORT-setting platforms require
+    return address or DEFAULT_ADDRESS, DEFAULT_PORT if port is None else port
 
 
 def _port_from_env(value: str) -> int:

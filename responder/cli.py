@@ -51,14 +51,14 @@ from types import FrameType, ModuleType, TracebackType
 from typing import Any, Literal
 
 from . import __version__
+from ._api_helpers import DEFAULT_ADDRESS as DEFAULT_HOST
+from ._api_helpers import DEFAULT_PORT, bind_address
 from ._download import DownloadError, download
 from .api import API
 
 __all__ = ["CLIError", "Target", "load_api", "main", "parse_target"]
 
 DEFAULT_NAME = "api"
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 5042
 #: Where the parent leaves the resolved target for ``--workers`` and ``--reload`` children.
 TARGET_ENV = "_RESPONDER_RUN_TARGET"
 
@@ -236,17 +236,11 @@ def _local(target: Target) -> Iterator[Target]:
 
 
 def _address(host: str | None, port: int | None) -> tuple[str, int]:
-    """Like :meth:`responder.API.serve`: ``PORT`` (on 0.0.0.0) when no port is given."""
-    env_port = os.environ.get("PORT")
-    if port is None and env_port:
-        try:
-            port = _port(env_port)
-        except argparse.ArgumentTypeError:
-            raise CLIError(
-                f"the PORT environment variable is not a port number: {env_port!r}"
-            ) from None
-        host = host or "0.0.0.0"  # noqa: S104 - what PORT-setting platforms require
-    return host or DEFAULT_HOST, DEFAULT_PORT if port is None else port
+    """As :meth:`responder.API.serve` decides it (``PORT`` on 0.0.0.0 when no port is given)."""
+    try:
+        return bind_address(host, port)
+    except ValueError as exc:
+        raise CLIError(str(exc)[0].lower() + str(exc)[1:].rstrip(".")) from None
 
 
 class _Terminated(BaseException):

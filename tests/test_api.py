@@ -345,3 +345,11 @@ def test_responder_ext_graphql_view_after_a_bare_import():
         "loaded": [False, False],
         "data": {"data": {"hello": "world"}},
     }
+
+
+def test_port_zero_asks_for_any_free_port_as_on_the_command_line(api, fake_uvicorn, monkeypatch):
+    monkeypatch.delenv("PORT", raising=False)
+    api.run(port=0)
+    api.run()
+    assert [call[1]["port"] for call in fake_uvicorn.calls] == [0, 5042]
+    assert {call[1]["host"] for call in fake_uvicorn.calls} == {"127.0.0.1"}
