@@ -141,8 +141,7 @@ class HookRegistration:
         Raises:
             ValueError: ``event`` is neither.
         """
-        if event not in ("startup", "shutdown"):
-            raise ValueError(f"Unknown event {event!r}; use 'startup' or 'shutdown'.")
+        Lifespan.check_event(event)  # when decorating, not when the function is given
 
         def decorator(func: F) -> F:
             self.lifespan.add(event, func)

@@ -43,10 +43,15 @@ class Lifespan:
         self.startup: list[Callable[[], Any]] = []
         self.shutdown: list[Callable[[], Any]] = []
 
-    def add(self, event: str, handler: Callable[[], Any]) -> None:
-        """Register a ``startup`` or ``shutdown`` handler (sync or async)."""
+    @staticmethod
+    def check_event(event: str) -> None:
+        """Refuse an event name other than ``"startup"`` and ``"shutdown"`` (ValueError)."""
         if event not in ("startup", "shutdown"):
             raise ValueError(f"Unknown event {event!r}; use 'startup' or 'shutdown'.")
+
+    def add(self, event: str, handler: Callable[[], Any]) -> None:
+        """Register a ``startup`` or ``shutdown`` handler (sync or async)."""
+        self.check_event(event)
         getattr(self, event).append(handler)
 
     @contextlib.asynccontextmanager

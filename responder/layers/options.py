@@ -55,8 +55,3 @@ class LayerOptions:
             HostPatterns(allowed_hosts)  # refuses a lone string with its own message
         hosts = tuple(allowed_hosts or ())
         return cls(cors, dict(cors_params or {}), enable_hsts, hosts, request_id)
-
-    @property
-    def configured(self) -> bool:
-        """Whether any layer is asked for (else the app is served bare)."""
-        return self.cors or self.enable_hsts or bool(self.allowed_hosts) or self.request_id

@@ -135,8 +135,8 @@ def test_lifespan_and_websockets_pass_through_every_layer():
 
 
 def test_layer_options_are_checked_when_built():
-    assert LayerOptions.from_settings(cors=True, allowed_hosts=["example.com"]).configured
-    assert not LayerOptions.from_settings().configured
+    options = LayerOptions.from_settings(cors=True, allowed_hosts=["example.com"])
+    assert (options.cors, options.allowed_hosts) == (True, ("example.com",))
     with pytest.raises(ValueError, match=r"Unknown cors_params key\(s\): 'allow_origin';"):
         LayerOptions.from_settings(cors=True, cors_params={"allow_origin": ["https://a.test"]})
     with pytest.raises(ValueError, match="port"):
