@@ -27,7 +27,7 @@ from .types import ASGIApp, Receive, Scope, Send
 from .urls import route_path
 from .websockets import WebSocket
 
-__all__ = ["App", "ExceptionHandlers", "Hooks", "render_problem", "route_path"]
+__all__ = ["App", "ExceptionHandlers", "Hooks", "render_problem"]
 
 logger = logging.getLogger("responder")
 
@@ -184,7 +184,9 @@ class App:
                         await direct(req, resp, **params)
                     else:
                         await handler(req, resp, params)
-                elif self.spa_fallback is not None and _is_page_request(req, self.spa_exclude):
+                elif self.spa_fallback is not None and _is_page_request(
+                    req, path, self.spa_exclude
+                ):
                     self.spa_fallback(req, resp)
                 else:
                     raise HTTPNotFound(detail=f"Nothing lives at {scope['path']!r}.")
@@ -266,19 +268,17 @@ class App:
             raise
 
 
-def _is_page_request(req: Request, exclude: tuple[tuple[str, str], ...]) -> bool:
+def _is_page_request(req: Request, path: str, exclude: tuple[tuple[str, str], ...]) -> bool:
     """A browser navigating: a GET or HEAD naming ``text/html`` in Accept, outside API prefixes.
 
     A wildcard does not count: curl and ``fetch`` send ``*/*``, and an API
     client that accepts anything must get an honest 404, not ``index.html``.
     """
-    scope = req.scope
-    if scope["method"] not in ("GET", "HEAD"):
+    if req.scope["method"] not in ("GET", "HEAD"):
         return False
-    path = route_path(scope)
     if any(path == prefix or path.startswith(slash) for prefix, slash in exclude):
         return False
-    named = [entry for entry in parse_accept(req.headers.get("accept")) if entry.specificity >= 2]
+    named = [entry for entry in parse_accept(req.header(b"accept")) if entry.specificity >= 2]
     return quality(named, "text/html") > 0
 
 

@@ -238,29 +238,36 @@ def _handler(
     before, after = hooks_of(resource, responder) if responder is not None else ((), ())
     first = None
     if on_request is not None:
-        first = _main_step(resource, on_request, "on_request", shape, per_request)
+        takes = _takes(resource, on_request, "on_request", shape, per_request)
+        first = _main_step(on_request, "on_request", takes, per_request)
     main = None
+    takes_main = False
     if responder is not None:
-        main = _main_step(resource, responder, method_attr, shape, per_request)
+        takes_main = _takes(resource, responder, method_attr, shape, per_request)
+        main = _main_step(responder, method_attr, takes_main, per_request)
     wrapping = (before, *shape.checks, after)
     chain = _chain(first, main, wrapping)
     direct = None
     alone = first is None and main is not None and main[1] and not any(wrapping)
     if alone and responder is not None:  # PERF: one async responder and nothing around it
-        direct = _direct(resource, responder, method_attr, shape, per_request)
+        direct = _direct(resource, responder, method_attr, shape, per_request, takes_main)
     run = _per_request(resource, chain) if per_request else functools.partial(chain, resource)
     return Handler(run, resource=resource, responder=responder, direct=direct, spec=shape.spec)
 
 
 def _direct(
-    resource: Any, responder: Callable[..., Any], attr: str, shape: _Shape, per_request: bool
+    resource: Any,
+    responder: Callable[..., Any],
+    attr: str,
+    shape: _Shape,
+    per_request: bool,
+    takes: bool,
 ) -> Callable[..., Awaitable[None]] | None:
     """PERF: one async responder and no hooks is called as ``direct(req, resp, **params)``.
 
     The pipeline then awaits it with no wrapper: the view itself, or on a class
     a small function that makes the instance and returns its responder's coroutine.
     """
-    takes = _takes_params(_as_bound(resource, attr) if per_request else responder, shape)
     if not per_request:
         return responder if takes or not shape.names else None
     cls = resource
@@ -293,11 +300,15 @@ def _per_request(cls: Callable[[], Any], chain: Callable[..., Awaitable[None]]) 
     return run
 
 
-def _main_step(
+def _takes(
     resource: Any, fn: Callable[..., Any], attr: str, shape: _Shape, per_request: bool
-) -> Main:
+) -> bool:
+    """Whether ``fn`` takes the route's parameters (checked once; a mismatch raises)."""
+    return _takes_params(_as_bound(resource, attr) if per_request else fn, shape)
+
+
+def _main_step(fn: Callable[..., Any], attr: str, takes: bool, per_request: bool) -> Main:
     """A responder or ``on_request`` as a step; on a class, looked up on each new instance."""
-    takes = _takes_params(_as_bound(resource, attr) if per_request else fn, shape)
     is_async = is_async_callable(fn)
     if not per_request:
         if takes:
