@@ -15,11 +15,12 @@ The format is negotiated through the media registry exactly as for
 ``resp.media``; when nothing the client accepts fits, the default format
 (JSON) answers, even under strict negotiation: an error is never replaced by a
 406. Lower in the graph than the app, the layers and the API: it imports only
-``errors``, ``media`` and ``types``.
+``_headers``, ``errors``, ``media`` and ``types``.
 """
 
 from __future__ import annotations
 
+from ._headers import RawHeaders, add_vary, request_header, set_header
 from .errors import HTTPError
 from .media import MediaHandler, MediaRegistry
 from .types import ASGIApp, Receive, Scope, Send
@@ -34,7 +35,6 @@ __all__ = [
     "send_problem",
 ]
 
-RawHeaders = list[tuple[bytes, bytes]]
 #: What an answer is made of: status, raw headers (without Content-Length), body.
 Rendered = tuple[int, RawHeaders, bytes]
 
@@ -66,23 +66,12 @@ def render_problem(error: HTTPError, registry: MediaRegistry, accept: str | None
     """
     handler = problem_handler(registry, accept)
     body = handler.serialize(error.to_dict())
-    headers: RawHeaders = []
-    vary: list[str] = []
-    for name, value in error.headers.items():
-        lower = name.lower()
-        if lower == "content-type":
-            continue
-        if lower == "vary":
-            vary += [token.strip() for token in value.split(",") if token.strip()]
-            continue
-        headers.append((lower.encode("latin-1"), value.encode("latin-1")))
-    headers.append((b"content-type", handler.problem_content_type.encode("latin-1")))
-    if "*" not in vary:
-        if "accept" not in {token.lower() for token in vary}:
-            vary.append("Accept")
-        headers.append((b"vary", ", ".join(vary).encode("latin-1")))
-    else:
-        headers.append((b"vary", b"*"))
+    headers: RawHeaders = [
+        (name.lower().encode("latin-1"), value.encode("latin-1"))
+        for name, value in error.headers.items()
+    ]
+    set_header(headers, b"content-type", handler.problem_content_type.encode("latin-1"))
+    add_vary(headers, "Accept")
     return error.status, headers, body
 
 
@@ -115,7 +104,7 @@ async def send_problem(
     scope: Scope, send: Send, registry: MediaRegistry, error: HTTPError
 ) -> None:
     """Answer with ``error`` as problem details, negotiated on the request's ``Accept``."""
-    status, headers, body = render_problem(error, registry, _accept(scope))
+    status, headers, body = render_problem(error, registry, request_header(scope, b"accept"))
     await send_answer(scope, send, status, headers, body)
 
 
@@ -126,9 +115,3 @@ def problem_app(error: HTTPError, registry: MediaRegistry) -> ASGIApp:
         await send_problem(scope, send, registry, error)
 
     return answer
-
-
-def _accept(scope: Scope) -> str | None:
-    """The ``Accept`` header of an ASGI scope (several lines joined); None when absent."""
-    values = [value for key, value in scope.get("headers", ()) if key == b"accept"]
-    return b", ".join(values).decode("latin-1") if values else None
