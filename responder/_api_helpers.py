@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from .app import ExceptionHandlers, Hooks
 from .lifespan import Lifespan
 from .templates import Templates
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .resources.spec import RouteOptions
     from .response import Response
     from .testing import TestClient
 
 __all__ = [
     "HookRegistration",
+    "OptionField",
     "RouteGroup",
     "ServingHelpers",
     "VerbRoutes",
@@ -30,9 +34,36 @@ __all__ = [
 
 F = TypeVar("F", bound=Callable[..., Any])
 E = TypeVar("E")
+V = TypeVar("V")
 
 DEFAULT_ADDRESS = "127.0.0.1"
 DEFAULT_PORT = 5042
+
+
+class OptionField(Generic[V]):
+    """A read-only attribute of the API showing one field of one of its options objects.
+
+    ``api.title`` reads ``api.docs_options.title``: the options object is the
+    one place the value lives, and setting the attribute says where to set it.
+    """
+
+    def __init__(self, options: str, name: str) -> None:
+        self.options, self.name = options, name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> OptionField[V]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> V: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        return getattr(getattr(obj, self.options), self.name)
+
+    def __set__(self, obj: object, value: V) -> None:
+        raise AttributeError(
+            f"{self.name} is read-only here; pass it to API(...) "
+            f"(it lives in api.{self.options}.{self.name})."
+        )
 
 
 class VerbRoutes:
@@ -45,27 +76,27 @@ class VerbRoutes:
 
     route: Callable[..., Any]  # API.route or RouteGroup.route
 
-    def get(self, path: str, **options: Any) -> Callable[[E], E]:
+    def get(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[E], E]:
         """Route GET (and HEAD) at ``path`` to the decorated view."""
         return self._verb("GET", path, options)
 
-    def post(self, path: str, **options: Any) -> Callable[[E], E]:
+    def post(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[E], E]:
         """Route POST at ``path`` to the decorated view."""
         return self._verb("POST", path, options)
 
-    def put(self, path: str, **options: Any) -> Callable[[E], E]:
+    def put(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[E], E]:
         """Route PUT at ``path`` to the decorated view."""
         return self._verb("PUT", path, options)
 
-    def patch(self, path: str, **options: Any) -> Callable[[E], E]:
+    def patch(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[E], E]:
         """Route PATCH at ``path`` to the decorated view."""
         return self._verb("PATCH", path, options)
 
-    def delete(self, path: str, **options: Any) -> Callable[[E], E]:
+    def delete(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[E], E]:
         """Route DELETE at ``path`` to the decorated view."""
         return self._verb("DELETE", path, options)
 
-    def _verb(self, method: str, path: str, options: dict[str, Any]) -> Callable[[E], E]:
+    def _verb(self, method: str, path: str, options: RouteOptions) -> Callable[[E], E]:
         if "methods" in options:
             raise TypeError(f"{method.lower()}() routes {method} only; use route(methods=...).")
         options.setdefault("check_existing", False)
@@ -82,14 +113,18 @@ class RouteGroup(VerbRoutes):
         self.api = api
         self.prefix = prefix.rstrip("/")
 
-    def route(self, path: str, **options: Any) -> Callable[[E], E]:
+    def route(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[E], E]:
         """Like :meth:`API.route`, under this group's prefix."""
         decorator: Callable[[E], E] = self.api.route(self.prefix + path, **options)
         return decorator
 
-    def add_route(self, path: str, endpoint: Any = None, **options: Any) -> Any:
+    def add_route(self, path: str, endpoint: Any = None, **options: Unpack[RouteOptions]) -> Any:
         """Like :meth:`API.add_route`, under this group's prefix."""
         return self.api.add_route(self.prefix + path, endpoint, **options)
+
+    def add_websocket_route(self, path: str, endpoint: Any) -> Any:
+        """Like :meth:`API.add_websocket_route`, under this group's prefix."""
+        return self.api.add_websocket_route(self.prefix + path, endpoint)
 
     def group(self, prefix: str) -> RouteGroup:
         """A nested group: ``api.group("/v1").group("/admin")``."""

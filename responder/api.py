@@ -7,34 +7,40 @@ pipeline in :mod:`responder.app`, once.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import status_codes
-from ._api_helpers import HookRegistration, RouteGroup, ServingHelpers, VerbRoutes, ViewHelpers
+from ._api_helpers import (
+    HookRegistration,
+    OptionField,
+    RouteGroup,
+    ServingHelpers,
+    VerbRoutes,
+    ViewHelpers,
+)
 from ._concurrency import is_async_callable
 from .app import App, ExceptionHandlers, Hooks
 from .background import DEFAULT_BACKGROUND_QUEUE_SIZE, DEFAULT_BACKGROUND_THREADS, BackgroundQueue
+from .docs.options import DocsOptions
+from .layers import LayerOptions, wrap
 from .layers.compression import GZipLayer
 from .lifespan import Lifespan
 from .media import MediaRegistry
 from .request import DEFAULT_MAX_REQUEST_SIZE
-from .resources import PathTemplate, Route, Router, RouteSpec
-from .resources.adapters import adapt_websocket, is_resource
-from .resources.convertors import DEFAULT_MAX_NUMBER_LENGTH, make_convertors
-from .resources.validation import checks_for
-from .sessions import (
-    DEFAULT_SESSION_MAX_AGE,
-    SessionCodec,
-    SessionSettings,
-    check_session_options,
-)
+from .resources import Route, Router, RouteSpec
+from .resources.adapters import is_resource
+from .resources.convertors import DEFAULT_MAX_NUMBER_LENGTH
+from .resources.spec import RouteOptions
+from .resources.table import RouteTable, WebSocketRun
+from .sessions import DEFAULT_SESSION_MAX_AGE, SessionOptions, SessionSettings
 from .staticfiles import StaticFiles, spa_view
 from .templates import Templates
 from .types import ASGIApp, Receive, Scope, Send
 
 if TYPE_CHECKING:
-    from .layers import LayerOptions
+    from typing_extensions import Unpack
+
     from .testing import TestClient
 
 __all__ = ["API", "RouteGroup"]
@@ -122,40 +128,47 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         max_number_param_length: int = DEFAULT_MAX_NUMBER_LENGTH,
     ) -> None:
         self._debug = debug
-        self.title, self.version, self.description = title, version, description
-        self.terms_of_service, self.contact, self.license = terms_of_service, contact, license
-        self.openapi_version = openapi
-        self.openapi_route, self.openapi_theme, self.docs_route = (
-            openapi_route,
-            openapi_theme,
-            docs_route,
+        # Each component gets its own settings, checked here, once (see ARCHITECTURE.md).
+        self.docs_options = DocsOptions(
+            openapi_version=openapi,
+            openapi_route=openapi_route,
+            docs_route=docs_route,
+            theme=openapi_theme,
+            assets_url=docs_assets_url,
+            title=title,
+            version=version,
+            description=description,
+            terms_of_service=terms_of_service,
+            contact=contact,
+            license=license,
+        )
+        self.session_options = SessionOptions(
+            secret_key=secret_key,
+            cookie_name=session_cookie,
+            max_age=session_max_age,
+            https_only=enable_hsts if session_https_only is None else session_https_only,
+            same_site=session_same_site,
+        )
+        self.layers = LayerOptions.from_settings(
+            cors=cors,
+            cors_params=cors_params,
+            enable_hsts=enable_hsts,
+            allowed_hosts=allowed_hosts,
+            request_id=request_id,
         )
         self.static_dir, self.static_route = static_dir, static_route
         self.templates_dir, self.auto_escape = templates_dir, auto_escape
-        self.secret_key = secret_key
-        self.enable_hsts, self.cors, self.cors_params = enable_hsts, cors, cors_params or {}
-        self.allowed_hosts, self.request_id = allowed_hosts, request_id
         self.gzip = gzip
-        self.session_cookie, self.session_max_age = session_cookie, session_max_age
-        self.session_https_only, self.session_same_site = session_https_only, session_same_site
-        self._session_codec: SessionCodec | None = None
-        check_session_options(**self._session_options())  # fails here, not on a request
-        self.docs_assets_url = docs_assets_url
         self.schemas: dict[str, Any] = {}
-        #: Bumped whenever routes or schemas change, so generated documents know to rebuild.
-        self.routes_version = 0
-
-        self._convertors = make_convertors(max_number_param_length)
-        self.router: Router[Route] = Router()
-        self.websocket_router: Router[Callable[[Any, dict[str, Any]], Awaitable[None]]] = Router()
+        self.routes = RouteTable(max_number_param_length)
         self.media = MediaRegistry()
         self.hooks = Hooks()
         self.exception_handlers = ExceptionHandlers()
         self.background = BackgroundQueue(background_threads, background_queue_size)
         self.lifespan = Lifespan(self, lifespan, self.background)
         self.app = App(
-            router=self.router,
-            websocket_router=self.websocket_router,
+            router=self.routes.router,
+            websocket_router=self.routes.websocket_router,
             media=self.media,
             hooks=self.hooks,
             exception_handlers=self.exception_handlers,
@@ -168,29 +181,36 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
             gzip=gzip,
             spa_exclude=spa_exclude or (),
         )
-        # What url_for builds from: the first template an endpoint (or a name) was routed to.
-        self._routes_by_endpoint: dict[int, PathTemplate] = {}
-        self._routes_by_name: dict[str, PathTemplate] = {}
         self._middleware: list[tuple[Callable[..., ASGIApp], dict[str, Any]]] = []
         self._stack: ASGIApp | None = None
         self._client: TestClient | None = None
-        self.layers: LayerOptions | None = None  # the optional layers, checked here, once
-        if cors or enable_hsts or allowed_hosts or request_id:
-            from .layers import LayerOptions
-
-            self.layers = LayerOptions.from_settings(
-                cors=cors,
-                cors_params=cors_params,
-                enable_hsts=enable_hsts,
-                allowed_hosts=allowed_hosts,
-                request_id=request_id,
-            )
         self._templates: Templates | None = None
         self.static_app = StaticFiles([static_dir] if static_dir else [], media=self.media)
-        if static_route:
-            self.mount(static_route, self.static_app)
-        if openapi or docs_route:
-            self._add_docs_routes()
+        self._add_builtin_routes()
+
+    # The 3.3 attributes, read-only views of the options they now live in.
+    title = OptionField[str | None]("docs_options", "title")
+    version = OptionField[str | None]("docs_options", "version")
+    description = OptionField[str | None]("docs_options", "description")
+    openapi_version = OptionField[str | None]("docs_options", "openapi_version")
+    openapi_route = OptionField[str]("docs_options", "openapi_route")
+    docs_route = OptionField[str | None]("docs_options", "docs_route")
+    docs_assets_url = OptionField[str | None]("docs_options", "assets_url")
+
+    @property
+    def router(self) -> Router[Route]:
+        """The HTTP routes (read by the pipeline and the OpenAPI generator)."""
+        return self.routes.router
+
+    @property
+    def websocket_router(self) -> Router[WebSocketRun]:
+        """The WebSocket routes."""
+        return self.routes.websocket_router
+
+    @property
+    def routes_version(self) -> int:
+        """Bumped whenever routes or schemas change, so generated documents know to rebuild."""
+        return self.routes.version
 
     @property
     def debug(self) -> bool:
@@ -248,9 +268,7 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         app: ASGIApp = self.app
         for cls, options in self._middleware:
             app = cls(app, **options)
-        if self.layers is not None:
-            from .layers import wrap
-
+        if self.layers.any:
             app = wrap(app, self.layers, self.media)
         self._stack = app
         return app
@@ -267,7 +285,7 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
 
     # -- routes -------------------------------------------------------------------
 
-    def route(self, path: str | None = None, **options: Any) -> Callable[[E], E]:
+    def route(self, path: str | None = None, **options: Unpack[RouteOptions]) -> Callable[[E], E]:
         """Decorate a function view or a resource class to answer ``path``.
 
         Takes the options of :meth:`add_route`. ``@api.route(before_request=True)``
@@ -337,22 +355,7 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
             # A function view with no methods= answers everything; its docs say what it means.
             all_methods=methods is None and not is_resource(endpoint),
         )
-        return self._add_http_route(spec, endpoint, check_existing)
-
-    def _add_http_route(self, spec: RouteSpec, endpoint: Any, check_existing: bool) -> Any:
-        """Add ``endpoint`` as ``spec`` describes it, to a new route or one it may share."""
-        template = PathTemplate(spec.path, self._convertors)
-        existing = self._existing_route(template, check_existing)
-        route = existing or Route(template)
-        checks: tuple[list[Any], list[Any]] = ([], [])
-        if spec.validates:
-            checks = checks_for(spec.request_model, spec.response_model)
-        resource = route.add(endpoint, spec, checks)  # may raise: nothing registered
-        self.routes_version += 1
-        if existing is None:
-            self.router.add(template, route)
-        self._remember(endpoint, resource, template)
-        return resource
+        return self.routes.add_http(spec, endpoint, check_existing)
 
     def add_websocket_route(self, path: str, endpoint: Any) -> Any:
         """Route WebSocket connections to ``path`` to ``async def endpoint(ws, **params)``.
@@ -364,49 +367,14 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
             TypeError: the endpoint is not a coroutine function, or its keywords
                 do not match the route's parameters.
         """
-        template = PathTemplate(path, self._convertors)
-        run = adapt_websocket(endpoint, template.param_names, path)  # may raise
-        self.websocket_router.add(template, run)
-        self._remember(endpoint, endpoint, template)
-        return endpoint
-
-    def _remember(self, endpoint: Any, resource: Any, template: PathTemplate) -> None:
-        """Let url_for find ``template`` by endpoint, resource or name (the first one wins)."""
-        for key in (endpoint, resource):
-            self._routes_by_endpoint.setdefault(id(key), template)
-        name = getattr(endpoint, "__name__", None)
-        if name:
-            self._routes_by_name.setdefault(name, template)
-
-    def _existing_route(self, template: PathTemplate, check_existing: bool) -> Route | None:
-        """The route already at an equivalent path, if sharing it is allowed.
-
-        Raises:
-            ValueError: the path is taken and ``check_existing`` is on, or the
-                shared path names its parameters differently.
-        """
-        existing = self.router.get(template)
-        if existing is None:
-            return None
-        path = template.template
-        if check_existing:
-            raise ValueError(
-                f"Route {path!r} already exists (as {existing.path!r}); pass "
-                "check_existing=False to add handlers for other methods."
-            )
-        if existing.template.param_names != template.param_names:
-            raise ValueError(
-                f"Route {path!r} shares {existing.path!r} but names its parameters "
-                "differently; use the same names."
-            )
-        return existing
+        return self.routes.add_websocket(path, endpoint)
 
     def schema(self, name: str) -> Callable[[E], E]:
         """Decorate a marshmallow schema or pydantic model to list it in the OpenAPI components."""
 
         def decorator(model: E) -> E:
             self.schemas[name] = model
-            self.routes_version += 1
+            self.routes.version += 1
             return model
 
         return decorator
@@ -424,22 +392,18 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         # Imported here so that apps without GraphQL never load graphene.
         from .ext.graphql import GraphQLView
 
-        return GraphQLView(schema=schema, assets_url=self.docs_assets_url, **options)
+        return GraphQLView(schema=schema, assets_url=self.docs_options.assets_url, **options)
 
-    def _add_docs_routes(self) -> None:
-        """Add the schema routes and, if configured, the docs page; ``docs`` makes them."""
+    def _add_builtin_routes(self) -> None:
+        """Mount the static directory; add the schema and docs routes if configured."""
+        if self.static_route:
+            self.mount(self.static_route, self.static_app)
+        if not self.docs_options.enabled:
+            return
         # Imported here so that apps without docs never load apispec.
         from .docs.routes import docs_routes
 
-        routes = docs_routes(
-            self,
-            openapi_route=self.openapi_route,
-            docs_route=self.docs_route,
-            theme=self.openapi_theme,
-            title=self.title,
-            assets_url=self.docs_assets_url,
-        )
-        for path, view in routes:
+        for path, view in docs_routes(self, self.docs_options):
             self.add_route(path, view, methods=["GET"], include_in_schema=False)
 
     def add_spa(self, path: str = "/") -> Any:
@@ -464,14 +428,7 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
             ValueError: the endpoint is not routed, or a value would not route back.
             KeyError: a path parameter is missing.
         """
-        template = (
-            self._routes_by_name.get(endpoint)
-            if isinstance(endpoint, str)
-            else self._routes_by_endpoint.get(id(endpoint))
-        )
-        if template is None:
-            raise ValueError(f"{endpoint!r} is not routed on this API.")
-        return template.format(params)
+        return self.routes.url_for(endpoint, params)
 
 
 def _required(path: str | None) -> str:

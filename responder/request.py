@@ -64,9 +64,9 @@ class Request:
         "_params",
         "_receive",
         "_registry",
-        "_session",
         "_sessions",
         "_url",
+        "loaded_session",
         "max_request_size",
         "path_params",
         "scope",
@@ -94,7 +94,8 @@ class Request:
         self._charset: str | None = None
         self._media: dict[str, Any] | None = None
         self._sessions = sessions
-        self._session: Session | None = None
+        #: The session, once a view or hook used ``req.session``; None until then.
+        self.loaded_session: Session | None = None
 
     @property
     def receive_channel(self) -> Receive:
@@ -158,16 +159,16 @@ class Request:
     @property
     def session(self) -> Session:
         """The signed-cookie session: a dict; changes are saved in the response."""
-        if self._session is None:
+        if self.loaded_session is None:
             if self._sessions is None:
                 raise RuntimeError("Sessions are not available outside an API.")
             codec = self._sessions()
-            self._session = codec.load(self.cookies.get(codec.cookie_name))
-        return self._session
+            self.loaded_session = codec.load(self.cookies.get(codec.cookie_name))
+        return self.loaded_session
 
     def session_cookie(self) -> bytes | None:
         """The ``Set-Cookie`` value that saves a changed session, else None."""
-        session = self._session
+        session = self.loaded_session
         if session is None or not session.modified or self._sessions is None:
             return None
         return self._sessions().set_cookie_header(session)

@@ -397,7 +397,7 @@ class Response:
                 raw.append((b"content-type", content_type))
             raw.append((b"content-length", str(len(body)).encode()))
         # PERF: a request that never touched its session skips the session check.
-        if custom or self._cookies or self.req._session is not None:
+        if custom or self._cookies or self.req.loaded_session is not None:
             self._extend_headers(raw)
         return status, raw, body
 

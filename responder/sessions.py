@@ -17,6 +17,7 @@ import json
 import logging
 import re
 import secrets
+from dataclasses import dataclass, replace
 from typing import Any
 
 from itsdangerous import BadSignature, TimestampSigner
@@ -25,8 +26,8 @@ __all__ = [
     "DEFAULT_SESSION_MAX_AGE",
     "Session",
     "SessionCodec",
+    "SessionOptions",
     "SessionSettings",
-    "check_session_options",
 ]
 
 logger = logging.getLogger("responder")
@@ -38,34 +39,52 @@ SAME_SITE_VALUES = ("lax", "strict", "none")
 _COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
-def check_session_options(
-    *, cookie_name: str, max_age: int, https_only: bool, same_site: str
-) -> str:
-    """Check the session cookie's settings when the app is configured, not on a request.
+@dataclass(frozen=True)
+class SessionOptions:
+    """The session cookie's settings, checked once, when the API is created.
 
-    Returns:
-        ``same_site`` lower-cased, as it is written in the cookie.
+    Attributes:
+        secret_key: the signing key; when None, a random per-process key is
+            used and a warning says sessions will not survive a restart or be
+            shared between workers.
+        cookie_name: the cookie's name.
+        max_age: seconds a session stays valid after it was last written
+            (also the cookie's Max-Age); older cookies give an empty session.
+        https_only: mark the cookie Secure, so browsers send it over HTTPS only.
+        same_site: the cookie's SameSite attribute: lax, strict or none
+            (stored lower-cased, as the cookie says it).
 
     Raises:
         ValueError: the name is not a cookie token, ``max_age`` is not a
             positive number of seconds, ``same_site`` is not lax, strict or
             none, or it is none on a cookie that is not Secure (browsers drop those).
     """
-    if not isinstance(cookie_name, str) or not _COOKIE_NAME.fullmatch(cookie_name):
-        raise ValueError(f"The session cookie name {cookie_name!r} is not a cookie token.")
-    if isinstance(max_age, bool) or not isinstance(max_age, int) or max_age <= 0:
-        raise ValueError(f"session_max_age must be a positive number of seconds, not {max_age!r}.")
-    value = same_site.lower() if isinstance(same_site, str) else same_site
-    if value not in SAME_SITE_VALUES:
-        raise ValueError(
-            f"session_same_site must be 'lax', 'strict' or 'none', not {same_site!r}."
-        )
-    if value == "none" and not https_only:
-        raise ValueError(
-            "session_same_site='none' needs a Secure cookie, which browsers require: "
-            "pass session_https_only=True (or enable_hsts=True)."
-        )
-    return str(value)
+
+    secret_key: str | None = None
+    cookie_name: str = "session"
+    max_age: int = DEFAULT_SESSION_MAX_AGE
+    https_only: bool = False
+    same_site: str = "lax"
+
+    def __post_init__(self) -> None:
+        name, max_age, same_site = self.cookie_name, self.max_age, self.same_site
+        if not isinstance(name, str) or not _COOKIE_NAME.fullmatch(name):
+            raise ValueError(f"The session cookie name {name!r} is not a cookie token.")
+        if isinstance(max_age, bool) or not isinstance(max_age, int) or max_age <= 0:
+            raise ValueError(
+                f"session_max_age must be a positive number of seconds, not {max_age!r}."
+            )
+        value = same_site.lower() if isinstance(same_site, str) else same_site
+        if value not in SAME_SITE_VALUES:
+            raise ValueError(
+                f"session_same_site must be 'lax', 'strict' or 'none', not {same_site!r}."
+            )
+        if value == "none" and not self.https_only:
+            raise ValueError(
+                "session_same_site='none' needs a Secure cookie, which browsers require: "
+                "pass session_https_only=True (or enable_hsts=True)."
+            )
+        object.__setattr__(self, "same_site", value)
 
 
 class Session(dict[str, Any]):
@@ -111,35 +130,10 @@ class Session(dict[str, Any]):
 
 
 class SessionCodec:
-    """Reads and writes the session cookie.
+    """Reads and writes the session cookie, as its :class:`SessionOptions` say."""
 
-    Args:
-        secret_key: the signing key; when None, a random per-process key is
-            used and a warning says sessions will not survive a restart or be
-            shared between workers.
-        cookie_name: the cookie's name.
-        max_age: seconds a session stays valid after it was last written
-            (also the cookie's Max-Age); older cookies give an empty session.
-        https_only: mark the cookie Secure, so browsers send it over HTTPS only.
-        same_site: the cookie's SameSite attribute: lax, strict or none.
-
-    Raises:
-        ValueError: the options make a cookie browsers would drop or misread
-            (see :func:`check_session_options`).
-    """
-
-    def __init__(
-        self,
-        secret_key: str | None,
-        *,
-        cookie_name: str = "session",
-        max_age: int = DEFAULT_SESSION_MAX_AGE,
-        https_only: bool = False,
-        same_site: str = "lax",
-    ) -> None:
-        same_site = check_session_options(
-            cookie_name=cookie_name, max_age=max_age, https_only=https_only, same_site=same_site
-        )
+    def __init__(self, options: SessionOptions) -> None:
+        secret_key = options.secret_key
         if not secret_key:
             logger.warning(
                 "No secret_key given: sessions are signed with a random key for this "
@@ -147,10 +141,10 @@ class SessionCodec:
             )
             secret_key = secrets.token_urlsafe(32)
         self.signer = TimestampSigner(secret_key, salt="responder.session")
-        self.cookie_name = cookie_name
-        self.max_age = max_age
-        self.https_only = https_only
-        self.same_site = same_site
+        self.cookie_name = options.cookie_name
+        self.max_age = options.max_age
+        self.https_only = options.https_only
+        self.same_site = options.same_site
 
     def load(self, cookie: str | None) -> Session:
         """The session in ``cookie``; empty when absent, tampered, malformed or expired."""
@@ -179,15 +173,22 @@ class SessionCodec:
 
 
 class SessionSettings:
-    """The API's session settings and the codec made from them (a mixin of ``API``)."""
+    """The API's session options and the codec made from them (a mixin of ``API``)."""
 
-    secret_key: str | None
-    enable_hsts: bool
-    session_cookie: str
-    session_max_age: int
-    session_https_only: bool | None
-    session_same_site: str
-    _session_codec: SessionCodec | None
+    session_options: SessionOptions
+    _session_codec: SessionCodec | None = None
+
+    @property
+    def secret_key(self) -> str | None:
+        """The key that signs session cookies."""
+        return self.session_options.secret_key
+
+    @secret_key.setter
+    def secret_key(self, value: str | None) -> None:
+        # Counts until the first session is read or written; the codec is fixed from then on.
+        if self._session_codec is not None:
+            raise RuntimeError("Set secret_key before the first session is used.")
+        self.session_options = replace(self.session_options, secret_key=value)
 
     @property
     def session_codec(self) -> SessionCodec:
@@ -196,18 +197,8 @@ class SessionSettings:
         Made on first use, so a late ``api.secret_key = ...`` counts.
         """
         if self._session_codec is None:
-            self._session_codec = SessionCodec(self.secret_key, **self._session_options())
+            self._session_codec = SessionCodec(self.session_options)
         return self._session_codec
 
     def _sessions(self) -> SessionCodec:
         return self.session_codec
-
-    def _session_options(self) -> dict[str, Any]:
-        """The codec's options; the cookie is Secure with HSTS unless told otherwise."""
-        https_only = self.session_https_only
-        return {
-            "cookie_name": self.session_cookie,
-            "max_age": self.session_max_age,
-            "https_only": self.enable_hsts if https_only is None else https_only,
-            "same_site": self.session_same_site,
-        }

@@ -188,7 +188,7 @@ def test_constructor_stores_later_configuration():
         "3.0.2",
         "/docs",
     )
-    assert api.cors_params == {"allow_origins": ["*"]}
+    assert api.layers.cors is not None and api.layers.cors.any_origin
 
 
 def test_websocket_route_and_hook(api):

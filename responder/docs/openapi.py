@@ -23,12 +23,12 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from ..media import MediaRegistry
 from ..resources import Handler, Route, RouteSpec
 from ..resources.validation import BODY_METHODS, Model
+from .options import DEFAULT_OPENAPI_VERSION, DocsOptions
 
 __all__ = ["DEFAULT_OPENAPI_VERSION", "SpecSource", "build_spec", "iter_operations"]
 
 Mode = Literal["validation", "serialization"]
 
-DEFAULT_OPENAPI_VERSION = "3.1.0"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 _PARAMETER_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -55,21 +55,16 @@ _PROBLEM = {
 
 
 class SpecSource(Protocol):
-    """What the document is generated from: the API's info, routes, schemas and formats.
+    """What the document is generated from: the routes, schemas and formats.
 
     A protocol, so that ``docs`` reads the API without importing it: the API
-    imports ``docs``, never the other way round.
+    imports ``docs``, never the other way round. The document's ``info`` and
+    version come from the :class:`~.options.DocsOptions` given with it.
     """
 
-    openapi_version: str | None
-    title: str | None
-    version: str | None
-    description: str | None
-    terms_of_service: str | None
-    contact: dict[str, str] | None
-    license: dict[str, str] | None
-    #: Bumped whenever routes or schemas change, so a served document knows to rebuild.
-    routes_version: int
+    @property
+    def routes_version(self) -> int:
+        """Bumped whenever routes or schemas change, so a served document knows to rebuild."""
 
     @property
     def schemas(self) -> Mapping[str, Any]:
@@ -84,15 +79,17 @@ class SpecSource(Protocol):
         """The formats the API speaks."""
 
 
-def build_spec(api: SpecSource) -> dict[str, Any]:
-    """Generate the OpenAPI document for ``api`` as a plain dict."""
-    version = api.openapi_version or DEFAULT_OPENAPI_VERSION
+def build_spec(api: SpecSource, options: DocsOptions) -> dict[str, Any]:
+    """Generate the OpenAPI document for ``api`` as a plain dict, as ``options`` describe it."""
+    version = options.openapi_version or DEFAULT_OPENAPI_VERSION
+    info = options.info()
+    title, info_version = info.pop("title"), info.pop("version")
     spec = APISpec(
-        title=api.title or "Responder API",
-        version=api.version or "1.0.0",
+        title=title,
+        version=info_version,
         openapi_version=version,
         plugins=[MarshmallowPlugin()],
-        info=_info(api),
+        info=info,
     )
     models = _ModelSchemas(spec)
     for name, schema in api.schemas.items():
@@ -113,19 +110,6 @@ def build_spec(api: SpecSource) -> dict[str, Any]:
     return {key: document[key] for key in order if key in document} | {
         key: value for key, value in document.items() if key not in order
     }
-
-
-def _info(api: SpecSource) -> dict[str, Any]:
-    info: dict[str, Any] = {}
-    if api.description:
-        info["description"] = api.description
-    if api.terms_of_service:
-        info["termsOfService"] = api.terms_of_service
-    if api.contact:
-        info["contact"] = api.contact
-    if api.license:
-        info["license"] = api.license
-    return info
 
 
 def _problem_media_types(api: SpecSource) -> list[str]:

@@ -14,6 +14,7 @@ import yaml
 
 from ..media.negotiation import parse_accept, quality
 from .openapi import SpecSource, build_spec
+from .options import DocsOptions
 from .ui import DEFAULT_ASSETS_URL, get_theme
 
 if TYPE_CHECKING:
@@ -53,15 +54,16 @@ class _NoAliasDumper(yaml.SafeDumper):
 class _SpecCache:
     """The document and its encodings, rebuilt when the API's routes change."""
 
-    def __init__(self, api: SpecSource) -> None:
+    def __init__(self, api: SpecSource, options: DocsOptions) -> None:
         self.api = api
+        self.options = options
         self._version = -1
         self._yaml = b""
         self._json = b""
 
     def _refresh(self) -> None:
         if self._version != self.api.routes_version:
-            document = build_spec(self.api)
+            document = build_spec(self.api, self.options)
             self._json = json.dumps(document, ensure_ascii=False).encode()
             self._yaml = yaml.dump(
                 document, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True
@@ -77,25 +79,15 @@ class _SpecCache:
         return self._json
 
 
-def docs_routes(
-    api: SpecSource,
-    *,
-    openapi_route: str,
-    docs_route: str | None = None,
-    theme: str = "swagger_ui",
-    title: str | None = None,
-    assets_url: str | None = None,
-) -> list[tuple[str, DocsView]]:
-    """The schema routes and, with ``docs_route``, the docs page: ``(path, view)`` pairs.
+def docs_routes(api: SpecSource, options: DocsOptions) -> list[tuple[str, DocsView]]:
+    """The schema routes and, with ``options.docs_route``, the docs page: ``(path, view)`` pairs.
 
-    ``openapi_route`` serves YAML (JSON when the client prefers it) and has a
-    JSON twin, unless it ends in ``.json``: then it serves JSON, and is the
-    only schema route.
-
-    Raises:
-        ValueError: an unknown ``theme``.
+    ``options.openapi_route`` serves YAML (JSON when the client prefers it)
+    and has a JSON twin, unless it ends in ``.json``: then it serves JSON, and
+    is the only schema route.
     """
-    cache = _SpecCache(api)
+    openapi_route, docs_route = options.openapi_route, options.docs_route
+    cache = _SpecCache(api, options)
     json_route = json_route_for(openapi_route)
 
     def schema(req: Request, resp: Response) -> None:
@@ -118,10 +110,10 @@ def docs_routes(
     if json_route != openapi_route:
         routes.insert(0, (openapi_route, schema))
     if docs_route:
-        page = get_theme(theme).render(
-            title=title or "API documentation",
+        page = get_theme(options.theme).render(
+            title=options.title or "API documentation",
             spec_url=json_route,
-            assets_url=assets_url or DEFAULT_ASSETS_URL,
+            assets_url=options.assets_url or DEFAULT_ASSETS_URL,
         )
 
         def docs(req: Request, resp: Response) -> None:

@@ -67,11 +67,11 @@ def wrap(app: ASGIApp, options: LayerOptions, media: MediaRegistry) -> ASGIApp:
 
     ``media`` writes the layers' own refusals in the client's format.
     """
-    if options.cors:
-        app = CORSLayer(app, media, **options.cors_params)
+    if options.cors is not None:
+        app = CORSLayer(app, media, options.cors)
     if options.enable_hsts:
         app = HSTSLayer(app, media)
-    if options.allowed_hosts:
+    if options.allowed_hosts is not None:
         app = TrustedHostLayer(app, options.allowed_hosts, media)
     if options.request_id:
         app = RequestIDLayer(app)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,7 +33,7 @@ from ._asgi import (
     set_header,
 )
 
-__all__ = ["CORS_PARAMS", "CORSLayer", "CORSPolicy"]
+__all__ = ["CORS_PARAMS", "CORSLayer", "CORSOptions"]
 
 #: The keys ``cors_params`` accepts.
 CORS_PARAMS = (
@@ -87,8 +88,12 @@ def _tokens(name: str, values: tuple[str, ...]) -> None:
             raise ValueError(f"cors_params[{name!r}] holds {value!r}, which is not a name.")
 
 
-class CORSPolicy:
-    """A checked CORS configuration; the keyword arguments are the ``cors_params`` keys.
+@dataclass(frozen=True, init=False)
+class CORSOptions:
+    """A checked, frozen CORS configuration; the keyword arguments are the ``cors_params`` keys.
+
+    Built once, when the API is created (``API(cors=True, cors_params=...)``);
+    the layer only reads it.
 
     Args:
         allow_origins: origins allowed to read responses, e.g.
@@ -105,6 +110,12 @@ class CORSPolicy:
         expose_headers: response headers pages may read besides the safelisted ones.
         max_age: seconds a browser may cache a preflight answer. Default 600.
 
+    Attributes:
+        origins, origin_regex, any_origin: the allowed origins, normalised.
+        methods, any_method: the allowed methods, upper case.
+        headers, any_header: the allowed request headers (safelisted ones included).
+        credentials, expose, max_age: as given (``expose`` as one header value).
+
     Raises:
         ValueError: unknown keys (with :meth:`from_params`), a malformed origin,
             method or header name, a negative ``max_age``, or ``"*"`` origins
@@ -112,6 +123,17 @@ class CORSPolicy:
         TypeError: a value of the wrong type, such as one origin string
             instead of a list.
     """
+
+    origins: frozenset[str]
+    origin_regex: re.Pattern[str] | None
+    any_origin: bool
+    methods: tuple[str, ...]
+    any_method: bool
+    headers: frozenset[str]
+    any_header: bool
+    credentials: bool
+    expose: str
+    max_age: int
 
     def __init__(
         self,
@@ -143,25 +165,30 @@ class CORSPolicy:
             raise TypeError(
                 f"cors_params['allow_origin_regex'] must be a string, not {allow_origin_regex!r}."
             )
-        self.any_origin = "*" in origins
-        if self.any_origin and allow_credentials:
+        any_origin = "*" in origins
+        if any_origin and allow_credentials:
             raise ValueError(
                 "CORS cannot allow any origin ('*') together with allow_credentials=True: "
                 "every site on the web could then act as the signed-in user. "
                 "List the origins that need credentials instead."
             )
-        self.origins = frozenset(origins - {"*"})
-        self.origin_regex = _compile(allow_origin_regex) if allow_origin_regex else None
-        self.any_method = "*" in methods
-        self.methods = tuple(dict.fromkeys(m for m in methods if m != "*"))
-        self.any_header = "*" in headers
-        self.headers = frozenset(headers) | _SAFELISTED_HEADERS
-        self.credentials = allow_credentials
-        self.expose = ", ".join(dict.fromkeys(exposed))
-        self.max_age = max_age
+        values = {
+            "any_origin": any_origin,
+            "origins": frozenset(origins - {"*"}),
+            "origin_regex": _compile(allow_origin_regex) if allow_origin_regex else None,
+            "any_method": "*" in methods,
+            "methods": tuple(dict.fromkeys(m for m in methods if m != "*")),
+            "any_header": "*" in headers,
+            "headers": frozenset(headers) | _SAFELISTED_HEADERS,
+            "credentials": allow_credentials,
+            "expose": ", ".join(dict.fromkeys(exposed)),
+            "max_age": max_age,
+        }
+        for name, value in values.items():  # frozen: set once, here
+            object.__setattr__(self, name, value)
 
     @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> CORSPolicy:
+    def from_params(cls, params: Mapping[str, Any]) -> CORSOptions:
         """Build from the ``cors_params`` dict, refusing keys it does not know."""
         unknown = sorted(set(params) - set(CORS_PARAMS))
         if unknown:
@@ -214,12 +241,19 @@ class CORSLayer:
     Args:
         app: the ASGI app.
         media: the registry that encodes problem details (the API's).
-        **params: the :class:`CORSPolicy` options (the ``cors_params`` keys).
+        options: the checked settings (what the API built from ``cors_params``).
+        **params: or the ``cors_params`` keys, checked here (see :class:`CORSOptions`).
     """
 
-    def __init__(self, app: ASGIApp, media: MediaRegistry | None = None, **params: Any) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        media: MediaRegistry | None = None,
+        options: CORSOptions | None = None,
+        **params: Any,
+    ) -> None:
         self.app = app
-        self.policy = CORSPolicy.from_params(params)
+        self.policy = options if options is not None else CORSOptions.from_params(params)
         self.media = media if media is not None else MediaRegistry()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -9,6 +9,7 @@ redirects built from an attacker's ``Host``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ..errors import HTTPBadRequest
 from ..media import MediaRegistry
@@ -19,8 +20,34 @@ from ._asgi import TEST_CLIENT_HOST, parse_host, request_header
 __all__ = ["HostPatterns", "TrustedHostLayer"]
 
 
+def _pattern(pattern: str) -> str | None:
+    """One allowed-host pattern, checked: the host, ``.suffix`` for a wildcard, None for ``*``."""
+    if not isinstance(pattern, str):
+        raise TypeError(f"An allowed host must be a string, not {pattern!r}.")
+    if pattern == "*":
+        return None
+    wildcard = pattern.startswith("*.")
+    name = pattern[2:] if wildcard else pattern
+    if name.count(":") > 1 and not name.startswith("["):
+        name = f"[{name}]"  # a bare IPv6 address
+    parsed = parse_host(name)
+    if parsed is None or "*" in name or (wildcard and name == TEST_CLIENT_HOST):
+        raise ValueError(
+            f"Allowed host {pattern!r} is not a host name; use 'example.com', "
+            "'*.example.com' (subdomains) or '*' (any host)."
+        )
+    host, port = parsed
+    if port is not None:
+        raise ValueError(
+            f"Allowed host {pattern!r} names a port; ports are ignored, "
+            f"list {pattern.rsplit(':', 1)[0]!r}."
+        )
+    return "." + host if wildcard else host
+
+
+@dataclass(frozen=True, init=False)
 class HostPatterns:
-    """A checked list of allowed hosts.
+    """A checked, frozen list of allowed hosts.
 
     Each pattern is one of:
 
@@ -38,41 +65,28 @@ class HostPatterns:
         ValueError: a pattern is malformed, or names a port (ports are ignored).
     """
 
+    exact: frozenset[str]
+    suffixes: tuple[str, ...]
+    allow_any: bool
+
     def __init__(self, patterns: Iterable[str]) -> None:
         if isinstance(patterns, (str, bytes)):
             raise TypeError(f"allowed_hosts takes a list of host names, not {patterns!r}.")
-        self.exact: set[str] = set()
-        self.suffixes: list[str] = []
-        self.allow_any = False
+        exact: set[str] = set()
+        suffixes: list[str] = []
+        allow_any = False
         for pattern in patterns:
-            self._add(pattern)
-
-    def _add(self, pattern: str) -> None:
-        if not isinstance(pattern, str):
-            raise TypeError(f"An allowed host must be a string, not {pattern!r}.")
-        if pattern == "*":
-            self.allow_any = True
-            return
-        wildcard = pattern.startswith("*.")
-        name = pattern[2:] if wildcard else pattern
-        if name.count(":") > 1 and not name.startswith("["):
-            name = f"[{name}]"  # a bare IPv6 address
-        parsed = parse_host(name)
-        if parsed is None or "*" in name or (wildcard and name == TEST_CLIENT_HOST):
-            raise ValueError(
-                f"Allowed host {pattern!r} is not a host name; use 'example.com', "
-                "'*.example.com' (subdomains) or '*' (any host)."
-            )
-        host, port = parsed
-        if port is not None:
-            raise ValueError(
-                f"Allowed host {pattern!r} names a port; ports are ignored, "
-                f"list {pattern.rsplit(':', 1)[0]!r}."
-            )
-        if wildcard:
-            self.suffixes.append("." + host)
-        else:
-            self.exact.add(host)
+            parsed = _pattern(pattern)
+            if parsed is None:
+                allow_any = True
+            elif parsed.startswith("."):
+                suffixes.append(parsed)
+            else:
+                exact.add(parsed)
+        # Frozen: set once, here.
+        object.__setattr__(self, "exact", frozenset(exact))
+        object.__setattr__(self, "suffixes", tuple(suffixes))
+        object.__setattr__(self, "allow_any", allow_any)
 
     def allows(self, host: str) -> bool:
         """Whether ``host``, as normalised by ``parse_host``, is allowed."""
@@ -90,15 +104,19 @@ class TrustedHostLayer:
 
     Args:
         app: the ASGI app to protect.
-        allowed_hosts: the patterns, see :class:`HostPatterns`.
+        allowed_hosts: the patterns, see :class:`HostPatterns` (or one, already checked).
         media: the registry that encodes the problem details (the API's).
     """
 
     def __init__(
-        self, app: ASGIApp, allowed_hosts: Iterable[str], media: MediaRegistry | None = None
+        self,
+        app: ASGIApp,
+        allowed_hosts: Iterable[str] | HostPatterns,
+        media: MediaRegistry | None = None,
     ) -> None:
         self.app = app
-        self.hosts = HostPatterns(allowed_hosts)
+        hosts = allowed_hosts
+        self.hosts = hosts if isinstance(hosts, HostPatterns) else HostPatterns(hosts)
         self.media = media if media is not None else MediaRegistry()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -2,17 +2,19 @@
 
 ``API(cors=..., cors_params=..., enable_hsts=..., allowed_hosts=...,
 request_id=...)`` becomes a :class:`LayerOptions` when the API is created, so a
-bad ``cors_params`` or ``allowed_hosts`` fails there; the stack is later built
-from it alone, and no layer reads the ``API`` object.
+bad ``cors_params`` or ``allowed_hosts`` fails there. It holds the checked
+settings themselves (:class:`~.cors.CORSOptions`, :class:`~.hosts.HostPatterns`),
+so the stack is later built from it alone, nothing is parsed twice, and no
+layer reads the ``API`` object.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from .cors import CORSPolicy
+from .cors import CORSOptions
 from .hosts import HostPatterns
 
 __all__ = ["LayerOptions"]
@@ -20,25 +22,24 @@ __all__ = ["LayerOptions"]
 
 @dataclass(frozen=True)
 class LayerOptions:
-    """Which optional layers wrap the app, with their settings.
+    """Which optional layers wrap the app, each with its checked settings.
 
-    Raises:
-        ValueError: ``cors_params`` or ``allowed_hosts`` is malformed, has
-            unknown keys, or allows any origin with credentials.
-        TypeError: a setting has the wrong type (e.g. a string for a list).
+    Attributes:
+        cors: the CORS settings, or None for no CORS layer.
+        enable_hsts: redirect to HTTPS and send ``Strict-Transport-Security``.
+        allowed_hosts: the trusted hosts, or None for no host check.
+        request_id: tag requests and responses with ``X-Request-ID``.
     """
 
-    cors: bool = False
-    cors_params: Mapping[str, Any] = field(default_factory=dict)
+    cors: CORSOptions | None = None
     enable_hsts: bool = False
-    allowed_hosts: tuple[str, ...] = ()
+    allowed_hosts: HostPatterns | None = None
     request_id: bool = False
 
-    def __post_init__(self) -> None:
-        if self.cors:
-            CORSPolicy.from_params(self.cors_params)
-        if self.allowed_hosts:
-            HostPatterns(self.allowed_hosts)
+    @property
+    def any(self) -> bool:
+        """Whether any layer is configured (else the app is served bare)."""
+        return bool(self.cors or self.enable_hsts or self.allowed_hosts or self.request_id)
 
     @classmethod
     def from_settings(
@@ -50,8 +51,15 @@ class LayerOptions:
         allowed_hosts: Iterable[str] | None = None,
         request_id: bool = False,
     ) -> LayerOptions:
-        """The options from ``API(...)``'s keywords (``None`` meaning unset)."""
-        if isinstance(allowed_hosts, (str, bytes)):
-            HostPatterns(allowed_hosts)  # refuses a lone string with its own message
-        hosts = tuple(allowed_hosts or ())
-        return cls(cors, dict(cors_params or {}), enable_hsts, hosts, request_id)
+        """The options from ``API(...)``'s keywords (``None`` meaning unset).
+
+        Raises:
+            ValueError: ``cors_params`` or ``allowed_hosts`` is malformed, has
+                unknown keys, or allows any origin with credentials.
+            TypeError: a setting has the wrong type (e.g. a string for a list).
+        """
+        policy = CORSOptions.from_params(cors_params or {}) if cors else None
+        hosts = HostPatterns(allowed_hosts) if allowed_hosts is not None else None
+        if hosts is not None and not (hosts.allow_any or hosts.exact or hosts.suffixes):
+            hosts = None  # an empty list checks nothing, as before
+        return cls(policy, enable_hsts, hosts, request_id)

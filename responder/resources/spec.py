@@ -8,9 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
-__all__ = ["RouteSpec"]
+__all__ = ["RouteOptions", "RouteSpec"]
+
+
+class RouteOptions(TypedDict, total=False):
+    """The keywords of ``add_route`` after the path and endpoint, typed once.
+
+    ``route``, the verb decorators (``get``, ``post``, ...) and groups take
+    them as ``**options`` and pass them on, so type checkers see every option
+    and a misspelt one is an error where it is written.
+    """
+
+    methods: list[str] | None
+    websocket: bool
+    before_request: bool
+    check_existing: bool
+    request_model: Any
+    response_model: Any
+    static: bool
+    include_in_schema: bool
+    tags: list[str] | None
+    summary: str | None
+    deprecated: bool
+    responses: dict[Any, Any] | None
 
 
 @dataclass(frozen=True, slots=True)

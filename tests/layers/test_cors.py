@@ -4,7 +4,7 @@ import pytest
 
 import responder
 from responder.layers import CORSLayer
-from responder.layers.cors import CORSPolicy
+from responder.layers.cors import CORSOptions
 
 from .asgi import call, cors_headers, headers_of, http_scope
 
@@ -52,7 +52,7 @@ def test_defaults_refuse_every_preflight():
 
 
 def test_default_policy_values():
-    policy = CORSPolicy()
+    policy = CORSOptions()
     assert (policy.origins, policy.any_origin, policy.credentials) == (frozenset(), False, False)
     assert policy.methods == ("GET",)
     assert policy.max_age == 600
@@ -287,7 +287,7 @@ def test_unknown_keys_are_named():
 )
 def test_malformed_params_are_refused(params, error):
     with pytest.raises(error, match=r"cors|CORS"):
-        CORSPolicy.from_params(params)
+        CORSOptions.from_params(params)
 
 
 def test_websockets_pass_untouched():

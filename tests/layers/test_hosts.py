@@ -200,4 +200,4 @@ def test_a_single_string_is_refused():
 def test_patterns_are_normalised():
     patterns = HostPatterns(["Example.COM.", "*.Sub.Example.com", "[0::1]", ";"])
     assert patterns.exact == {"example.com", "[::1]", ";"}
-    assert patterns.suffixes == [".sub.example.com"]
+    assert patterns.suffixes == (".sub.example.com",)

@@ -1,5 +1,7 @@
 """wrap(): exactly the configured layers, in the documented order."""
 
+import dataclasses
+
 import pytest
 
 import responder
@@ -12,6 +14,8 @@ from responder.layers import (
     TrustedHostLayer,
     wrap,
 )
+from responder.layers.cors import CORSOptions
+from responder.layers.hosts import HostPatterns
 
 from .asgi import stack_types
 
@@ -136,7 +140,10 @@ def test_lifespan_and_websockets_pass_through_every_layer():
 
 def test_layer_options_are_checked_when_built():
     options = LayerOptions.from_settings(cors=True, allowed_hosts=["example.com"])
-    assert (options.cors, options.allowed_hosts) == (True, ("example.com",))
+    assert options.cors == CORSOptions()  # nothing allowed until origins are listed
+    assert options.allowed_hosts == HostPatterns(["Example.com."])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.cors.max_age = 0  # type: ignore[misc]
     with pytest.raises(ValueError, match=r"Unknown cors_params key\(s\): 'allow_origin';"):
         LayerOptions.from_settings(cors=True, cors_params={"allow_origin": ["https://a.test"]})
     with pytest.raises(ValueError, match="port"):
@@ -147,8 +154,9 @@ def test_layer_options_are_checked_when_built():
 
 def test_the_api_keeps_its_layer_options_and_wrap_reads_only_them():
     api = responder.API(request_id=True, allowed_hosts=["example.com"])
-    assert api.layers == LayerOptions(allowed_hosts=("example.com",), request_id=True)
-    assert responder.API().layers is None
+    hosts = HostPatterns(["example.com"])
+    assert api.layers == LayerOptions(allowed_hosts=hosts, request_id=True)
+    assert not responder.API().layers.any
     stack = wrap(api.app, api.layers, api.media)
     assert [type(stack), type(stack.app)] == [RequestIDLayer, TrustedHostLayer]
 

@@ -1,0 +1,127 @@
+"""The API's route table: what is routed where, and how ``url_for`` finds it again.
+
+One :class:`RouteTable` per API holds the HTTP and WebSocket routers, the
+convertors its templates use, the index ``url_for`` reads, and a version
+counter that generated documents (OpenAPI) watch. Everything here runs at
+registration; the pipeline only reads the routers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from .adapters import adapt_websocket
+from .convertors import make_convertors
+from .route import Route
+from .routing import PathTemplate, Router
+from .spec import RouteSpec
+from .validation import checks_for
+
+__all__ = ["RouteTable", "WebSocketRun"]
+
+#: A resolved WebSocket handler: ``await run(ws, params)``.
+WebSocketRun = Callable[[Any, dict[str, Any]], Awaitable[None]]
+
+
+class RouteTable:
+    """HTTP and WebSocket routes, added once each, and the way back from endpoint to path.
+
+    Args:
+        max_number_param_length: the most characters an ``int``/``float``
+            route parameter may have.
+    """
+
+    def __init__(self, max_number_param_length: int) -> None:
+        self.convertors = make_convertors(max_number_param_length)
+        self.router: Router[Route] = Router()
+        self.websocket_router: Router[WebSocketRun] = Router()
+        #: Bumped whenever routes (or the API's schemas) change, so documents know to rebuild.
+        self.version = 0
+        # What url_for builds from: the first template an endpoint (or a name) was routed to.
+        self._by_endpoint: dict[int, PathTemplate] = {}
+        self._by_name: dict[str, PathTemplate] = {}
+
+    def add_http(self, spec: RouteSpec, endpoint: Any, check_existing: bool) -> Any:
+        """Add ``endpoint`` as ``spec`` describes it, to a new route or one it may share.
+
+        Returns:
+            The resource object (the class itself, for a class).
+
+        Raises:
+            ValueError: the path is taken (and sharing it was not allowed).
+            TypeError: the endpoint cannot answer requests or does not take
+                the route's parameters; nothing is registered then.
+        """
+        template = PathTemplate(spec.path, self.convertors)
+        existing = self._existing(template, check_existing)
+        route = existing or Route(template)
+        checks = (
+            checks_for(spec.request_model, spec.response_model) if spec.validates else ((), ())
+        )
+        resource = route.add(endpoint, spec, checks)  # may raise: nothing registered
+        self.version += 1
+        if existing is None:
+            self.router.add(template, route)
+        self._remember(endpoint, resource, template)
+        return resource
+
+    def add_websocket(self, path: str, endpoint: Any) -> Any:
+        """Route WebSocket connections to ``path`` to ``endpoint``; returns it unchanged.
+
+        Raises:
+            TypeError: the endpoint is not a coroutine function, or its keywords
+                do not match the route's parameters.
+        """
+        template = PathTemplate(path, self.convertors)
+        run = adapt_websocket(endpoint, template.param_names, path)  # may raise
+        self.websocket_router.add(template, run)
+        self._remember(endpoint, endpoint, template)
+        return endpoint
+
+    def url_for(self, endpoint: Any, params: dict[str, Any]) -> str:
+        """The path of ``endpoint`` (a view, class, instance or view name), params filled in.
+
+        Raises:
+            ValueError: the endpoint is not routed, or a value would not route back.
+            KeyError: a path parameter is missing.
+        """
+        template = (
+            self._by_name.get(endpoint)
+            if isinstance(endpoint, str)
+            else self._by_endpoint.get(id(endpoint))
+        )
+        if template is None:
+            raise ValueError(f"{endpoint!r} is not routed on this API.")
+        return template.format(params)
+
+    def _remember(self, endpoint: Any, resource: Any, template: PathTemplate) -> None:
+        """Let url_for find ``template`` by endpoint, resource or name (the first one wins)."""
+        for key in (endpoint, resource):
+            self._by_endpoint.setdefault(id(key), template)
+        name = getattr(endpoint, "__name__", None)
+        if name:
+            self._by_name.setdefault(name, template)
+
+    def _existing(self, template: PathTemplate, check_existing: bool) -> Route | None:
+        """The route already at an equivalent path, if sharing it is allowed.
+
+        Raises:
+            ValueError: the path is taken and ``check_existing`` is on, or the
+                shared path names its parameters differently.
+        """
+        existing = self.router.get(template)
+        if existing is None:
+            return None
+        path = template.template
+        if check_existing:
+            raise ValueError(
+                f"Route {path!r} already exists (as {existing.path!r}); pass "
+                "check_existing=False to add handlers for other methods."
+            )
+        if existing.template.param_names != template.param_names:
+            raise ValueError(
+                f"Route {path!r} shares {existing.path!r} but names its parameters "
+                "differently; use the same names."
+            )
+        return existing
