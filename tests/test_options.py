@@ -1,4 +1,4 @@
-"""API(...) keywords become small frozen option objects, checked once; the 3.3 attributes read them."""
+"""API(...) keywords become frozen option objects, checked once; 3.3 attributes read them."""
 
 import dataclasses
 
