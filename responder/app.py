@@ -27,7 +27,7 @@ from .types import ASGIApp, Receive, Scope, Send
 from .urls import route_path
 from .websockets import WebSocket
 
-__all__ = ["App", "ExceptionHandlers", "Hooks", "render_problem"]
+__all__ = ["App", "ExceptionHandlers", "Hooks", "set_problem"]
 
 logger = logging.getLogger("responder")
 
@@ -235,10 +235,10 @@ class App:
                     _default_status(resp, exc)
                 return None
         if isinstance(exc, HTTPError):
-            render_problem(resp, exc)
+            set_problem(resp, exc)
             return None
         resp.clear()  # nothing a failed view half-set (headers, cookies) goes out with a 500
-        render_problem(resp, _internal_error(exc, self.debug))
+        set_problem(resp, _internal_error(exc, self.debug))
         return exc
 
     async def websocket(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
@@ -290,7 +290,7 @@ def _prefix_pair(prefix: str) -> tuple[str, str]:
     return prefix, prefix + "/"
 
 
-def render_problem(resp: Response, error: HTTPError) -> None:
+def set_problem(resp: Response, error: HTTPError) -> None:
     """Make ``resp`` an RFC 9457 problem-details response for ``error``.
 
     The body is encoded when the response renders, in the format and with the

@@ -25,6 +25,7 @@ What a request may ask for is bounded by :class:`GraphQLLimits`.
 
 from __future__ import annotations
 
+import functools
 import html
 import inspect
 import json
@@ -281,6 +282,7 @@ def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionN
 GRAPHIQL_PACKAGES = {"react": "18", "react-dom": "18", "graphiql": "4"}
 
 
+@functools.lru_cache(maxsize=32)  # a view serves one path (per root_path): built once each
 def graphiql_page(assets_url: str, endpoint: str) -> str:
     """The GraphiQL page, loading React and GraphiQL from ``assets_url``.
 
