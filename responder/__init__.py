@@ -21,10 +21,12 @@ from .errors import (
     HTTPUnprocessableEntity,
     HTTPUnsupportedMediaType,
     MediaMalformedError,
+    RouteNotFoundError,
 )
 from .request import Request
 from .resources.hooks import after, before
 from .response import Response
+from .routers import Router
 
 __version__ = "0.1.0"
 
@@ -48,6 +50,8 @@ __all__ = [
     "MediaMalformedError",
     "Request",
     "Response",
+    "RouteNotFoundError",
+    "Router",
     "__version__",
     "after",
     "before",

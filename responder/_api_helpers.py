@@ -74,7 +74,8 @@ class VerbRoutes:
     needed; the same method twice on one path is still refused.
     """
 
-    route: Callable[..., Any]  # API.route or RouteGroup.route
+    route: Callable[..., Any]  # API.route, RouteGroup.route or Router.route
+    add_websocket_route: Callable[..., Any]
 
     def get(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[E], E]:
         """Route GET (and HEAD) at ``path`` to the decorated view."""
@@ -95,6 +96,15 @@ class VerbRoutes:
     def delete(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[E], E]:
         """Route DELETE at ``path`` to the decorated view."""
         return self._verb("DELETE", path, options)
+
+    def websocket_route(self, path: str, *, name: str | None = None) -> Callable[[E], E]:
+        """Decorate ``async def handler(ws, **params)`` to answer WebSockets at ``path``."""
+
+        def decorator(endpoint: E) -> E:
+            self.add_websocket_route(path, endpoint, name=name)
+            return endpoint
+
+        return decorator
 
     def _verb(self, method: str, path: str, options: RouteOptions) -> Callable[[E], E]:
         if "methods" in options:
@@ -122,9 +132,9 @@ class RouteGroup(VerbRoutes):
         """Like :meth:`API.add_route`, under this group's prefix."""
         return self.api.add_route(self.prefix + path, endpoint, **options)
 
-    def add_websocket_route(self, path: str, endpoint: Any) -> Any:
+    def add_websocket_route(self, path: str, endpoint: Any, *, name: str | None = None) -> Any:
         """Like :meth:`API.add_websocket_route`, under this group's prefix."""
-        return self.api.add_websocket_route(self.prefix + path, endpoint)
+        return self.api.add_websocket_route(self.prefix + path, endpoint, name=name)
 
     def group(self, prefix: str) -> RouteGroup:
         """A nested group: ``api.group("/v1").group("/admin")``."""

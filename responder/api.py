@@ -28,11 +28,13 @@ from .layers.compression import GZipLayer
 from .lifespan import Lifespan
 from .media import MediaRegistry
 from .request import DEFAULT_MAX_REQUEST_SIZE
-from .resources import Route, Router, RouteSpec
+from .resources import Route, RouteSpec
+from .resources import Router as PathRouter
 from .resources.adapters import is_resource
 from .resources.convertors import DEFAULT_MAX_NUMBER_LENGTH
 from .resources.spec import RouteOptions
 from .resources.table import RouteTable, WebSocketRun
+from .routers import RouterInclusion
 from .sessions import DEFAULT_SESSION_MAX_AGE, SessionOptions, SessionSettings
 from .staticfiles import StaticFiles, spa_view
 from .templates import Templates
@@ -48,7 +50,9 @@ __all__ = ["API", "RouteGroup"]
 E = TypeVar("E")
 
 
-class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSettings):
+class API(
+    VerbRoutes, RouterInclusion, ViewHelpers, ServingHelpers, HookRegistration, SessionSettings
+):
     """A Responder application; itself an ASGI app.
 
     Templates, redirects, serving and the test clients come from the mixins
@@ -198,12 +202,12 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
     docs_assets_url = OptionField[str | None]("docs_options", "assets_url")
 
     @property
-    def router(self) -> Router[Route]:
+    def router(self) -> PathRouter[Route]:
         """The HTTP routes (read by the pipeline and the OpenAPI generator)."""
         return self.routes.router
 
     @property
-    def websocket_router(self) -> Router[WebSocketRun]:
+    def websocket_router(self) -> PathRouter[WebSocketRun]:
         """The WebSocket routes."""
         return self.routes.websocket_router
 
@@ -304,6 +308,7 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         endpoint: Any = None,
         *,
         methods: list[str] | None = None,
+        name: str | None = None,
         websocket: bool = False,
         before_request: bool = False,
         check_existing: bool = True,
@@ -318,6 +323,8 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
     ) -> Any:
         """Route ``path`` to ``endpoint``: a function, a resource class or a resource instance.
 
+        ``name`` is what ``url_for(name)`` finds (the endpoint's ``__name__``
+        when not given; a given name may not name another path).
         ``tags``, ``summary``, ``deprecated`` and ``responses`` go to the
         route's OpenAPI operations. The Responder 3.3 flags forward to their
         own entry points: ``websocket=True`` to :meth:`add_websocket_route`,
@@ -340,11 +347,11 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         if _is_graphene_schema(endpoint):  # 3.3 routed a bare schema; api.graphql says it
             endpoint = self._graphql_view(endpoint)
         if websocket:
-            return self.add_websocket_route(_required(path), endpoint)
+            return self.add_websocket_route(_required(path), endpoint, name=name)
         spec = RouteSpec(
             path=_required(path),
             methods=tuple(m.upper() for m in methods) if methods is not None else None,
-            name=getattr(endpoint, "__name__", None),
+            name=name or getattr(endpoint, "__name__", None),
             request_model=request_model,
             response_model=response_model,
             tags=tuple(tags or ()),
@@ -354,11 +361,15 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
             include_in_schema=include_in_schema,
             # A function view with no methods= answers everything; its docs say what it means.
             all_methods=methods is None and not is_resource(endpoint),
+            before=self._router_hooks,
         )
-        return self.routes.add_http(spec, endpoint, check_existing)
+        return self.routes.add_http(spec, endpoint, check_existing, named=name is not None)
 
-    def add_websocket_route(self, path: str, endpoint: Any) -> Any:
+    def add_websocket_route(self, path: str, endpoint: Any, *, name: str | None = None) -> Any:
         """Route WebSocket connections to ``path`` to ``async def endpoint(ws, **params)``.
+
+        ``name`` is what ``url_for(name)`` finds (the endpoint's ``__name__``
+        when not given).
 
         Returns:
             The endpoint, unchanged.
@@ -367,7 +378,7 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
             TypeError: the endpoint is not a coroutine function, or its keywords
                 do not match the route's parameters.
         """
-        return self.routes.add_websocket(path, endpoint)
+        return self.routes.add_websocket(path, endpoint, name)
 
     def schema(self, name: str) -> Callable[[E], E]:
         """Decorate a marshmallow schema or pydantic model to list it in the OpenAPI components."""

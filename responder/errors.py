@@ -45,7 +45,17 @@ __all__ = [
     "HTTPUnprocessableEntity",
     "HTTPUnsupportedMediaType",
     "MediaMalformedError",
+    "RouteNotFoundError",
 ]
+
+
+class RouteNotFoundError(LookupError, ValueError):
+    """``url_for`` was asked for a name or endpoint no route has.
+
+    Not an HTTP error: a mistake in the app's code, raised where the URL is
+    built. A ``LookupError``; also a ``ValueError``, which ``url_for`` raised
+    before routes had names, so older ``except ValueError`` code keeps working.
+    """
 
 
 # RFC 9110 renamed these; older Pythons still carry the RFC 7231 phrases.

@@ -252,7 +252,22 @@ def _handler(
     if alone and responder is not None:  # PERF: one async responder and nothing around it
         direct = _direct(resource, responder, method_attr, shape, per_request, takes_main)
     run = _per_request(resource, chain) if per_request else functools.partial(chain, resource)
+    guards = shape.spec.before if shape.spec is not None else ()
+    if guards:  # a router's before hooks come first, so no fast path
+        run, direct = _guarded(guards, run), None
     return Handler(run, resource=resource, responder=responder, direct=direct, spec=shape.spec)
+
+
+def _guarded(
+    hooks: Sequence[Hook], run: Callable[[Request, Response, Params], Awaitable[None]]
+) -> Callable[[Request, Response, Params], Awaitable[None]]:
+    """``run``, after ``hooks(req, resp)``; a hook that answers (status changed) ends it."""
+
+    async def guarded(req: Request, resp: Response, params: Params) -> None:
+        if not await run_before(hooks, resp, req, resp):
+            await run(req, resp, params)
+
+    return guarded
 
 
 def _direct(

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
+from .hooks import Hook
+
 __all__ = ["RouteOptions", "RouteSpec"]
 
 
@@ -22,6 +24,7 @@ class RouteOptions(TypedDict, total=False):
     """
 
     methods: list[str] | None
+    name: str | None
     websocket: bool
     before_request: bool
     check_existing: bool
@@ -43,7 +46,9 @@ class RouteSpec:
         path: the template as written, e.g. ``/items/{id:int}``.
         methods: the methods a function view answers (upper case), or None
             when it was not restricted (or the endpoint is a resource).
-        name: the endpoint's name, what ``url_for("name")`` finds.
+        name: what ``url_for("name")`` finds: ``name=``, namespaced by the
+            routers it was included through (``users:detail``), or the
+            endpoint's ``__name__``.
         request_model, response_model: the pydantic model or marshmallow
             schema that validates request bodies and serializes responses.
         tags, summary, deprecated, responses: the operation's OpenAPI fields;
@@ -51,6 +56,8 @@ class RouteSpec:
         include_in_schema: whether the OpenAPI document lists the route.
         all_methods: a function view registered with no ``methods=``: it
             answers everything, so its docs say which methods it means.
+        before: the before hooks of the routers it was included through,
+            outermost first; they run before anything of the route's own.
     """
 
     path: str
@@ -64,6 +71,7 @@ class RouteSpec:
     responses: Mapping[Any, Any] = field(default_factory=dict)
     include_in_schema: bool = True
     all_methods: bool = False
+    before: tuple[Hook, ...] = ()
 
     @property
     def validates(self) -> bool:

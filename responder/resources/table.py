@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from ..errors import RouteNotFoundError
 from .adapters import adapt_websocket
 from .convertors import make_convertors
 from .route import Route
@@ -42,18 +43,26 @@ class RouteTable:
         self._by_endpoint: dict[int, PathTemplate] = {}
         self._by_name: dict[str, PathTemplate] = {}
 
-    def add_http(self, spec: RouteSpec, endpoint: Any, check_existing: bool) -> Any:
+    def add_http(
+        self, spec: RouteSpec, endpoint: Any, check_existing: bool, named: bool = False
+    ) -> Any:
         """Add ``endpoint`` as ``spec`` describes it, to a new route or one it may share.
+
+        ``named``: ``spec.name`` was given (``name=``, or a router's namespace),
+        so it must not name another path already.
 
         Returns:
             The resource object (the class itself, for a class).
 
         Raises:
-            ValueError: the path is taken (and sharing it was not allowed).
+            ValueError: the path is taken (and sharing it was not allowed), or
+                the given name already names another path.
             TypeError: the endpoint cannot answer requests or does not take
                 the route's parameters; nothing is registered then.
         """
         template = PathTemplate(spec.path, self.convertors)
+        if named and spec.name:
+            self._check_name(spec.name, template)
         existing = self._existing(template, check_existing)
         route = existing or Route(template)
         checks = (
@@ -63,10 +72,10 @@ class RouteTable:
         self.version += 1
         if existing is None:
             self.router.add(template, route)
-        self._remember(endpoint, resource, template)
+        self._remember(endpoint, resource, template, spec.name)
         return resource
 
-    def add_websocket(self, path: str, endpoint: Any) -> Any:
+    def add_websocket(self, path: str, endpoint: Any, name: str | None = None) -> Any:
         """Route WebSocket connections to ``path`` to ``endpoint``; returns it unchanged.
 
         Raises:
@@ -75,15 +84,18 @@ class RouteTable:
         """
         template = PathTemplate(path, self.convertors)
         run = adapt_websocket(endpoint, template.param_names, path)  # may raise
+        if name:
+            self._check_name(name, template)
         self.websocket_router.add(template, run)
-        self._remember(endpoint, endpoint, template)
+        self._remember(endpoint, endpoint, template, name or getattr(endpoint, "__name__", None))
         return endpoint
 
     def url_for(self, endpoint: Any, params: dict[str, Any]) -> str:
         """The path of ``endpoint`` (a view, class, instance or view name), params filled in.
 
         Raises:
-            ValueError: the endpoint is not routed, or a value would not route back.
+            RouteNotFoundError: no route has that name or endpoint.
+            ValueError: a value would not route back.
             KeyError: a path parameter is missing.
         """
         template = (
@@ -92,16 +104,29 @@ class RouteTable:
             else self._by_endpoint.get(id(endpoint))
         )
         if template is None:
-            raise ValueError(f"{endpoint!r} is not routed on this API.")
+            known = ", ".join(sorted(self._by_name)[:20]) or "none"
+            raise RouteNotFoundError(
+                f"{endpoint!r} is not routed on this API (route names: {known})."
+            )
         return template.format(params)
 
-    def _remember(self, endpoint: Any, resource: Any, template: PathTemplate) -> None:
+    def _remember(
+        self, endpoint: Any, resource: Any, template: PathTemplate, name: str | None
+    ) -> None:
         """Let url_for find ``template`` by endpoint, resource or name (the first one wins)."""
         for key in (endpoint, resource):
             self._by_endpoint.setdefault(id(key), template)
-        name = getattr(endpoint, "__name__", None)
         if name:
             self._by_name.setdefault(name, template)
+
+    def _check_name(self, name: str, template: PathTemplate) -> None:
+        """Refuse a given name that already names a different path."""
+        taken = self._by_name.get(name)
+        if taken is not None and taken.template != template.template:
+            raise ValueError(
+                f"Route name {name!r} already names {taken.template!r}; "
+                f"give {template.template!r} another name."
+            )
 
     def _existing(self, template: PathTemplate, check_existing: bool) -> Route | None:
         """The route already at an equivalent path, if sharing it is allowed.
