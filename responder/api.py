@@ -78,6 +78,8 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
             with ``{package}`` and ``{version}`` (a CDN by default).
         spa_exclude, max_number_param_length: path prefixes the SPA fallback never
             answers (``["/api"]``); the most characters of an int/float route parameter.
+        redirect_slashes: answer ``/users/`` with a 307 to ``/users`` when only
+            that is routed (and the other way round); False: strict matching.
     """
 
     status_codes = status_codes
@@ -120,6 +122,7 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         docs_assets_url: str | None = None,
         spa_exclude: list[str] | None = None,
         max_number_param_length: int = DEFAULT_MAX_NUMBER_LENGTH,
+        redirect_slashes: bool = True,
     ) -> None:
         self._debug = debug
         self.title, self.version, self.description = title, version, description
@@ -167,6 +170,7 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
             websocket_idle_timeout=websocket_idle_timeout,
             gzip=gzip,
             spa_exclude=spa_exclude or (),
+            redirect_slashes=redirect_slashes,
         )
         # What url_for builds from: the first template an endpoint (or a name) was routed to.
         self._routes_by_endpoint: dict[int, PathTemplate] = {}
@@ -291,6 +295,7 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         check_existing: bool = True,
         request_model: Any = None,
         response_model: Any = None,
+        status_code: int | None = None,
         static: bool = False,
         include_in_schema: bool = True,
         tags: list[str] | None = None,
@@ -300,11 +305,11 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
     ) -> Any:
         """Route ``path`` to ``endpoint``: a function, a resource class or a resource instance.
 
-        ``tags``, ``summary``, ``deprecated`` and ``responses`` go to the
-        route's OpenAPI operations. The Responder 3.3 flags forward to their
-        own entry points: ``websocket=True`` to :meth:`add_websocket_route`,
-        ``static=True`` to :meth:`add_spa`, ``before_request=True`` to
-        :meth:`before_request`.
+        ``status_code`` is the status of a success whose view set none; ``tags``,
+        ``summary``, ``deprecated`` and ``responses`` go to its OpenAPI operations.
+        The 3.3 flags forward to their entry points: ``websocket=True`` to
+        :meth:`add_websocket_route`, ``static=True`` to :meth:`add_spa`,
+        ``before_request=True`` to :meth:`before_request`.
 
         Returns:
             The resource object (the instance, for a class).
@@ -329,6 +334,7 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
             name=getattr(endpoint, "__name__", None),
             request_model=request_model,
             response_model=response_model,
+            status_code=status_code,
             tags=tuple(tags or ()),
             summary=summary,
             deprecated=deprecated,
@@ -346,7 +352,7 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         route = existing or Route(template)
         checks: tuple[list[Any], list[Any]] = ([], [])
         if spec.validates:
-            checks = checks_for(spec.request_model, spec.response_model)
+            checks = checks_for(spec.request_model)
         resource = route.add(endpoint, spec, checks)  # may raise: nothing registered
         self.routes_version += 1
         if existing is None:

@@ -23,7 +23,11 @@ class RouteSpec:
             when it was not restricted (or the endpoint is a resource).
         name: the endpoint's name, what ``url_for("name")`` finds.
         request_model, response_model: the pydantic model or marshmallow
-            schema that validates request bodies and serializes responses.
+            schema that validates request bodies and serializes responses;
+            ``response_model=False`` turns off the check a return annotation
+            would make.
+        status_code: the status a successful answer gets when the view sets
+            none (``201`` for a create), or None for 200.
         tags, summary, deprecated, responses: the operation's OpenAPI fields;
             the docstring's YAML wins where it says the same thing.
         include_in_schema: whether the OpenAPI document lists the route.
@@ -36,12 +40,18 @@ class RouteSpec:
     name: str | None = None
     request_model: Any = None
     response_model: Any = None
+    status_code: int | None = None
     tags: tuple[str, ...] = ()
     summary: str | None = None
     deprecated: bool = False
     responses: Mapping[Any, Any] = field(default_factory=dict)
     include_in_schema: bool = True
     all_methods: bool = False
+
+    def __post_init__(self) -> None:
+        status = self.status_code
+        if status is not None and (type(status) is not int or not 100 <= status <= 599):
+            raise ValueError(f"status_code must be an int from 100 to 599, not {status!r}.")
 
     @property
     def validates(self) -> bool:
