@@ -119,7 +119,11 @@ def output_checks(spec: RouteSpec | None, responder: Callable[..., Any] | None) 
     if model is None and responder is not None:
         model = return_model(responder)
     if model is not None and model is not False:
-        steps.append(Hook(response_check(model, view_name(responder) if responder else spec.path)))
+        view = view_name(responder) if responder is not None else spec.path
+        try:
+            steps.append(Hook(response_check(model, view)))
+        except Exception as exc:
+            raise TypeError(f"{model!r} cannot be the response model of {view}: {exc}") from exc
     return steps
 
 
@@ -189,9 +193,10 @@ def _refuse_unreturnable(hint: Any, fn: Callable[..., Any]) -> None:
     """Refuse, at registration, an annotation that says the view returns no response."""
     members = typing.get_args(hint) if _is_union(hint) else (hint,)
     for member in members:
-        if _is_class(member) and not _returnable(member):
+        cls = typing.get_origin(member) or member  # set[int] is a set
+        if _is_class(cls) and not _returnable(cls):
             raise TypeError(
-                f"{view_name(fn)} is annotated to return {member.__name__}, which is no "
+                f"{view_name(fn)} is annotated to return {cls.__name__}, which is no "
                 "response: return a dict, list, pydantic model, dataclass, str, bytes or None "
                 "(or set resp and return nothing)."
             )
@@ -211,7 +216,9 @@ def _returnable(cls: type) -> bool:
 def _names_model(hint: Any) -> bool:
     """Whether a pydantic model, dataclass or TypedDict appears anywhere in ``hint``."""
     if _is_class(hint):
-        if dataclasses.is_dataclass(hint) or typing.is_typeddict(hint):
+        # A TypedDict from typing or typing_extensions: each has its own metaclass.
+        typed_dict = issubclass(hint, dict) and hasattr(hint, "__required_keys__")
+        if dataclasses.is_dataclass(hint) or typed_dict:
             return True
         pydantic = sys.modules.get("pydantic")
         if pydantic is not None and issubclass(hint, pydantic.BaseModel):
