@@ -88,9 +88,14 @@ class API(
             with ``{package}`` and ``{version}`` (a CDN by default).
         spa_exclude, max_number_param_length: path prefixes the SPA fallback never
             answers (``["/api"]``); the most characters of an int/float route parameter.
+        redirect_slashes: answer ``/users/`` with a 307 to ``/users`` when only
+            that is routed (and the other way round); False: strict matching.
     """
 
     status_codes = status_codes
+    _stack: ASGIApp | None = None  # built on the first connection
+    _client: TestClient | None = None
+    _templates: Templates | None = None
 
     def __init__(
         self,
@@ -130,6 +135,7 @@ class API(
         docs_assets_url: str | None = None,
         spa_exclude: list[str] | None = None,
         max_number_param_length: int = DEFAULT_MAX_NUMBER_LENGTH,
+        redirect_slashes: bool = True,
     ) -> None:
         self._debug = debug
         # Each component gets its own settings, checked here, once (see ARCHITECTURE.md).
@@ -184,11 +190,9 @@ class API(
             websocket_idle_timeout=websocket_idle_timeout,
             gzip=gzip,
             spa_exclude=spa_exclude or (),
+            redirect_slashes=redirect_slashes,
         )
         self._middleware: list[tuple[Callable[..., ASGIApp], dict[str, Any]]] = []
-        self._stack: ASGIApp | None = None
-        self._client: TestClient | None = None
-        self._templates: Templates | None = None
         self.static_app = StaticFiles([static_dir] if static_dir else [], media=self.media)
         self._add_builtin_routes()
 
@@ -314,6 +318,7 @@ class API(
         check_existing: bool = True,
         request_model: Any = None,
         response_model: Any = None,
+        status_code: int | None = None,
         static: bool = False,
         include_in_schema: bool = True,
         tags: list[str] | None = None,
@@ -325,11 +330,11 @@ class API(
 
         ``name`` is what ``url_for(name)`` finds (the endpoint's ``__name__``
         when not given; a given name may not name another path).
-        ``tags``, ``summary``, ``deprecated`` and ``responses`` go to the
-        route's OpenAPI operations. The Responder 3.3 flags forward to their
-        own entry points: ``websocket=True`` to :meth:`add_websocket_route`,
-        ``static=True`` to :meth:`add_spa`, ``before_request=True`` to
-        :meth:`before_request`.
+        ``status_code`` is the status of a success whose view set none; ``tags``,
+        ``summary``, ``deprecated`` and ``responses`` go to its OpenAPI operations.
+        The 3.3 flags forward to their entry points: ``websocket=True`` to
+        :meth:`add_websocket_route`, ``static=True`` to :meth:`add_spa`,
+        ``before_request=True`` to :meth:`before_request`.
 
         Returns:
             The resource object (the instance, for a class).
@@ -354,6 +359,7 @@ class API(
             name=name or getattr(endpoint, "__name__", None),
             request_model=request_model,
             response_model=response_model,
+            status_code=status_code,
             tags=tuple(tags or ()),
             summary=summary,
             deprecated=deprecated,

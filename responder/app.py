@@ -11,6 +11,7 @@ import logging
 import traceback
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
+from urllib.parse import quote
 
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
@@ -21,6 +22,7 @@ from .media.negotiation import parse_accept, quality
 from .request import DEFAULT_MAX_REQUEST_SIZE, Request
 from .resources import Route, Router
 from .resources.hooks import Hook, run_before, run_hooks
+from .resources.validation import ResponseModelError
 from .response import Response
 from .sessions import SessionCodec
 from .types import ASGIApp, Receive, Scope, Send
@@ -86,6 +88,8 @@ class App:
         websocket_idle_timeout: seconds a WebSocket may stay silent before it is closed.
         gzip: compress large responses for clients that accept gzip.
         spa_exclude: path prefixes the single-page-app fallback never answers.
+        redirect_slashes: answer a path no route matches with a 307 to the same
+            path with (or without) a trailing slash, when that one is routed.
 
     Raises:
         ValueError: a ``spa_exclude`` prefix does not start with ``/``.
@@ -107,6 +111,7 @@ class App:
         websocket_idle_timeout: float | None = None,
         gzip: bool = True,
         spa_exclude: Iterable[str] = (),
+        redirect_slashes: bool = True,
     ) -> None:
         self.router = router
         self.websocket_router = websocket_router
@@ -120,6 +125,7 @@ class App:
         self.sessions = sessions
         self.websocket_idle_timeout = websocket_idle_timeout
         self.gzip = gzip
+        self.redirect_slashes = redirect_slashes
         #: Mounted apps by prefix, checked before routing: ``(prefix, prefix + "/", app)``.
         self.mounts: list[tuple[str, str, ASGIApp]] = []
         #: The single-page-app view that answers GETs no route matched (``static=True``).
@@ -181,15 +187,13 @@ class App:
                         raise HTTPMethodNotAllowed(match[0].allowed)
                     direct = handler.direct
                     if direct is not None:
-                        await direct(req, resp, **params)
+                        value = await direct(req, resp, **params)
+                        if value is not None:  # PERF: a view that mutates resp pays this only
+                            handler.settle(resp, value)
                     else:
                         await handler(req, resp, params)
-                elif self.spa_fallback is not None and _is_page_request(
-                    req, path, self.spa_exclude
-                ):
-                    self.spa_fallback(req, resp)
                 else:
-                    raise HTTPNotFound(detail=f"Nothing lives at {scope['path']!r}.")
+                    self.unmatched(req, resp, path)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a response
             unhandled = await self.handle_exception(req, resp, exc)
         if hooks.after:
@@ -214,6 +218,38 @@ class App:
             # Re-raised after the 500 went out, so the server logs it and test clients see it.
             raise unhandled
 
+    def unmatched(self, req: Request, resp: Response, path: str) -> None:
+        """Answer a path no route matches: a slash redirect, the SPA page, or a 404.
+
+        Raises:
+            HTTPNotFound: nothing answers ``path``.
+        """
+        scope = req.scope
+        if self.redirect_slashes and (location := self._other_slash(scope, path)):
+            resp.redirect(location, status_code=307)
+        elif self.spa_fallback is not None and _is_page_request(req, path, self.spa_exclude):
+            self.spa_fallback(req, resp)
+        else:
+            raise HTTPNotFound(detail=f"Nothing lives at {scope['path']!r}.")
+
+    def _other_slash(self, scope: Scope, path: str) -> str | None:
+        """Where ``path`` lives with its trailing slash toggled, if a route answers there.
+
+        The ``Location`` keeps ``root_path`` and the query string. It is always
+        a path on this site: a path that would start with ``//`` (``//evil.com/``
+        → ``//evil.com``, which a browser reads as another host) gets its 404.
+        """
+        if path == "/":
+            return None
+        other = path[:-1] if path.endswith("/") else path + "/"
+        location = (scope.get("root_path") or "") + other
+        if location.startswith("//") or self.router.match(other) is None:
+            return None
+        # Escaped as a path: a decoded "?", "#" or "\\" must not change what the URL means.
+        location = quote(location, safe="/!$&'()*+,;=:@~", errors="surrogatepass")
+        query = scope.get("query_string")
+        return f"{location}?{query.decode('latin-1')}" if query else location
+
     async def handle_exception(
         self, req: Request, resp: Response, exc: Exception
     ) -> BaseException | None:
@@ -223,6 +259,8 @@ class App:
         an ``HTTPError``'s status and headers, or 500 for anything else, never
         a 200 for a failure (nor a status the view set before it raised).
         """
+        if self.debug and isinstance(exc, ResponseModelError):
+            exc = exc.error  # debug: the mismatch itself, shown and re-raised like any bug
         found = self.exception_handlers.find(type(exc))
         if found is not None:
             resp.status_code = None

@@ -210,7 +210,7 @@ def _responses(responses: dict[Any, Any], spec: RouteSpec, context: _Context) ->
     for code, response in spec.responses.items():
         if str(code) not in declared:
             responses[str(code)] = copy.deepcopy(response)
-    if spec.response_model is not None and not _has_success(responses):
+    if spec.response_model not in (None, False) and not _has_success(responses):
         schema = context.models.reference(spec.response_model, "serialization")
         responses["2XX"] = {
             "description": "Success",
@@ -325,7 +325,7 @@ class _ModelSchemas:
                     (spec.request_model, "validation"),
                     (spec.response_model, "serialization"),
                 ):
-                    if model is not None and not Model(model).is_marshmallow:
+                    if model not in (None, False) and not Model(model).is_marshmallow:
                         self._add_pydantic(model, mode)  # type: ignore[arg-type]
         if not self._pydantic:
             return

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._concurrency import is_async_callable, run_sync
 from .hooks import Hook, hooks_of, run_before, run_hooks
+from .returns import output_checks, settle, view_name
 from .spec import RouteSpec
 
 if TYPE_CHECKING:
@@ -37,19 +38,21 @@ class Handler:
     """Answers one method of one route: a responder with its hooks, ready to call.
 
     ``direct`` is set when the whole job is one async function taking
-    ``(req, resp, **params)``; the pipeline then calls it with no wrapper.
+    ``(req, resp, **params)``; the pipeline then calls it with no wrapper and
+    hands what it returned, unless None, to :meth:`settle`.
     """
 
-    __slots__ = ("_run", "direct", "resource", "responder", "spec")
+    __slots__ = ("_run", "direct", "resource", "responder", "spec", "view")
 
     def __init__(
         self,
-        run: Callable[[Request, Response, Params], Awaitable[None]],
+        run: Callable[[Request, Response, Params], Awaitable[Any]],
         *,
         resource: Any,
         responder: Callable[..., Any] | None,
-        direct: Callable[..., Awaitable[None]] | None = None,
+        direct: Callable[..., Awaitable[Any]] | None = None,
         spec: RouteSpec | None = None,
+        view: str = "",
     ) -> None:
         self._run = run
         self.direct = direct
@@ -57,10 +60,18 @@ class Handler:
         self.responder = responder
         #: What the registration said (models, OpenAPI fields); None for derived answers.
         self.spec = spec
+        #: The responder's name, for error messages.
+        self.view = view
 
     async def __call__(self, req: Request, resp: Response, params: Params) -> None:
-        """Run the responder chain for one request."""
-        await self._run(req, resp, params)
+        """Run the responder chain for one request, and settle what a lone responder returned."""
+        value = await self._run(req, resp, params)
+        if value is not None:  # PERF: a view that mutates resp pays this test only
+            settle(resp, value, self.view)
+
+    def settle(self, resp: Response, value: Any) -> None:
+        """Put what the responder returned on ``resp`` (see :func:`.returns.settle`)."""
+        settle(resp, value, self.view)
 
 
 def is_resource(obj: Any) -> bool:
@@ -217,8 +228,9 @@ def _methods(methods: Iterable[str] | None) -> list[str]:
 #: whether it is a coroutine function.
 Bound = Callable[[Any, "Request", "Response", Params], Any]
 Main = tuple[Bound, bool]
-#: A step that is always awaited: ``await step(resource, req, resp, params)``.
-AsyncBound = Callable[[Any, "Request", "Response", Params], Awaitable[None]]
+#: A step that is always awaited: ``await step(resource, req, resp, params)``; a
+#: lone responder's step returns what the responder returned.
+AsyncBound = Callable[[Any, "Request", "Response", Params], Awaitable[Any]]
 
 
 def _handler(
@@ -233,8 +245,12 @@ def _handler(
     """Compose on_request, before hooks, checks, the responder, checks and after hooks.
 
     ``method_attr`` names the responder on a resource class (``on_get``): it is
-    looked up on each request's new instance.
+    looked up on each request's new instance. After the responder come the
+    route's default status and its response model (:func:`.returns.output_checks`).
     """
+    answering = responder if responder is not None else on_request
+    view = view_name(answering) if answering is not None else shape.path
+    output = output_checks(shape.spec, answering)
     before, after = hooks_of(resource, responder) if responder is not None else ((), ())
     first = None
     if on_request is not None:
@@ -245,8 +261,9 @@ def _handler(
     if responder is not None:
         takes_main = _takes(resource, responder, method_attr, shape, per_request)
         main = _main_step(responder, method_attr, takes_main, per_request)
-    wrapping = (before, *shape.checks, after)
-    chain = _chain(first, main, wrapping)
+    pre, post = shape.checks
+    wrapping = (before, pre, (*post, *output), after)
+    chain = _chain(first, main, wrapping, view)
     direct = None
     alone = first is None and main is not None and main[1] and not any(wrapping)
     if alone and responder is not None:  # PERF: one async responder and nothing around it
@@ -255,7 +272,9 @@ def _handler(
     guards = shape.spec.before if shape.spec is not None else ()
     if guards:  # a router's before hooks come first, so no fast path
         run, direct = _guarded(guards, run), None
-    return Handler(run, resource=resource, responder=responder, direct=direct, spec=shape.spec)
+    return Handler(
+        run, resource=resource, responder=responder, direct=direct, spec=shape.spec, view=view
+    )
 
 
 def _guarded(
@@ -309,8 +328,8 @@ def _direct(
 
 
 def _per_request(cls: Callable[[], Any], chain: Callable[..., Awaitable[None]]) -> Any:
-    async def run(req: Request, resp: Response, params: Params) -> None:
-        await chain(cls(), req, resp, params)
+    async def run(req: Request, resp: Response, params: Params) -> Any:
+        return await chain(cls(), req, resp, params)
 
     return run
 
@@ -351,8 +370,8 @@ def _awaited(main: Main) -> AsyncBound:
     if is_async:
         return step  # type: ignore[no-any-return]
 
-    async def threaded(res: Any, req: Request, resp: Response, params: Params) -> None:
-        await run_sync(step, res, req, resp, params)
+    async def threaded(res: Any, req: Request, resp: Response, params: Params) -> Any:
+        return await run_sync(step, res, req, resp, params)
 
     return threaded
 
@@ -361,34 +380,39 @@ def _chain(
     first: Main | None,
     main: Main | None,
     wrapping: tuple[Sequence[Hook], Sequence[Hook], Sequence[Hook], Sequence[Hook]],
+    view: str,
 ) -> AsyncBound:
     """Compose on_request (``first``), the responder (``main``) and what wraps the responder.
 
     ``wrapping`` is (before hooks, checks before, checks after, after hooks).
     When a before hook answers (:func:`~.hooks.run_before`), the checks and the
-    responder are skipped; the after hooks still run.
+    responder are skipped; the after hooks still run. What on_request and the
+    responder return is settled on ``resp`` as each returns it, so the checks
+    after see it; a chain of one step returns it instead, for ``Handler``.
     """
     before, pre, post, after = wrapping
     if first is not None and main is not None and not (first[1] or main[1] or before or pre):
         # PERF: a sync on_request followed directly by a sync responder costs one thread hop.
-        both: Main = (_sequence(first[0], main[0]), False)
-        first, main = None, both
-    if not any(wrapping):  # one step: it is the whole chain
-        if first is None and main is not None:
-            return _awaited(main)
-        if main is None and first is not None:
-            return _awaited(first)
+        fused: Main = (_sequence(first[0], main[0], view), False)
+        first, main = None, fused
+    lone = _lone(first, main, any(wrapping))
+    if lone is not None:
+        return lone
     run_first = _awaited(first) if first is not None else None
     run_main = _awaited(main) if main is not None else None
 
     async def run(res: Any, req: Request, resp: Response, params: Params) -> None:
         if run_first is not None:
-            await run_first(res, req, resp, params)
+            value = await run_first(res, req, resp, params)
+            if value is not None:
+                settle(resp, value, view)
         if not (before and await run_before(before, resp, req, resp, res, params)):
             if pre:
                 await run_hooks(pre, req, resp, params)
             if run_main is not None:
-                await run_main(res, req, resp, params)
+                value = await run_main(res, req, resp, params)
+                if value is not None:
+                    settle(resp, value, view)
             if post:
                 await run_hooks(post, req, resp, params)
         if after:
@@ -397,10 +421,20 @@ def _chain(
     return run
 
 
-def _sequence(first: Bound, second: Bound) -> Bound:
-    def both(res: Any, req: Request, resp: Response, params: Params) -> None:
-        first(res, req, resp, params)
-        second(res, req, resp, params)
+def _lone(first: Main | None, main: Main | None, wrapped: bool) -> AsyncBound | None:
+    """PERF: with nothing around it, the one step there is is the whole chain."""
+    if wrapped or (first is not None and main is not None):
+        return None
+    only = main if main is not None else first
+    return _awaited(only) if only is not None else None
+
+
+def _sequence(first: Bound, second: Bound, view: str) -> Bound:
+    def both(res: Any, req: Request, resp: Response, params: Params) -> Any:
+        value = first(res, req, resp, params)
+        if value is not None:  # settled before the responder runs, as if it set resp
+            settle(resp, value, view)
+        return second(res, req, resp, params)
 
     return both
 
@@ -454,7 +488,4 @@ def _after_leading(parameters: list[inspect.Parameter], leading: int) -> list[in
     return parameters[index:]
 
 
-def _name(fn: Callable[..., Any]) -> str:
-    if isinstance(fn, functools.partial):
-        fn = fn.func
-    return getattr(fn, "__qualname__", None) or repr(fn)
+_name = view_name

@@ -30,6 +30,7 @@ class RouteOptions(TypedDict, total=False):
     check_existing: bool
     request_model: Any
     response_model: Any
+    status_code: int | None
     static: bool
     include_in_schema: bool
     tags: list[str] | None
@@ -50,7 +51,11 @@ class RouteSpec:
             routers it was included through (``users:detail``), or the
             endpoint's ``__name__``.
         request_model, response_model: the pydantic model or marshmallow
-            schema that validates request bodies and serializes responses.
+            schema that validates request bodies and serializes responses;
+            ``response_model=False`` turns off the check a return annotation
+            would make.
+        status_code: the status a successful answer gets when the view sets
+            none (``201`` for a create), or None for 200.
         tags, summary, deprecated, responses: the operation's OpenAPI fields;
             the docstring's YAML wins where it says the same thing.
         include_in_schema: whether the OpenAPI document lists the route.
@@ -65,6 +70,7 @@ class RouteSpec:
     name: str | None = None
     request_model: Any = None
     response_model: Any = None
+    status_code: int | None = None
     tags: tuple[str, ...] = ()
     summary: str | None = None
     deprecated: bool = False
@@ -72,6 +78,11 @@ class RouteSpec:
     include_in_schema: bool = True
     all_methods: bool = False
     before: tuple[Hook, ...] = ()
+
+    def __post_init__(self) -> None:
+        status = self.status_code
+        if status is not None and (type(status) is not int or not 100 <= status <= 599):
+            raise ValueError(f"status_code must be an int from 100 to 599, not {status!r}.")
 
     @property
     def validates(self) -> bool:

@@ -65,9 +65,7 @@ class RouteTable:
             self._check_name(spec.name, template)
         existing = self._existing(template, check_existing)
         route = existing or Route(template)
-        checks = (
-            checks_for(spec.request_model, spec.response_model) if spec.validates else ((), ())
-        )
+        checks = checks_for(spec.request_model) if spec.request_model is not None else ((), ())
         resource = route.add(endpoint, spec, checks)  # may raise: nothing registered
         self.version += 1
         if existing is None:

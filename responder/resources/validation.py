@@ -21,7 +21,14 @@ if TYPE_CHECKING:
     from ..request import Request
     from ..response import Response
 
-__all__ = ["BODY_METHODS", "Model", "carries_body", "checks_for"]
+__all__ = [
+    "BODY_METHODS",
+    "Model",
+    "ResponseModelError",
+    "carries_body",
+    "checks_for",
+    "response_check",
+]
 
 logger = logging.getLogger("responder")
 _JSON = JSONHandler()
@@ -127,15 +134,12 @@ class Model:
         return self._adapter.dump_python(value, mode="json")
 
 
-def checks_for(request_model: Any, response_model: Any) -> tuple[list[Hook], list[Hook]]:
-    """The steps that validate a route's request and response bodies."""
+def checks_for(request_model: Any) -> tuple[list[Hook], list[Hook]]:
+    """The steps that validate a route's request bodies (responses: :func:`response_check`)."""
     before: list[Hook] = []
-    after: list[Hook] = []
     if request_model is not None:
         before.append(Hook(_request_check(Model(request_model))))
-    if response_model is not None:
-        after.append(Hook(_response_check(Model(response_model))))
-    return before, after
+    return before, []
 
 
 #: Methods whose requests are validated: the ones whose meaning includes a body.
@@ -164,7 +168,26 @@ def _request_check(model: Model) -> Any:
     return validate_request
 
 
-def _response_check(model: Model) -> Any:
+class ResponseModelError(HTTPInternalServerError):
+    """A response that does not fit its model: a 500 that tells the client nothing more.
+
+    ``error`` is the mismatch itself; with ``debug`` on, the pipeline answers
+    and re-raises it instead, traceback and all.
+    """
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(detail="The server produced a response that does not fit its own schema.")
+        self.error = error
+
+
+def response_check(response_model: Any, view: str) -> Any:
+    """The step that validates, coerces and strips a success response's ``resp.media``.
+
+    Raises:
+        ResponseModelError: (per request) the media does not fit the model.
+    """
+    model = Model(response_model)
+
     def validate_response(req: Request, resp: Response, params: dict[str, Any]) -> None:
         if resp.media is None or not resp.ok:
             return  # errors and bodiless answers are not the model's business
@@ -172,14 +195,13 @@ def _response_check(model: Model) -> Any:
             resp.media = model.dump(resp.media)
         except ValueError as exc:
             logger.error(
-                "Response for %s %s does not fit its response_model: %s",
+                "The response of %s to %s %s does not fit its response_model: %s",
+                view,
                 req.method.upper(),
                 req.url.path,
                 exc,
             )
-            raise HTTPInternalServerError(
-                detail="The server produced a response that does not fit its own schema."
-            ) from None
+            raise ResponseModelError(exc) from exc
 
     return validate_response
 
