@@ -80,6 +80,7 @@ def make_api(openapi: str = "3.1.0", **options: object) -> responder.API:
         check_existing=False,
         request_model=PetIn,
         response_model=Pet,
+        status_code=201,
     )
     async def create_pet(req, resp):
         """Add a pet.
@@ -90,7 +91,6 @@ def make_api(openapi: str = "3.1.0", **options: object) -> responder.API:
         pet = Pet(id=max(pets, default=0) + 1, **data)
         if len(pets) < 1000:  # keep the demo's memory bounded
             pets[pet.id] = pet
-        resp.status_code = 201
         resp.media = pet.model_dump()
 
     @api.route("/pets/{pet_id:int}")

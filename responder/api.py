@@ -323,6 +323,8 @@ class API(
         include_in_schema: bool = True,
         tags: list[str] | None = None,
         summary: str | None = None,
+        description: str | None = None,
+        operation_id: str | None = None,
         deprecated: bool = False,
         responses: dict[Any, Any] | None = None,
     ) -> Any:
@@ -331,7 +333,8 @@ class API(
         ``name`` is what ``url_for(name)`` finds (the endpoint's ``__name__``
         when not given; a given name may not name another path).
         ``status_code`` is the status of a success whose view set none; ``tags``,
-        ``summary``, ``deprecated`` and ``responses`` go to its OpenAPI operations.
+        ``summary``, ``description``, ``operation_id`` (unique in the document),
+        ``deprecated`` and ``responses`` go to its OpenAPI operations.
         The 3.3 flags forward to their entry points: ``websocket=True`` to
         :meth:`add_websocket_route`, ``static=True`` to :meth:`add_spa`,
         ``before_request=True`` to :meth:`before_request`.
@@ -362,6 +365,8 @@ class API(
             status_code=status_code,
             tags=tuple(tags or ()),
             summary=summary,
+            description=description,
+            operation_id=operation_id,
             deprecated=deprecated,
             responses=dict(responses or {}),
             include_in_schema=include_in_schema,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._concurrency import is_async_callable, run_sync
 from .hooks import Hook, hooks_of, run_before, run_hooks
-from .returns import output_checks, settle, view_name
+from .returns import output_checks, response_model_of, settle, view_name
 from .spec import RouteSpec
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class Handler:
     hands what it returned, unless None, to :meth:`settle`.
     """
 
-    __slots__ = ("_run", "direct", "resource", "responder", "spec", "view")
+    __slots__ = ("_run", "direct", "resource", "responder", "response_model", "spec", "view")
 
     def __init__(
         self,
@@ -53,6 +53,7 @@ class Handler:
         direct: Callable[..., Awaitable[Any]] | None = None,
         spec: RouteSpec | None = None,
         view: str = "",
+        response_model: Any = None,
     ) -> None:
         self._run = run
         self.direct = direct
@@ -62,6 +63,8 @@ class Handler:
         self.spec = spec
         #: The responder's name, for error messages.
         self.view = view
+        #: The model its success answers are checked against (keyword or annotation), or None.
+        self.response_model = response_model
 
     async def __call__(self, req: Request, resp: Response, params: Params) -> None:
         """Run the responder chain for one request, and settle what a lone responder returned."""
@@ -250,19 +253,18 @@ def _handler(
     """
     answering = responder if responder is not None else on_request
     view = view_name(answering) if answering is not None else shape.path
-    output = output_checks(shape.spec, answering)
+    model = response_model_of(shape.spec, answering)
+    output = output_checks(shape.spec, model, view)
     before, after = hooks_of(resource, responder) if responder is not None else ((), ())
     first = None
     if on_request is not None:
         takes = _takes(resource, on_request, "on_request", shape, per_request)
         first = _main_step(on_request, "on_request", takes, per_request)
-    main = None
-    takes_main = False
+    main, takes_main = None, False
     if responder is not None:
         takes_main = _takes(resource, responder, method_attr, shape, per_request)
         main = _main_step(responder, method_attr, takes_main, per_request)
-    pre, post = shape.checks
-    wrapping = (before, pre, (*post, *output), after)
+    wrapping = (before, shape.checks[0], (*shape.checks[1], *output), after)
     chain = _chain(first, main, wrapping, view)
     direct = None
     alone = first is None and main is not None and main[1] and not any(wrapping)
@@ -273,7 +275,13 @@ def _handler(
     if guards:  # a router's before hooks come first, so no fast path
         run, direct = _guarded(guards, run), None
     return Handler(
-        run, resource=resource, responder=responder, direct=direct, spec=shape.spec, view=view
+        run,
+        resource=resource,
+        responder=responder,
+        direct=direct,
+        spec=shape.spec,
+        view=view,
+        response_model=model,
     )
 
 

@@ -9,8 +9,9 @@ test for this feature and nothing else.
 Everything else here runs once, when a route is added: :func:`return_model`
 reads a responder's return annotation (``-> Item``, ``-> list[Item]``,
 ``-> A | B``) and refuses an annotation no response could be made of;
-:func:`output_checks` builds the steps that run after the responder (the
-route's default status, the response model).
+:func:`response_model_of` settles which model a responder has (the keyword or
+the annotation) and :func:`output_checks` builds the steps that run after the
+responder (the route's default status, that model).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from .validation import response_check
 if TYPE_CHECKING:
     from ..response import Response
 
-__all__ = ["output_checks", "return_model", "settle"]
+__all__ = ["output_checks", "response_model_of", "return_model", "settle"]
 
 #: What a returned body may be, besides pydantic models and dataclass instances.
 _MEDIA = (dict, list)
@@ -100,26 +101,38 @@ def _is_model(value: Any) -> bool:
     return pydantic is not None and isinstance(value, pydantic.BaseModel)
 
 
-def output_checks(spec: RouteSpec | None, responder: Callable[..., Any] | None) -> list[Hook]:
-    """The steps that run after ``responder``: the route's default status, its response model.
+def response_model_of(spec: RouteSpec | None, responder: Callable[..., Any] | None) -> Any:
+    """The model ``responder``'s success answers are checked against and documented with.
 
-    The model is ``spec.response_model`` when given (``False``: none at all),
-    else what the responder's return annotation names.
+    ``spec.response_model`` when given (``False``: none at all), else what the
+    responder's return annotation names; None when there is no model.
 
     Raises:
         TypeError: the annotation cannot be resolved, or names a type no
             response can be made of; the message names the view.
     """
     if spec is None:
+        return None
+    model = spec.response_model
+    if model is None and responder is not None:
+        model = return_model(responder)
+    return None if model is False else model
+
+
+def output_checks(spec: RouteSpec | None, model: Any, view: str) -> list[Hook]:
+    """The steps that run after a responder: the route's default status, then ``model``.
+
+    ``model`` is what :func:`response_model_of` found (None: no check).
+
+    Raises:
+        TypeError: ``model`` cannot check responses; the message names ``view``.
+    """
+    if spec is None:
         return []
     steps: list[Hook] = []
     if spec.status_code is not None:
         steps.append(Hook(_default_status(spec.status_code)))
-    model = spec.response_model
-    if model is None and responder is not None:
-        model = return_model(responder)
-    if model is not None and model is not False:
-        view = view_name(responder) if responder is not None else spec.path
+    if model is not None:
         try:
             steps.append(Hook(response_check(model, view)))
         except Exception as exc:

@@ -35,6 +35,8 @@ class RouteOptions(TypedDict, total=False):
     include_in_schema: bool
     tags: list[str] | None
     summary: str | None
+    description: str | None
+    operation_id: str | None
     deprecated: bool
     responses: dict[Any, Any] | None
 
@@ -56,8 +58,10 @@ class RouteSpec:
             would make.
         status_code: the status a successful answer gets when the view sets
             none (``201`` for a create), or None for 200.
-        tags, summary, deprecated, responses: the operation's OpenAPI fields;
-            the docstring's YAML wins where it says the same thing.
+        tags, summary, description, operation_id, deprecated, responses: the
+            operation's OpenAPI fields; the docstring's YAML wins where it
+            says the same thing. ``responses`` is keyed by status (``201``,
+            ``"4XX"``, ``"default"``).
         include_in_schema: whether the OpenAPI document lists the route.
         all_methods: a function view registered with no ``methods=``: it
             answers everything, so its docs say which methods it means.
@@ -73,6 +77,8 @@ class RouteSpec:
     status_code: int | None = None
     tags: tuple[str, ...] = ()
     summary: str | None = None
+    description: str | None = None
+    operation_id: str | None = None
     deprecated: bool = False
     responses: Mapping[Any, Any] = field(default_factory=dict)
     include_in_schema: bool = True
@@ -83,6 +89,9 @@ class RouteSpec:
         status = self.status_code
         if status is not None and (type(status) is not int or not 100 <= status <= 599):
             raise ValueError(f"status_code must be an int from 100 to 599, not {status!r}.")
+        operation_id = self.operation_id
+        if operation_id is not None and (type(operation_id) is not str or not operation_id):
+            raise ValueError(f"operation_id must be a non-empty str, not {operation_id!r}.")
 
     @property
     def validates(self) -> bool:

@@ -42,6 +42,8 @@ class RouteTable:
         # What url_for builds from: the first template an endpoint (or a name) was routed to.
         self._by_endpoint: dict[int, PathTemplate] = {}
         self._by_name: dict[str, PathTemplate] = {}
+        #: operation_id= → the path it was given to: an OpenAPI document holds each once.
+        self._operation_ids: dict[str, str] = {}
 
     def add_http(
         self, spec: RouteSpec, endpoint: Any, check_existing: bool, named: bool = False
@@ -55,14 +57,21 @@ class RouteTable:
             The resource object (the class itself, for a class).
 
         Raises:
-            ValueError: the path is taken (and sharing it was not allowed), or
-                the given name already names another path.
+            ValueError: the path is taken (and sharing it was not allowed),
+                the given name already names another path, or the
+                ``operation_id`` was given to another registration.
             TypeError: the endpoint cannot answer requests or does not take
                 the route's parameters; nothing is registered then.
         """
         template = PathTemplate(spec.path, self.convertors)
         if named and spec.name:
             self._check_name(spec.name, template)
+        taken = self._operation_ids.get(spec.operation_id) if spec.operation_id else None
+        if taken is not None:
+            raise ValueError(
+                f"operation_id {spec.operation_id!r} is already given to {taken!r}; "
+                f"give {spec.path!r} another one (each is unique in the OpenAPI document)."
+            )
         existing = self._existing(template, check_existing)
         route = existing or Route(template)
         checks = checks_for(spec.request_model) if spec.request_model is not None else ((), ())
@@ -70,6 +79,8 @@ class RouteTable:
         self.version += 1
         if existing is None:
             self.router.add(template, route)
+        if spec.operation_id:
+            self._operation_ids[spec.operation_id] = spec.path
         self._remember(endpoint, resource, template, spec.name)
         return resource
 
