@@ -21,7 +21,7 @@ def _csv(value: str) -> list[str]:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="bench/run",
-        description="Benchmark Responder against Falcon, Starlette, FastAPI.",
+        description="Benchmark Responder against Falcon, Starlette, FastAPI, Litestar.",
     )
     parser.add_argument("mode", choices=["inprocess", "http", "all"])
     parser.add_argument(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 from importlib import metadata
 
@@ -13,6 +14,9 @@ _PACKAGES = (
     "falcon",
     "starlette",
     "fastapi",
+    "litestar",
+    "pydantic",
+    "msgspec",
     "uvicorn",
     "uvloop",
     "httptools",
@@ -30,7 +34,9 @@ def environment() -> str:
             versions.append(f"{package} {metadata.version(package)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{package} (not installed)")
-    return f"Python {platform.python_version()}; " + ", ".join(versions)
+    checkout = os.environ.get("BENCH_RESPONDER")
+    where = f" (responder from {checkout})" if checkout else ""
+    return f"Python {platform.python_version()}; " + ", ".join(versions) + where
 
 
 def _fmt(cell: Cell, digits: int) -> str:

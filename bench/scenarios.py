@@ -156,6 +156,9 @@ BIG_ITEMS = [
     }
     for i in range(200)
 ]
+#: The typed scenario's JSON body, and what every app must answer to it.
+TYPED_ITEM = {"name": "widget", "price": 9.5, "tags": ["a", "b"]}
+TYPED_REPLY = {"q": "abc", "limit": 10, "item": TYPED_ITEM, "db": "ok"}
 #: What a browser-ish client that prefers JSON might send.
 BROWSER_ACCEPT = "application/json;q=0.9, application/x-yaml;q=0.5, */*;q=0.1"
 
@@ -281,6 +284,16 @@ SCENARIOS: tuple[Scenario, ...] = (
         gzipped(json_body(BIG_ITEMS)),
         headers=(("accept-encoding", "gzip"),),
         description="~30 KB JSON list, gzip-compressed for a client that accepts it",
+    ),
+    Scenario(
+        "typed",
+        "POST",
+        "/typed/items?limit=10&q=abc",
+        200,
+        json_body(TYPED_REPLY),
+        headers=(("content-type", "application/json"),),
+        body=json.dumps(TYPED_ITEM).encode(),
+        description="two typed query parameters, a pydantic JSON body and one dependency",
     ),
 )
 

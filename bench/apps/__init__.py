@@ -24,7 +24,15 @@ SUBJECT = "responder"
 BASELINE = "raw"
 #: Responder with the stdlib JSON encoder instead of orjson (json and echo only).
 STDLIB_JSON = "responder-stdlib-json"
-FRAMEWORKS: tuple[str, ...] = (SUBJECT, "falcon", "starlette", "fastapi", STDLIB_JSON, BASELINE)
+FRAMEWORKS: tuple[str, ...] = (
+    SUBJECT,
+    "falcon",
+    "starlette",
+    "fastapi",
+    "litestar",
+    STDLIB_JSON,
+    BASELINE,
+)
 
 
 def module_name(framework: str) -> str:

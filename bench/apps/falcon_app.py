@@ -22,6 +22,7 @@ from bench.apps import formats
 UNSUPPORTED = {
     "sync": "Falcon ASGI requires coroutine responders",
     "big": "Falcon has no built-in response compression",
+    "typed": "Falcon has no typed parameters, body models or dependency injection",
 }
 
 

@@ -11,6 +11,9 @@ to serialize (its normal path), with ``Vary`` set on the injected response;
 YAML and MessagePack are returned as a ``Response``. The body of ``/echo-any``
 can be any of three formats, so it is read from the ``Request``.
 
+``typed`` uses FastAPI's own markers: ``Query`` (with ``ge``/``le``), the
+pydantic model as the body parameter, and ``Depends`` for the dependency.
+
 ``/big`` is compressed by Starlette's ``GZipMiddleware`` (what FastAPI
 documents for gzip) with its defaults (500-byte minimum, level 9). FastAPI
 has no per-route middleware, so it wraps that route's ASGI app alone, as
@@ -22,12 +25,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, FastAPI, HTTPException, Request, Response
+from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 from fastapi.routing import APIRoute
 from starlette.middleware.gzip import GZipMiddleware
 
 from bench.apps import formats
+from bench.apps.typed import Db, Item, get_db, reply
 from bench.scenarios import BIG_ITEMS
 
 # No docs/OpenAPI routes: every app should have the same route table.
@@ -109,6 +113,16 @@ async def echo_any(request: Request, response: Response) -> Any:
 @app.get("/big", response_model=None)
 async def big() -> list[dict[str, Any]]:
     return BIG_ITEMS
+
+
+@app.post("/typed/items", response_model=None)
+async def typed(
+    item: Item,
+    db: Annotated[Db, Depends(get_db)],
+    q: Annotated[str, Query()],
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> dict[str, Any]:
+    return reply(q, limit, item, db)
 
 
 for _route in app.router.routes:

@@ -2,6 +2,10 @@
 
 ``build()`` makes a fresh API so that ``responder_stdlib_json_app`` can serve
 the very same routes with a different JSON encoder.
+
+``typed`` uses ``responder.Query``, ``responder.Depends`` and a keyword-only
+body parameter annotated with the model. Where this Responder does not have
+those names yet, the module still imports and lists ``typed`` as unsupported.
 """
 
 from __future__ import annotations
@@ -9,7 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 import responder
+from bench.apps.typed import Db, Item, get_db, reply
 from bench.scenarios import BIG_ITEMS
+
+#: True when this Responder has typed parameters and dependency injection.
+TYPED = hasattr(responder, "Query") and hasattr(responder, "Depends")
+UNSUPPORTED = {} if TYPED else {"typed": "needs responder.Query/Depends"}
 
 
 def build() -> responder.API:
@@ -63,7 +72,26 @@ def build() -> responder.API:
     async def big(req: Any, resp: Any) -> None:
         resp.media = BIG_ITEMS
 
+    if TYPED:
+        _add_typed(api)
     return api
+
+
+def _add_typed(api: responder.API) -> None:
+    """The typed route: two query markers, a pydantic body and one dependency."""
+    Query, Depends = responder.Query, responder.Depends
+
+    @api.route("/typed/items", methods=["POST"])
+    async def typed(
+        req: Any,
+        resp: Any,
+        *,
+        q: str = Query(...),
+        limit: int = Query(10, ge=1, le=100),
+        item: Item,
+        db: Db = Depends(get_db),  # noqa: B008 - the marker is the declaration
+    ) -> None:
+        resp.media = reply(q, limit, item, db)
 
 
 app = build()  # the API object is the ASGI app

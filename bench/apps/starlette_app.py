@@ -25,6 +25,8 @@ from starlette.routing import Route
 from bench.apps import formats
 from bench.scenarios import BIG_ITEMS
 
+# Starlette has no typed parameters or dependency injection (FastAPI adds them).
+UNSUPPORTED = {"typed": "Starlette has no typed parameters or dependency injection"}
 VARY = {"Vary": "Accept"}
 
 
