@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import status_codes
 from ._api_helpers import HookRegistration, RouteGroup, ServingHelpers, VerbRoutes, ViewHelpers
+from ._api_inputs import DependencyRegistration, Deps, as_depends, route_checks
 from ._concurrency import is_async_callable
 from .app import App, ExceptionHandlers, Hooks
 from .background import DEFAULT_BACKGROUND_QUEUE_SIZE, DEFAULT_BACKGROUND_THREADS, BackgroundQueue
@@ -22,7 +23,6 @@ from .request import DEFAULT_MAX_REQUEST_SIZE
 from .resources import PathTemplate, Route, Router, RouteSpec
 from .resources.adapters import adapt_websocket, is_resource
 from .resources.convertors import DEFAULT_MAX_NUMBER_LENGTH, make_convertors
-from .resources.validation import checks_for
 from .sessions import (
     DEFAULT_SESSION_MAX_AGE,
     SessionCodec,
@@ -42,7 +42,14 @@ __all__ = ["API", "RouteGroup"]
 E = TypeVar("E")
 
 
-class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSettings):
+class API(
+    VerbRoutes,
+    ViewHelpers,
+    ServingHelpers,
+    HookRegistration,
+    DependencyRegistration,
+    SessionSettings,
+):
     """A Responder application; itself an ASGI app.
 
     Templates, redirects, serving and the test clients come from the mixins
@@ -78,6 +85,7 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
             with ``{package}`` and ``{version}`` (a CDN by default).
         spa_exclude, max_number_param_length: path prefixes the SPA fallback never
             answers (``["/api"]``); the most characters of an int/float route parameter.
+        dependencies: ``Depends(...)`` guards run before every HTTP route's own.
     """
 
     status_codes = status_codes
@@ -120,6 +128,7 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         docs_assets_url: str | None = None,
         spa_exclude: list[str] | None = None,
         max_number_param_length: int = DEFAULT_MAX_NUMBER_LENGTH,
+        dependencies: list[Any] | None = None,
     ) -> None:
         self._debug = debug
         self.title, self.version, self.description = title, version, description
@@ -153,6 +162,7 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         self.exception_handlers = ExceptionHandlers()
         self.background = BackgroundQueue(background_threads, background_queue_size)
         self.lifespan = Lifespan(self, lifespan, self.background)
+        self._setup_dependencies(dependencies)
         self.app = App(
             router=self.router,
             websocket_router=self.websocket_router,
@@ -297,23 +307,23 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         summary: str | None = None,
         deprecated: bool = False,
         responses: dict[Any, Any] | None = None,
+        params_model: Any = None,
+        dependencies: list[Any] | None = None,
     ) -> Any:
         """Route ``path`` to ``endpoint``: a function, a resource class or a resource instance.
 
-        ``tags``, ``summary``, ``deprecated`` and ``responses`` go to the
-        route's OpenAPI operations. The Responder 3.3 flags forward to their
-        own entry points: ``websocket=True`` to :meth:`add_websocket_route`,
-        ``static=True`` to :meth:`add_spa`, ``before_request=True`` to
-        :meth:`before_request`.
+        ``tags``, ``summary``, ``deprecated`` and ``responses`` go to the route's OpenAPI
+        operations; ``params_model`` checks the query string, ``dependencies`` guard the route.
+        The Responder 3.3 flags forward to their own entry points: ``websocket=True`` to
+        :meth:`add_websocket_route`, ``static=True`` to :meth:`add_spa`,
+        ``before_request=True`` to :meth:`before_request`.
 
         Returns:
             The resource object (the instance, for a class).
 
         Raises:
-            ValueError: the path is taken (pass ``check_existing=False`` to share
-                it between endpoints answering different methods).
-            TypeError: the endpoint cannot answer requests or does not take
-                the route's parameters.
+            ValueError: the path is taken (``check_existing=False`` shares it by method).
+            TypeError: the endpoint cannot answer requests, or a parameter has no source.
         """
         if before_request:
             return self.before_request(websocket=websocket)(endpoint)
@@ -322,7 +332,7 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         if _is_graphene_schema(endpoint):  # 3.3 routed a bare schema; api.graphql says it
             endpoint = self._graphql_view(endpoint)
         if websocket:
-            return self.add_websocket_route(_required(path), endpoint)
+            return self.add_websocket_route(_required(path), endpoint, dependencies=dependencies)
         spec = RouteSpec(
             path=_required(path),
             methods=tuple(m.upper() for m in methods) if methods is not None else None,
@@ -336,6 +346,8 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
             include_in_schema=include_in_schema,
             # A function view with no methods= answers everything; its docs say what it means.
             all_methods=methods is None and not is_resource(endpoint),
+            params_model=params_model,
+            dependencies=as_depends(dependencies),
         )
         return self._add_http_route(spec, endpoint, check_existing)
 
@@ -344,17 +356,16 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         template = PathTemplate(spec.path, self._convertors)
         existing = self._existing_route(template, check_existing)
         route = existing or Route(template)
-        checks: tuple[list[Any], list[Any]] = ([], [])
-        if spec.validates:
-            checks = checks_for(spec.request_model, spec.response_model)
-        resource = route.add(endpoint, spec, checks)  # may raise: nothing registered
+        checks = route_checks(spec)
+        inputs = self.route_inputs(template, (*self.api_dependencies, *spec.dependencies))
+        resource = route.add(endpoint, spec, checks, inputs)  # may raise: nothing registered
         self.routes_version += 1
         if existing is None:
             self.router.add(template, route)
         self._remember(endpoint, resource, template)
         return resource
 
-    def add_websocket_route(self, path: str, endpoint: Any) -> Any:
+    def add_websocket_route(self, path: str, endpoint: Any, *, dependencies: Deps = None) -> Any:
         """Route WebSocket connections to ``path`` to ``async def endpoint(ws, **params)``.
 
         Returns:
@@ -365,7 +376,8 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
                 do not match the route's parameters.
         """
         template = PathTemplate(path, self._convertors)
-        run = adapt_websocket(endpoint, template.param_names, path)  # may raise
+        inputs = self.route_inputs(template, as_depends(dependencies), websocket=True)
+        run = adapt_websocket(endpoint, template.param_names, path, inputs)  # may raise
         self.websocket_router.add(template, run)
         self._remember(endpoint, endpoint, template)
         return endpoint
@@ -453,9 +465,9 @@ class API(VerbRoutes, ViewHelpers, ServingHelpers, HookRegistration, SessionSett
         self.app.spa_fallback = view
         return view
 
-    def group(self, prefix: str) -> RouteGroup:
-        """A router whose routes all live under ``prefix`` (e.g. ``"/v1"``)."""
-        return RouteGroup(self, prefix)
+    def group(self, prefix: str, *, dependencies: list[Any] | None = None) -> RouteGroup:
+        """A router whose routes all live under ``prefix`` (e.g. ``"/v1"``), with its guards."""
+        return RouteGroup(self, prefix, as_depends(dependencies))
 
     def url_for(self, endpoint: Any, **params: Any) -> str:
         """The path of ``endpoint`` (a view, class, instance or view name), params filled in.

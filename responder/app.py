@@ -14,6 +14,7 @@ from typing import Any
 
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
+from .dependencies.runtime import SCOPE_KEY as DEPENDENCIES
 from .errors import HTTPError, HTTPMethodNotAllowed, HTTPNotFound
 from .lifespan import Lifespan
 from .media import MediaRegistry
@@ -184,12 +185,8 @@ class App:
                         await direct(req, resp, **params)
                     else:
                         await handler(req, resp, params)
-                elif self.spa_fallback is not None and _is_page_request(
-                    req, path, self.spa_exclude
-                ):
-                    self.spa_fallback(req, resp)
                 else:
-                    raise HTTPNotFound(detail=f"Nothing lives at {scope['path']!r}.")
+                    self._unrouted(req, resp, path)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a response
             unhandled = await self.handle_exception(req, resp, exc)
         if hooks.after:
@@ -210,9 +207,21 @@ class App:
             resp = Response(req, self.media)
             unhandled = await self.handle_exception(req, resp, exc)
             await resp.send_to(send, head, self.gzip)
+        finally:
+            # Dependencies' teardowns, once the response is out (only if a provider ran).
+            used = scope.get(DEPENDENCIES)
+            if used is not None:
+                await used.close()
         if unhandled is not None:
             # Re-raised after the 500 went out, so the server logs it and test clients see it.
             raise unhandled
+
+    def _unrouted(self, req: Request, resp: Response, path: str) -> None:
+        """Answer a path no route matched: the single-page app for a browser, else a 404."""
+        if self.spa_fallback is not None and _is_page_request(req, path, self.spa_exclude):
+            self.spa_fallback(req, resp)
+        else:
+            raise HTTPNotFound(detail=f"Nothing lives at {req.scope['path']!r}.")
 
     async def handle_exception(
         self, req: Request, resp: Response, exc: Exception

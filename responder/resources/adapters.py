@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from .._concurrency import is_async_callable, run_sync
 from .hooks import Hook, hooks_of, run_before, run_hooks
+from .planned import Inputs, guarded, planned_step, websocket_runner
 from .spec import RouteSpec
 
 if TYPE_CHECKING:
+    from ..params import Plan
     from ..request import Request
     from ..response import Response
 
@@ -40,7 +42,7 @@ class Handler:
     ``(req, resp, **params)``; the pipeline then calls it with no wrapper.
     """
 
-    __slots__ = ("_run", "direct", "resource", "responder", "spec")
+    __slots__ = ("_run", "direct", "plans", "resource", "responder", "spec")
 
     def __init__(
         self,
@@ -50,6 +52,7 @@ class Handler:
         responder: Callable[..., Any] | None,
         direct: Callable[..., Awaitable[None]] | None = None,
         spec: RouteSpec | None = None,
+        plans: tuple[Plan, ...] = (),
     ) -> None:
         self._run = run
         self.direct = direct
@@ -57,6 +60,8 @@ class Handler:
         self.responder = responder
         #: What the registration said (models, OpenAPI fields); None for derived answers.
         self.spec = spec
+        #: The call plans of ``on_request`` and the responder, for those that declare one.
+        self.plans = plans
 
     async def __call__(self, req: Request, resp: Response, params: Params) -> None:
         """Run the responder chain for one request."""
@@ -81,6 +86,7 @@ def adapt(
     spec: RouteSpec | None = None,
     checks: Checks = ((), ()),
     path: str = "",
+    inputs: Inputs | None = None,
 ) -> tuple[Any, dict[str, Handler]]:
     """Resolve ``endpoint`` into handlers by upper-case method.
 
@@ -95,6 +101,8 @@ def adapt(
         spec: stored on every handler (request/response models, OpenAPI fields).
         checks: steps to run just before and just after each responder.
         path: the route's template, for error messages.
+        inputs: the route's value types, the API's dependencies and the
+            route's guards, for responders with typed parameters.
 
     Returns:
         The resource object (the class itself, for a class) and its handlers.
@@ -104,7 +112,7 @@ def adapt(
             created without arguments, or a responder's keyword parameters do
             not match the route's.
     """
-    shape = _Shape(tuple(param_names), path, spec, checks)
+    shape = _Shape(tuple(param_names), path, spec, checks, inputs)
     if inspect.isclass(endpoint):
         _require_no_arguments(endpoint)
         return endpoint, _resource_handlers(endpoint, shape, per_request=True)
@@ -122,7 +130,7 @@ def adapt(
 
 
 def adapt_websocket(
-    endpoint: Any, param_names: Iterable[str], path: str = ""
+    endpoint: Any, param_names: Iterable[str], path: str = "", inputs: Inputs | None = None
 ) -> Callable[[Any, Params], Awaitable[None]]:
     """Resolve a WebSocket handler ``async def handler(ws, **params)`` into ``run(ws, params)``.
 
@@ -140,8 +148,12 @@ def adapt_websocket(
             "(async def handler(ws): ...): a sync handler would hold the event loop for "
             "the whole connection."
         )
-    shape = _Shape(tuple(param_names), path, None, ((), ()))
-    if _takes_params(endpoint, shape, leading=1):
+    shape = _Shape(tuple(param_names), path, None, ((), ()), inputs)
+    plan = shape.inputs.plan(endpoint, _name(endpoint), shape.path, shape.names, websocket=True)
+    takes = plan is None and _takes_params(endpoint, shape, leading=1)
+    if plan is not None or shape.inputs.guards:
+        return websocket_runner(endpoint, plan, shape.inputs.guards, shape.inputs.injector, takes)
+    if takes:
         return lambda ws, params: endpoint(ws, **params)  # type: ignore[no-any-return]
     return lambda ws, params: endpoint(ws)  # type: ignore[no-any-return]
 
@@ -149,7 +161,7 @@ def adapt_websocket(
 class _Shape:
     """What every handler of one registration shares: the route and the extra steps."""
 
-    __slots__ = ("checks", "names", "path", "spec")
+    __slots__ = ("checks", "inputs", "names", "path", "spec")
 
     def __init__(
         self,
@@ -157,8 +169,10 @@ class _Shape:
         path: str,
         spec: RouteSpec | None,
         checks: Checks,
+        inputs: Inputs | None = None,
     ) -> None:
         self.names, self.path, self.spec, self.checks = names, path, spec, checks
+        self.inputs = inputs or Inputs()
 
 
 def _resource_handlers(resource: Any, shape: _Shape, *, per_request: bool) -> dict[str, Handler]:
@@ -236,23 +250,56 @@ def _handler(
     looked up on each request's new instance.
     """
     before, after = hooks_of(resource, responder) if responder is not None else ((), ())
+    plans: list[Plan] = []
     first = None
     if on_request is not None:
-        takes = _takes(resource, on_request, "on_request", shape, per_request)
-        first = _main_step(on_request, "on_request", takes, per_request)
+        first, _, plan = _step(resource, on_request, "on_request", shape, per_request)
+        plans.extend([plan] if plan is not None else [])
     main = None
     takes_main = False
     if responder is not None:
-        takes_main = _takes(resource, responder, method_attr, shape, per_request)
-        main = _main_step(responder, method_attr, takes_main, per_request)
+        main, takes_main, plan = _step(resource, responder, method_attr, shape, per_request)
+        plans.extend([plan] if plan is not None else [])
     wrapping = (before, *shape.checks, after)
     chain = _chain(first, main, wrapping)
+    guards, injector = shape.inputs.guards, shape.inputs.injector
+    if guards and injector is not None:
+        chain = guarded(guards, injector, chain)
     direct = None
     alone = first is None and main is not None and main[1] and not any(wrapping)
-    if alone and responder is not None:  # PERF: one async responder and nothing around it
+    if alone and not plans and not guards and responder is not None:
+        # PERF: one async responder and nothing around it
         direct = _direct(resource, responder, method_attr, shape, per_request, takes_main)
     run = _per_request(resource, chain) if per_request else functools.partial(chain, resource)
-    return Handler(run, resource=resource, responder=responder, direct=direct, spec=shape.spec)
+    return Handler(
+        run,
+        resource=resource,
+        responder=responder,
+        direct=direct,
+        spec=shape.spec,
+        plans=tuple(plans),
+    )
+
+
+def _step(
+    resource: Any, fn: Callable[..., Any], attr: str, shape: _Shape, per_request: bool
+) -> tuple[Main, bool, Plan | None]:
+    """A responder (or ``on_request``) as a step; whether it takes the route values; its plan.
+
+    Signatures are read here, once. A responder that declares typed
+    parameters, a body or dependencies is called through its plan.
+    """
+    target = _as_bound(resource, attr) if per_request else fn
+    methods = None
+    if attr.startswith("on_") and attr != "on_request":
+        methods = frozenset({attr[3:].upper()})
+    elif not attr and shape.spec is not None and shape.spec.methods is not None:
+        methods = frozenset(shape.spec.methods)
+    plan = shape.inputs.plan(target, _name(target), shape.path, shape.names, methods)
+    if plan is not None:
+        return (planned_step(plan, fn, attr, per_request), True), False, plan
+    takes = _takes_params(target, shape)
+    return _main_step(fn, attr, takes, per_request), takes, None
 
 
 def _direct(
@@ -298,13 +345,6 @@ def _per_request(cls: Callable[[], Any], chain: Callable[..., Awaitable[None]]) 
         await chain(cls(), req, resp, params)
 
     return run
-
-
-def _takes(
-    resource: Any, fn: Callable[..., Any], attr: str, shape: _Shape, per_request: bool
-) -> bool:
-    """Whether ``fn`` takes the route's parameters (checked once; a mismatch raises)."""
-    return _takes_params(_as_bound(resource, attr) if per_request else fn, shape)
 
 
 def _main_step(fn: Callable[..., Any], attr: str, takes: bool, per_request: bool) -> Main:

@@ -27,6 +27,9 @@ class RouteSpec:
         tags, summary, deprecated, responses: the operation's OpenAPI fields;
             the docstring's YAML wins where it says the same thing.
         include_in_schema: whether the OpenAPI document lists the route.
+        params_model: the model that validates the whole query string.
+        dependencies: the route's ``Depends(...)`` guards, outermost first
+            (a group's before the route's own; the API's own run before all).
         all_methods: a function view registered with no ``methods=``: it
             answers everything, so its docs say which methods it means.
     """
@@ -42,6 +45,8 @@ class RouteSpec:
     responses: Mapping[Any, Any] = field(default_factory=dict)
     include_in_schema: bool = True
     all_methods: bool = False
+    params_model: Any = None
+    dependencies: tuple[Any, ...] = ()
 
     @property
     def validates(self) -> bool:
