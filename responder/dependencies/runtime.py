@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
@@ -55,7 +56,11 @@ class AppValues:
     def __init__(self) -> None:
         self.values: dict[Node, Any] = {}
         self.exits: list[Exit] = []
-        self._lock: asyncio.Lock | None = None
+        # One lock per event loop: an asyncio lock must never be shared between loops
+        # (test clients in several threads each run one), or a waiter is never woken.
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
 
     async def get(self, node: Node, call: Call) -> Any:
         """The value of ``node``, made by the first request that needs it."""
@@ -63,18 +68,20 @@ class AppValues:
             return self.values[node]
         except KeyError:
             pass
-        if self._lock is None:
-            self._lock = asyncio.Lock()
-        async with self._lock:  # two first requests at once make it once
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = asyncio.Lock()
+        async with lock:  # two first requests at once (on one loop) make it once
             if node not in self.values:
-                self.values[node] = await produce(node, call, self.exits)
+                value = await produce(node, call, self.exits)
+                self.values.setdefault(node, value)
         return self.values[node]
 
     async def close(self) -> None:
         """Tear the values down (last made first) and forget them, at shutdown."""
         exits, self.exits = self.exits, []
         self.values.clear()
-        self._lock = None  # the next server's loop makes its own
         await _run_exits(exits)
 
 
