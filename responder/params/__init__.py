@@ -7,7 +7,7 @@ registration (:func:`make_plan`); per request :meth:`Plan.arguments` reads,
 coerces and checks every value, answering 422 with every error listed.
 """
 
-from .call import Plan, PlanContext, describe, make_plan, params_check
+from .call import Plan, PlanContext, make_plan, params_check
 from .markers import Body, Cookie, File, Form, Header, Param, Path, Query, UploadFile
 from .plan import CONVERTOR_TYPES, Parameter
 
@@ -25,7 +25,6 @@ __all__ = [
     "PlanContext",
     "Query",
     "UploadFile",
-    "describe",
     "make_plan",
     "params_check",
 ]

@@ -19,7 +19,7 @@ from .plan import Parameter, PlanContext, Sources, is_body_type, plan_sources
 if TYPE_CHECKING:
     from .body import BodyReader
 
-__all__ = ["Plan", "PlanContext", "describe", "make_plan", "params_check", "query_values"]
+__all__ = ["Plan", "PlanContext", "make_plan", "params_check", "query_values"]
 
 #: The locations validated together by the responder's parameter model.
 FIELD_LOCATIONS = frozenset({"path", "query", "header", "cookie", "form", "file"})
@@ -70,11 +70,6 @@ class Plan:
             from .body import BodyReader
 
             self._body = BodyReader(body)
-
-    @property
-    def dependencies(self) -> tuple[Parameter, ...]:
-        """The parameters a provider gives."""
-        return tuple(p for p in self.parameters if p.location == "dependency")
 
     async def arguments(self, conn: Any, resp: Any, params: dict[str, Any]) -> dict[str, Any]:
         """The keyword arguments of one call: dependencies, then every value read and checked.
@@ -199,22 +194,6 @@ def _field_model(view: str, fields: tuple[tuple[str, Parameter], ...]) -> tuple[
     config = ConfigDict(arbitrary_types_allowed=True)
     model = create_model(f"Parameters of {view}", __config__=config, **definitions)
     return model, ValidationError
-
-
-def describe(plan: Plan | None) -> list[dict[str, Any]]:
-    """The plan as plain data (location, name, type, required, default), for docs and tests."""
-    if plan is None:
-        return []
-    return [
-        {
-            "location": p.location,
-            "name": p.key,
-            "type": p.annotation,
-            "required": p.required,
-            "default": p.default,
-        }
-        for p in plan.parameters
-    ]
 
 
 def params_check(model: Any) -> Callable[..., Any]:

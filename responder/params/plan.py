@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..dependencies.graph import Depends, Graph, Node
-from ..dependencies.signature import Declared, callable_name, read_signature
-from .markers import MISSING, Body, File, Form, Param, Path
+from ..dependencies.signature import Declared, read_signature
+from .markers import MISSING, Body, Form, Param, Path
 
 __all__ = ["BODY_METHODS", "Parameter", "PlanContext", "Sources", "is_body_type", "plan_sources"]
 
@@ -253,8 +253,6 @@ def _check_body(parameters: Sequence[Parameter], ctx: PlanContext) -> None:
             f"{ctx.view} reads the body as {bodies[0]} and form fields {', '.join(forms)}; "
             "use one or the other."
         )
-    if bodies and any(isinstance(p.marker, File) for p in parameters):  # pragma: no cover
-        raise TypeError(f"{ctx.view} mixes a body parameter with files.")
 
 
 def _strip(annotation: Any) -> Any:
@@ -306,8 +304,3 @@ def _is_model(annotation: Any) -> bool:
         return True
     pydantic = sys.modules.get("pydantic")
     return pydantic is not None and issubclass(annotation, pydantic.BaseModel)
-
-
-def view_name(fn: Callable[..., Any]) -> str:
-    """The responder's name as error messages give it."""
-    return callable_name(fn)
