@@ -4,6 +4,13 @@
 # it loads graphene only when GraphQLView is first used.
 from . import ext, status_codes
 from .api import API
+from .dependencies import (
+    DependencyCycleError,
+    DependencyError,
+    DependencyResolutionError,
+    DependencyScopeError,
+    Depends,
+)
 from .errors import (
     HTTPBadRequest,
     HTTPConflict,
@@ -23,6 +30,7 @@ from .errors import (
     MediaMalformedError,
     RouteNotFoundError,
 )
+from .params import Body, Cookie, File, Form, Header, Path, Query, UploadFile
 from .request import Request
 from .resources.hooks import after, before
 from .response import Response
@@ -32,6 +40,15 @@ __version__ = "0.1.0"
 
 __all__ = [
     "API",
+    "Body",
+    "Cookie",
+    "DependencyCycleError",
+    "DependencyError",
+    "DependencyResolutionError",
+    "DependencyScopeError",
+    "Depends",
+    "File",
+    "Form",
     "HTTPBadRequest",
     "HTTPConflict",
     "HTTPContentTooLarge",
@@ -47,11 +64,15 @@ __all__ = [
     "HTTPUnauthorized",
     "HTTPUnprocessableEntity",
     "HTTPUnsupportedMediaType",
+    "Header",
     "MediaMalformedError",
+    "Path",
+    "Query",
     "Request",
     "Response",
     "RouteNotFoundError",
     "Router",
+    "UploadFile",
     "__version__",
     "after",
     "before",

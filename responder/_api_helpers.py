@@ -115,30 +115,41 @@ class VerbRoutes:
 
 
 class RouteGroup(VerbRoutes):
-    """Routes that share a path prefix; made by :meth:`API.group` (``api`` is that API)."""
+    """Routes that share a path prefix (and guards); made by :meth:`API.group`."""
 
-    def __init__(self, api: Any, prefix: str) -> None:
+    def __init__(self, api: Any, prefix: str, dependencies: tuple[Any, ...] = ()) -> None:
         if not prefix.startswith("/"):
             raise ValueError(f"A group prefix must start with '/': {prefix!r}.")
         self.api = api
         self.prefix = prefix.rstrip("/")
+        self.dependencies = dependencies
 
     def route(self, path: str, **options: Unpack[RouteOptions]) -> Callable[[E], E]:
         """Like :meth:`API.route`, under this group's prefix."""
-        decorator: Callable[[E], E] = self.api.route(self.prefix + path, **options)
+        decorator: Callable[[E], E] = self.api.route(self.prefix + path, **self._with(options))
         return decorator
 
     def add_route(self, path: str, endpoint: Any = None, **options: Unpack[RouteOptions]) -> Any:
         """Like :meth:`API.add_route`, under this group's prefix."""
-        return self.api.add_route(self.prefix + path, endpoint, **options)
+        return self.api.add_route(self.prefix + path, endpoint, **self._with(options))
 
     def add_websocket_route(self, path: str, endpoint: Any, *, name: str | None = None) -> Any:
         """Like :meth:`API.add_websocket_route`, under this group's prefix."""
         return self.api.add_websocket_route(self.prefix + path, endpoint, name=name)
 
-    def group(self, prefix: str) -> RouteGroup:
-        """A nested group: ``api.group("/v1").group("/admin")``."""
-        return RouteGroup(self.api, self.prefix + prefix)
+    def group(self, prefix: str, *, dependencies: list[Any] | None = None) -> RouteGroup:
+        """A nested group: ``api.group("/v1").group("/admin")``; guards add up, outer first."""
+        inner = self._with({"dependencies": dependencies}).get("dependencies")
+        return RouteGroup(self.api, self.prefix + prefix, tuple(inner or ()))
+
+    def _with(self, options: RouteOptions) -> RouteOptions:
+        """``options`` with this group's guards before the route's own."""
+        if self.dependencies:
+            options = {
+                **options,
+                "dependencies": [*self.dependencies, *(options.get("dependencies") or ())],
+            }
+        return options
 
 
 class HookRegistration:
@@ -299,11 +310,22 @@ class ServingHelpers:
         """Serve with uvicorn; the same as :meth:`serve`."""
         self.serve(address=address, port=port, debug=debug, **options)
 
-    def session(self, base_url: str = "http://;", **options: Any) -> TestClient:
-        """A new in-process test client; ``with`` it to run startup and shutdown."""
+    def session(
+        self,
+        base_url: str = "http://;",
+        *,
+        overrides: Mapping[Any, Any] | None = None,
+        **options: Any,
+    ) -> TestClient:
+        """A new in-process test client; ``with`` it to run startup and shutdown.
+
+        ``overrides`` (``{provider: replacement}``) replace dependencies for
+        this client's requests only (see ``docs/dependencies.md``).
+        """
         from .testing import TestClient
 
-        return TestClient(self, base_url=base_url, **options)
+        app: Any = self.with_overrides(overrides) if overrides else self  # type: ignore[attr-defined]
+        return TestClient(app, base_url=base_url, **options)
 
     @property
     def requests(self) -> TestClient:

@@ -19,6 +19,7 @@ from ._api_helpers import (
     VerbRoutes,
     ViewHelpers,
 )
+from ._api_inputs import DependencyRegistration, Deps, as_depends, route_checks
 from ._concurrency import is_async_callable
 from .app import App, ExceptionHandlers, Hooks
 from .background import DEFAULT_BACKGROUND_QUEUE_SIZE, DEFAULT_BACKGROUND_THREADS, BackgroundQueue
@@ -51,7 +52,13 @@ E = TypeVar("E")
 
 
 class API(
-    VerbRoutes, RouterInclusion, ViewHelpers, ServingHelpers, HookRegistration, SessionSettings
+    VerbRoutes,
+    RouterInclusion,
+    ViewHelpers,
+    ServingHelpers,
+    HookRegistration,
+    DependencyRegistration,
+    SessionSettings,
 ):
     """A Responder application; itself an ASGI app.
 
@@ -90,6 +97,7 @@ class API(
             answers (``["/api"]``); the most characters of an int/float route parameter.
         redirect_slashes: answer ``/users/`` with a 307 to ``/users`` when only
             that is routed (and the other way round); False: strict matching.
+        dependencies: ``Depends(...)`` guards run before every HTTP route's own.
     """
 
     status_codes = status_codes
@@ -136,6 +144,7 @@ class API(
         spa_exclude: list[str] | None = None,
         max_number_param_length: int = DEFAULT_MAX_NUMBER_LENGTH,
         redirect_slashes: bool = True,
+        dependencies: list[Any] | None = None,
     ) -> None:
         self._debug = debug
         # Each component gets its own settings, checked here, once (see ARCHITECTURE.md).
@@ -176,6 +185,7 @@ class API(
         self.exception_handlers = ExceptionHandlers()
         self.background = BackgroundQueue(background_threads, background_queue_size)
         self.lifespan = Lifespan(self, lifespan, self.background)
+        self._setup_dependencies(dependencies)
         self.app = App(
             router=self.routes.router,
             websocket_router=self.routes.websocket_router,
@@ -327,6 +337,8 @@ class API(
         operation_id: str | None = None,
         deprecated: bool = False,
         responses: dict[Any, Any] | None = None,
+        params_model: Any = None,
+        dependencies: list[Any] | None = None,
     ) -> Any:
         """Route ``path`` to ``endpoint``: a function, a resource class or a resource instance.
 
@@ -335,6 +347,7 @@ class API(
         ``status_code`` is the status of a success whose view set none; ``tags``,
         ``summary``, ``description``, ``operation_id`` (unique in the document),
         ``deprecated`` and ``responses`` go to its OpenAPI operations.
+        ``params_model`` checks the query string; ``dependencies`` guard the route.
         The 3.3 flags forward to their entry points: ``websocket=True`` to
         :meth:`add_websocket_route`, ``static=True`` to :meth:`add_spa`,
         ``before_request=True`` to :meth:`before_request`.
@@ -343,10 +356,8 @@ class API(
             The resource object (the instance, for a class).
 
         Raises:
-            ValueError: the path is taken (pass ``check_existing=False`` to share
-                it between endpoints answering different methods).
-            TypeError: the endpoint cannot answer requests or does not take
-                the route's parameters.
+            ValueError: the path is taken (``check_existing=False`` shares it by method).
+            TypeError: the endpoint cannot answer requests, or a parameter has no source.
         """
         if before_request:
             return self.before_request(websocket=websocket)(endpoint)
@@ -355,7 +366,9 @@ class API(
         if _is_graphene_schema(endpoint):  # 3.3 routed a bare schema; api.graphql says it
             endpoint = self._graphql_view(endpoint)
         if websocket:
-            return self.add_websocket_route(_required(path), endpoint, name=name)
+            return self.add_websocket_route(
+                _required(path), endpoint, name=name, dependencies=dependencies
+            )
         spec = RouteSpec(
             path=_required(path),
             methods=tuple(m.upper() for m in methods) if methods is not None else None,
@@ -373,10 +386,23 @@ class API(
             # A function view with no methods= answers everything; its docs say what it means.
             all_methods=methods is None and not is_resource(endpoint),
             before=self._router_hooks,
+            params_model=params_model,
+            dependencies=as_depends(dependencies),
         )
-        return self.routes.add_http(spec, endpoint, check_existing, named=name is not None)
+        return self.routes.add_http(
+            spec,
+            endpoint,
+            check_existing,
+            named=name is not None,
+            checks=route_checks(spec),
+            inputs=lambda template: self.route_inputs(
+                template, (*self.api_dependencies, *spec.dependencies)
+            ),
+        )
 
-    def add_websocket_route(self, path: str, endpoint: Any, *, name: str | None = None) -> Any:
+    def add_websocket_route(
+        self, path: str, endpoint: Any, *, name: str | None = None, dependencies: Deps = None
+    ) -> Any:
         """Route WebSocket connections to ``path`` to ``async def endpoint(ws, **params)``.
 
         ``name`` is what ``url_for(name)`` finds (the endpoint's ``__name__``
@@ -389,7 +415,12 @@ class API(
             TypeError: the endpoint is not a coroutine function, or its keywords
                 do not match the route's parameters.
         """
-        return self.routes.add_websocket(path, endpoint, name)
+        return self.routes.add_websocket(
+            path,
+            endpoint,
+            name,
+            lambda template: self.route_inputs(template, as_depends(dependencies), websocket=True),
+        )
 
     def schema(self, name: str) -> Callable[[E], E]:
         """Decorate a marshmallow schema or pydantic model to list it in the OpenAPI components."""
@@ -439,9 +470,9 @@ class API(
         self.app.spa_fallback = view
         return view
 
-    def group(self, prefix: str) -> RouteGroup:
-        """A router whose routes all live under ``prefix`` (e.g. ``"/v1"``)."""
-        return RouteGroup(self, prefix)
+    def group(self, prefix: str, *, dependencies: list[Any] | None = None) -> RouteGroup:
+        """A router whose routes all live under ``prefix`` (e.g. ``"/v1"``), with its guards."""
+        return RouteGroup(self, prefix, as_depends(dependencies))
 
     def url_for(self, endpoint: Any, **params: Any) -> str:
         """The path of ``endpoint`` (a view, class, instance or view name), params filled in.

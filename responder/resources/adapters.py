@@ -14,12 +14,15 @@ import inspect
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .._concurrency import is_async_callable, run_sync
-from .hooks import Hook, hooks_of, run_before, run_hooks
+from .._concurrency import is_async_callable
+from .chain import Main, compose, guarded_by_hooks, instance_per_request, main_step
+from .hooks import Hook, hooks_of
+from .planned import Inputs, guarded, planned_step, websocket_runner
 from .returns import output_checks, response_model_of, settle, view_name
 from .spec import RouteSpec
 
 if TYPE_CHECKING:
+    from ..params import Plan
     from ..request import Request
     from ..response import Response
 
@@ -42,7 +45,16 @@ class Handler:
     hands what it returned, unless None, to :meth:`settle`.
     """
 
-    __slots__ = ("_run", "direct", "resource", "responder", "response_model", "spec", "view")
+    __slots__ = (
+        "_run",
+        "direct",
+        "plans",
+        "resource",
+        "responder",
+        "response_model",
+        "spec",
+        "view",
+    )
 
     def __init__(
         self,
@@ -54,6 +66,7 @@ class Handler:
         spec: RouteSpec | None = None,
         view: str = "",
         response_model: Any = None,
+        plans: tuple[Plan, ...] = (),
     ) -> None:
         self._run = run
         self.direct = direct
@@ -65,6 +78,8 @@ class Handler:
         self.view = view
         #: The model its success answers are checked against (keyword or annotation), or None.
         self.response_model = response_model
+        #: The call plans of ``on_request`` and the responder, for those that declare one.
+        self.plans = plans
 
     async def __call__(self, req: Request, resp: Response, params: Params) -> None:
         """Run the responder chain for one request, and settle what a lone responder returned."""
@@ -95,6 +110,7 @@ def adapt(
     spec: RouteSpec | None = None,
     checks: Checks = ((), ()),
     path: str = "",
+    inputs: Inputs | None = None,
 ) -> tuple[Any, dict[str, Handler]]:
     """Resolve ``endpoint`` into handlers by upper-case method.
 
@@ -109,6 +125,8 @@ def adapt(
         spec: stored on every handler (request/response models, OpenAPI fields).
         checks: steps to run just before and just after each responder.
         path: the route's template, for error messages.
+        inputs: the route's value types, the API's dependencies and the
+            route's guards, for responders with typed parameters.
 
     Returns:
         The resource object (the class itself, for a class) and its handlers.
@@ -118,7 +136,7 @@ def adapt(
             created without arguments, or a responder's keyword parameters do
             not match the route's.
     """
-    shape = _Shape(tuple(param_names), path, spec, checks)
+    shape = _Shape(tuple(param_names), path, spec, checks, inputs)
     if inspect.isclass(endpoint):
         _require_no_arguments(endpoint)
         return endpoint, _resource_handlers(endpoint, shape, per_request=True)
@@ -136,7 +154,7 @@ def adapt(
 
 
 def adapt_websocket(
-    endpoint: Any, param_names: Iterable[str], path: str = ""
+    endpoint: Any, param_names: Iterable[str], path: str = "", inputs: Inputs | None = None
 ) -> Callable[[Any, Params], Awaitable[None]]:
     """Resolve a WebSocket handler ``async def handler(ws, **params)`` into ``run(ws, params)``.
 
@@ -154,8 +172,12 @@ def adapt_websocket(
             "(async def handler(ws): ...): a sync handler would hold the event loop for "
             "the whole connection."
         )
-    shape = _Shape(tuple(param_names), path, None, ((), ()))
-    if _takes_params(endpoint, shape, leading=1):
+    shape = _Shape(tuple(param_names), path, None, ((), ()), inputs)
+    plan = shape.inputs.plan(endpoint, _name(endpoint), shape.path, shape.names, websocket=True)
+    takes = plan is None and _takes_params(endpoint, shape, leading=1)
+    if plan is not None or shape.inputs.guards:
+        return websocket_runner(endpoint, plan, shape.inputs.guards, shape.inputs.injector, takes)
+    if takes:
         return lambda ws, params: endpoint(ws, **params)  # type: ignore[no-any-return]
     return lambda ws, params: endpoint(ws)  # type: ignore[no-any-return]
 
@@ -163,7 +185,7 @@ def adapt_websocket(
 class _Shape:
     """What every handler of one registration shares: the route and the extra steps."""
 
-    __slots__ = ("checks", "names", "path", "spec")
+    __slots__ = ("checks", "inputs", "names", "path", "spec")
 
     def __init__(
         self,
@@ -171,8 +193,10 @@ class _Shape:
         path: str,
         spec: RouteSpec | None,
         checks: Checks,
+        inputs: Inputs | None = None,
     ) -> None:
         self.names, self.path, self.spec, self.checks = names, path, spec, checks
+        self.inputs = inputs or Inputs()
 
 
 def _resource_handlers(resource: Any, shape: _Shape, *, per_request: bool) -> dict[str, Handler]:
@@ -227,15 +251,6 @@ def _methods(methods: Iterable[str] | None) -> list[str]:
     return wanted
 
 
-#: A responder step bound to its resource: ``(resource, req, resp, params)``, and
-#: whether it is a coroutine function.
-Bound = Callable[[Any, "Request", "Response", Params], Any]
-Main = tuple[Bound, bool]
-#: A step that is always awaited: ``await step(resource, req, resp, params)``; a
-#: lone responder's step returns what the responder returned.
-AsyncBound = Callable[[Any, "Request", "Response", Params], Awaitable[Any]]
-
-
 def _handler(
     resource: Any,
     responder: Callable[..., Any] | None,
@@ -256,24 +271,33 @@ def _handler(
     model = response_model_of(shape.spec, answering)
     output = output_checks(shape.spec, model, view)
     before, after = hooks_of(resource, responder) if responder is not None else ((), ())
+    plans: list[Plan] = []
     first = None
     if on_request is not None:
-        takes = _takes(resource, on_request, "on_request", shape, per_request)
-        first = _main_step(on_request, "on_request", takes, per_request)
+        first, _, plan = _step(resource, on_request, "on_request", shape, per_request)
+        plans.extend([plan] if plan is not None else [])
     main, takes_main = None, False
     if responder is not None:
-        takes_main = _takes(resource, responder, method_attr, shape, per_request)
-        main = _main_step(responder, method_attr, takes_main, per_request)
+        main, takes_main, plan = _step(resource, responder, method_attr, shape, per_request)
+        plans.extend([plan] if plan is not None else [])
     wrapping = (before, shape.checks[0], (*shape.checks[1], *output), after)
-    chain = _chain(first, main, wrapping, view)
+    chain = compose(first, main, wrapping, view)
+    guards, injector = shape.inputs.guards, shape.inputs.injector
+    if guards and injector is not None:
+        chain = guarded(guards, injector, chain)
     direct = None
     alone = first is None and main is not None and main[1] and not any(wrapping)
-    if alone and responder is not None:  # PERF: one async responder and nothing around it
+    if alone and not plans and not guards and responder is not None:
+        # PERF: one async responder and nothing around it
         direct = _direct(resource, responder, method_attr, shape, per_request, takes_main)
-    run = _per_request(resource, chain) if per_request else functools.partial(chain, resource)
-    guards = shape.spec.before if shape.spec is not None else ()
-    if guards:  # a router's before hooks come first, so no fast path
-        run, direct = _guarded(guards, run), None
+    run = (
+        instance_per_request(resource, chain)
+        if per_request
+        else functools.partial(chain, resource)
+    )
+    router_hooks = shape.spec.before if shape.spec is not None else ()
+    if router_hooks:  # a router's before hooks come first, so no fast path
+        run, direct = guarded_by_hooks(router_hooks, run), None
     return Handler(
         run,
         resource=resource,
@@ -282,19 +306,29 @@ def _handler(
         spec=shape.spec,
         view=view,
         response_model=model,
+        plans=tuple(plans),
     )
 
 
-def _guarded(
-    hooks: Sequence[Hook], run: Callable[[Request, Response, Params], Awaitable[None]]
-) -> Callable[[Request, Response, Params], Awaitable[None]]:
-    """``run``, after ``hooks(req, resp)``; a hook that answers (status changed) ends it."""
+def _step(
+    resource: Any, fn: Callable[..., Any], attr: str, shape: _Shape, per_request: bool
+) -> tuple[Main, bool, Plan | None]:
+    """A responder (or ``on_request``) as a step; whether it takes the route values; its plan.
 
-    async def guarded(req: Request, resp: Response, params: Params) -> None:
-        if not await run_before(hooks, resp, req, resp):
-            await run(req, resp, params)
-
-    return guarded
+    Signatures are read here, once. A responder that declares typed
+    parameters, a body or dependencies is called through its plan.
+    """
+    target = _as_bound(resource, attr) if per_request else fn
+    methods = None
+    if attr.startswith("on_") and attr != "on_request":
+        methods = frozenset({attr[3:].upper()})
+    elif not attr and shape.spec is not None and shape.spec.methods is not None:
+        methods = frozenset(shape.spec.methods)
+    plan = shape.inputs.plan(target, _name(target), shape.path, shape.names, methods)
+    if plan is not None:
+        return (planned_step(plan, fn, attr, per_request), True), False, plan
+    takes = _takes_params(target, shape)
+    return main_step(fn, attr, takes, per_request), takes, None
 
 
 def _direct(
@@ -335,34 +369,6 @@ def _direct(
     return direct_plain
 
 
-def _per_request(cls: Callable[[], Any], chain: Callable[..., Awaitable[None]]) -> Any:
-    async def run(req: Request, resp: Response, params: Params) -> Any:
-        return await chain(cls(), req, resp, params)
-
-    return run
-
-
-def _takes(
-    resource: Any, fn: Callable[..., Any], attr: str, shape: _Shape, per_request: bool
-) -> bool:
-    """Whether ``fn`` takes the route's parameters (checked once; a mismatch raises)."""
-    return _takes_params(_as_bound(resource, attr) if per_request else fn, shape)
-
-
-def _main_step(fn: Callable[..., Any], attr: str, takes: bool, per_request: bool) -> Main:
-    """A responder or ``on_request`` as a step; on a class, looked up on each new instance."""
-    is_async = is_async_callable(fn)
-    if not per_request:
-        if takes:
-            return lambda res, req, resp, params: fn(req, resp, **params), is_async
-        return lambda res, req, resp, params: fn(req, resp), is_async
-    if takes:
-        step: Bound = lambda res, req, resp, params: getattr(res, attr)(req, resp, **params)  # noqa: E731
-    else:
-        step = lambda res, req, resp, params: getattr(res, attr)(req, resp)  # noqa: E731
-    return step, is_async
-
-
 def _as_bound(cls: type, attr: str) -> Callable[..., Any]:
     """The responder ``attr`` of ``cls`` as an instance would see it, for its signature."""
     raw = inspect.getattr_static(cls, attr)
@@ -370,81 +376,6 @@ def _as_bound(cls: type, attr: str) -> Callable[..., Any]:
     if inspect.isfunction(raw):  # a plain method: ``self`` comes first
         return functools.partial(found, None)
     return found  # a staticmethod or classmethod reads as it is called
-
-
-def _awaited(main: Main) -> AsyncBound:
-    """A responder step as a coroutine function; a sync one runs in the thread pool."""
-    step, is_async = main
-    if is_async:
-        return step  # type: ignore[no-any-return]
-
-    async def threaded(res: Any, req: Request, resp: Response, params: Params) -> Any:
-        return await run_sync(step, res, req, resp, params)
-
-    return threaded
-
-
-def _chain(
-    first: Main | None,
-    main: Main | None,
-    wrapping: tuple[Sequence[Hook], Sequence[Hook], Sequence[Hook], Sequence[Hook]],
-    view: str,
-) -> AsyncBound:
-    """Compose on_request (``first``), the responder (``main``) and what wraps the responder.
-
-    ``wrapping`` is (before hooks, checks before, checks after, after hooks).
-    When a before hook answers (:func:`~.hooks.run_before`), the checks and the
-    responder are skipped; the after hooks still run. What on_request and the
-    responder return is settled on ``resp`` as each returns it, so the checks
-    after see it; a chain of one step returns it instead, for ``Handler``.
-    """
-    before, pre, post, after = wrapping
-    if first is not None and main is not None and not (first[1] or main[1] or before or pre):
-        # PERF: a sync on_request followed directly by a sync responder costs one thread hop.
-        fused: Main = (_sequence(first[0], main[0], view), False)
-        first, main = None, fused
-    lone = _lone(first, main, any(wrapping))
-    if lone is not None:
-        return lone
-    run_first = _awaited(first) if first is not None else None
-    run_main = _awaited(main) if main is not None else None
-
-    async def run(res: Any, req: Request, resp: Response, params: Params) -> None:
-        if run_first is not None:
-            value = await run_first(res, req, resp, params)
-            if value is not None:
-                settle(resp, value, view)
-        if not (before and await run_before(before, resp, req, resp, res, params)):
-            if pre:
-                await run_hooks(pre, req, resp, params)
-            if run_main is not None:
-                value = await run_main(res, req, resp, params)
-                if value is not None:
-                    settle(resp, value, view)
-            if post:
-                await run_hooks(post, req, resp, params)
-        if after:
-            await run_hooks(after, req, resp, res)
-
-    return run
-
-
-def _lone(first: Main | None, main: Main | None, wrapped: bool) -> AsyncBound | None:
-    """PERF: with nothing around it, the one step there is is the whole chain."""
-    if wrapped or (first is not None and main is not None):
-        return None
-    only = main if main is not None else first
-    return _awaited(only) if only is not None else None
-
-
-def _sequence(first: Bound, second: Bound, view: str) -> Bound:
-    def both(res: Any, req: Request, resp: Response, params: Params) -> Any:
-        value = first(res, req, resp, params)
-        if value is not None:  # settled before the responder runs, as if it set resp
-            settle(resp, value, view)
-        return second(res, req, resp, params)
-
-    return both
 
 
 def _takes_params(fn: Callable[..., Any], shape: _Shape, leading: int = 2) -> bool:

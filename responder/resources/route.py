@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .adapters import METHODS, Checks, Handler, adapt
+from .planned import Inputs
 from .routing import PathTemplate
 from .spec import RouteSpec
 
@@ -46,6 +47,7 @@ class Route:
         endpoint: Any,
         spec: RouteSpec | None = None,
         checks: Checks = ((), ()),
+        inputs: Inputs | None = None,
     ) -> Any:
         """Adapt ``endpoint`` as ``spec`` describes it and add its handlers; returns the resource.
 
@@ -54,7 +56,13 @@ class Route:
         """
         spec = spec or RouteSpec(self.path)
         resource, handlers = adapt(
-            endpoint, self.template.param_names, spec.methods, spec, checks, path=self.path
+            endpoint,
+            self.template.param_names,
+            spec.methods,
+            spec,
+            checks,
+            path=self.path,
+            inputs=inputs,
         )
         clash = sorted(set(self._explicit) & set(handlers))
         if clash:

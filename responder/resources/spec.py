@@ -31,6 +31,8 @@ class RouteOptions(TypedDict, total=False):
     request_model: Any
     response_model: Any
     status_code: int | None
+    params_model: Any
+    dependencies: list[Any] | None
     static: bool
     include_in_schema: bool
     tags: list[str] | None
@@ -63,6 +65,9 @@ class RouteSpec:
             says the same thing. ``responses`` is keyed by status (``201``,
             ``"4XX"``, ``"default"``).
         include_in_schema: whether the OpenAPI document lists the route.
+        params_model: the model that validates the whole query string.
+        dependencies: the route's ``Depends(...)`` guards, outermost first
+            (a group's before the route's own; the API's own run before all).
         all_methods: a function view registered with no ``methods=``: it
             answers everything, so its docs say which methods it means.
         before: the before hooks of the routers it was included through,
@@ -84,6 +89,8 @@ class RouteSpec:
     include_in_schema: bool = True
     all_methods: bool = False
     before: tuple[Hook, ...] = ()
+    params_model: Any = None
+    dependencies: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
         status = self.status_code

@@ -12,17 +12,19 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ..errors import RouteNotFoundError
-from .adapters import adapt_websocket
+from .adapters import Checks, adapt_websocket
 from .convertors import make_convertors
+from .planned import Inputs
 from .route import Route
 from .routing import PathTemplate, Router
 from .spec import RouteSpec
-from .validation import checks_for
 
 __all__ = ["RouteTable", "WebSocketRun"]
 
 #: A resolved WebSocket handler: ``await run(ws, params)``.
 WebSocketRun = Callable[[Any, dict[str, Any]], Awaitable[None]]
+#: What a route's responders need for typed parameters and guards, made from its template.
+InputsFor = Callable[[PathTemplate], Inputs]
 
 
 class RouteTable:
@@ -46,12 +48,20 @@ class RouteTable:
         self._operation_ids: dict[str, str] = {}
 
     def add_http(
-        self, spec: RouteSpec, endpoint: Any, check_existing: bool, named: bool = False
+        self,
+        spec: RouteSpec,
+        endpoint: Any,
+        check_existing: bool,
+        *,
+        named: bool = False,
+        checks: Checks = ((), ()),
+        inputs: InputsFor | None = None,
     ) -> Any:
         """Add ``endpoint`` as ``spec`` describes it, to a new route or one it may share.
 
         ``named``: ``spec.name`` was given (``name=``, or a router's namespace),
-        so it must not name another path already.
+        so it must not name another path already. ``checks`` run around each
+        responder; ``inputs`` makes what typed parameters and guards need.
 
         Returns:
             The resource object (the class itself, for a class).
@@ -74,8 +84,8 @@ class RouteTable:
             )
         existing = self._existing(template, check_existing)
         route = existing or Route(template)
-        checks = checks_for(spec.request_model) if spec.request_model is not None else ((), ())
-        resource = route.add(endpoint, spec, checks)  # may raise: nothing registered
+        made = inputs(template) if inputs is not None else None
+        resource = route.add(endpoint, spec, checks, made)  # may raise: nothing registered
         self.version += 1
         if existing is None:
             self.router.add(template, route)
@@ -84,7 +94,13 @@ class RouteTable:
         self._remember(endpoint, resource, template, spec.name)
         return resource
 
-    def add_websocket(self, path: str, endpoint: Any, name: str | None = None) -> Any:
+    def add_websocket(
+        self,
+        path: str,
+        endpoint: Any,
+        name: str | None = None,
+        inputs: InputsFor | None = None,
+    ) -> Any:
         """Route WebSocket connections to ``path`` to ``endpoint``; returns it unchanged.
 
         Raises:
@@ -92,7 +108,8 @@ class RouteTable:
                 do not match the route's parameters.
         """
         template = PathTemplate(path, self.convertors)
-        run = adapt_websocket(endpoint, template.param_names, path)  # may raise
+        made = inputs(template) if inputs is not None else None
+        run = adapt_websocket(endpoint, template.param_names, path, made)  # may raise
         if name:
             self._check_name(name, template)
         self.websocket_router.add(template, run)

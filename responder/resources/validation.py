@@ -71,10 +71,18 @@ class Model:
                 return self._schema.load(data)
             except MarshmallowError as exc:
                 raise _unprocessable(_marshmallow_errors(exc.messages)) from None
+        return self._adapter.dump_python(self.parse(data))
+
+    def parse(self, data: Any) -> Any:
+        """Validate incoming data strictly (pydantic only), returning the typed value.
+
+        Raises:
+            HTTPUnprocessableEntity: the data does not fit, with an ``errors`` list.
+        """
         from pydantic import ValidationError
 
         try:
-            value = self._validate_incoming(data)
+            return self._validate_incoming(data)
         except ValidationError as exc:
             raise _unprocessable(
                 [
@@ -87,7 +95,6 @@ class Model:
                     for e in exc.errors(include_url=False, include_input=False)
                 ]
             ) from None
-        return self._adapter.dump_python(value)
 
     def _validate_incoming(self, data: Any) -> Any:
         # Bodies are JSON-shaped whatever their format, so they are checked the way
