@@ -44,15 +44,20 @@ class Include:
     tags: tuple[str, ...] = ()
     name: str | None = None
     hooks: tuple[Hook, ...] = ()
+    dependencies: tuple[Any, ...] = ()
 
     def around(self, inner: Include) -> Include:
-        """Wrap ``inner`` in this inclusion: prefixes and names compose, tags merge."""
+        """Wrap ``inner`` in this inclusion: prefixes and names compose, tags merge.
+
+        Hooks and dependencies concatenate, this inclusion's first.
+        """
         names = [n for n in (self.name, inner.name) if n]
         return Include(
             prefix=self.prefix + inner.prefix,
             tags=tuple(dict.fromkeys((*self.tags, *inner.tags))),
             name=":".join(names) or None,
             hooks=(*self.hooks, *inner.hooks),
+            dependencies=(*self.dependencies, *inner.dependencies),
         )
 
 
@@ -78,6 +83,8 @@ class Router(VerbRoutes):
     Args:
         prefix: put before every path of the router (``"/users"``).
         tags: OpenAPI tags added to every route of the router.
+        dependencies: ``Depends(...)`` guards run before each of the router's
+            HTTP routes' own (after the API's and any outer router's).
         before_request: hooks ``hook(req, resp)`` run before each of the
             router's HTTP routes (and only those), after the API's own before
             hooks; one that sets ``resp.status_code`` answers the request.
@@ -90,11 +97,13 @@ class Router(VerbRoutes):
         prefix: str = "",
         *,
         tags: Sequence[str] = (),
+        dependencies: Sequence[Any] = (),
         before_request: Sequence[Callable[..., Any]] = (),
         name: str | None = None,
     ) -> None:
         self.prefix = _prefix(prefix, "router")
         self.tags = tuple(tags)
+        self.dependencies = tuple(dependencies)
         self.name = name
         self.hooks: list[Hook] = [Hook(hook) for hook in before_request]
         self.entries: list[RouterEntry | tuple[Router, Include]] = []
@@ -134,16 +143,27 @@ class Router(VerbRoutes):
         return decorator
 
     def include_router(
-        self, router: Router, *, prefix: str = "", tags: Sequence[str] = ()
+        self,
+        router: Router,
+        *,
+        prefix: str = "",
+        tags: Sequence[str] = (),
+        dependencies: Sequence[Any] = (),
     ) -> None:
-        """Nest ``router`` under this one (its prefix after ``prefix``; tags merged)."""
+        """Nest ``router`` under this one (its prefix after ``prefix``; tags merged).
+
+        ``dependencies`` guard its routes, after this router's own.
+        """
         if router is self:
             raise ValueError("A router cannot include itself.")
-        self.entries.append((router, Include(_prefix(prefix, "include"), tuple(tags))))
+        include = Include(
+            _prefix(prefix, "include"), tuple(tags), dependencies=tuple(dependencies)
+        )
+        self.entries.append((router, include))
 
     def walk(self, outer: Include) -> Iterator[tuple[RouterEntry, Include]]:
         """Every registration, nested routers included, with what surrounds it."""
-        own = Include(self.prefix, self.tags, self.name, tuple(self.hooks))
+        own = Include(self.prefix, self.tags, self.name, tuple(self.hooks), self.dependencies)
         context = outer.around(own)
         for entry in self.entries:
             if isinstance(entry, RouterEntry):
@@ -168,6 +188,8 @@ def with_context(entry: RouterEntry, context: Include) -> dict[str, Any]:
     if tags:
         options["tags"] = list(dict.fromkeys(tags))
     options["name"] = route_name(entry, context)
+    if context.dependencies:  # outermost first, the route's own last
+        options["dependencies"] = [*context.dependencies, *(options.get("dependencies") or ())]
     return options
 
 
@@ -184,9 +206,13 @@ class RouterInclusion:
         *,
         prefix: str = "",
         tags: Sequence[str] = (),
+        dependencies: Sequence[Any] = (),
         name: str | None = None,
     ) -> None:
         """Add ``router``'s routes (nested routers' too) under ``prefix``.
+
+        ``dependencies`` guard every HTTP route of the router, before the
+        router's own guards (WebSocket routes take their guards themselves).
 
         Prefixes compose (``prefix`` + the router's own + its routes' paths),
         tags merge, names are namespaced by ``name`` and the routers' names
@@ -199,7 +225,12 @@ class RouterInclusion:
             ValueError: a path or a given name is taken (what was added
                 before it stays: fix the app and restart).
         """
-        outer = Include(prefix=_prefix(prefix, "include"), tags=tuple(tags), name=name)
+        outer = Include(
+            prefix=_prefix(prefix, "include"),
+            tags=tuple(tags),
+            name=name,
+            dependencies=tuple(dependencies),
+        )
         for entry, context in router.walk(outer):
             path = context.prefix + entry.path
             if entry.websocket:

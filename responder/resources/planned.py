@@ -121,9 +121,9 @@ def planned_step(plan: Plan, fn: Callable[..., Any], attr: str, per_request: boo
 def guarded(guards: tuple[Node, ...], injector: Injector, chain: Step) -> Step:
     """Run the route's ``dependencies=[...]`` before everything else, then the chain."""
 
-    async def run_guarded(res: Any, req: Request, resp: Response, params: dict[str, Any]) -> None:
+    async def run_guarded(res: Any, req: Request, resp: Response, params: dict[str, Any]) -> Any:
         await injector.resolve_all(guards, {"req": req, "resp": resp}, req.scope)
-        await chain(res, req, resp, params)
+        return await chain(res, req, resp, params)  # a lone responder's value, to settle
 
     return run_guarded
 

@@ -177,3 +177,67 @@ def test_registration_errors_surface_when_the_router_is_included():
     api = responder.API()
     with pytest.raises(TypeError, match="requires name"):
         api.include_router(router)
+
+
+def test_router_guards_concatenate_outermost_first():
+    order = []
+
+    def guard(name):
+        def check(req):
+            order.append(name)
+            if req.headers.get("x-deny") == name:
+                raise responder.HTTPForbidden(detail=f"{name} says no")
+
+        check.__name__ = f"guard_{name}"
+        return responder.Depends(check)
+
+    inner = Router("/inner", dependencies=[guard("inner")])
+
+    @inner.get("/x", dependencies=[guard("route")])
+    def x(req, resp):
+        order.append("view")
+        return {"ok": True}
+
+    @inner.route("/res")
+    class Res:
+        def on_get(self, req, resp):
+            order.append("resource")
+
+    outer = Router("/outer", dependencies=[guard("outer")])
+    outer.include_router(inner, dependencies=[guard("nesting")])
+    api = responder.API(dependencies=[guard("api")])
+    api.include_router(outer, dependencies=[guard("inclusion")])
+
+    assert api.requests.get("/outer/inner/x").json() == {"ok": True}
+    assert order == ["api", "inclusion", "outer", "nesting", "inner", "route", "view"]
+    order.clear()
+    api.requests.get("/outer/inner/res")
+    assert order == ["api", "inclusion", "outer", "nesting", "inner", "resource"]
+    order.clear()
+    refused = api.requests.get("/outer/inner/x", headers={"x-deny": "nesting"})
+    assert (refused.status_code, refused.json()["detail"]) == (403, "nesting says no")
+    assert order == ["api", "inclusion", "outer", "nesting"]
+
+
+@pytest.mark.parametrize("guard", ["hook", "dependency"])
+@pytest.mark.parametrize("kind", ["async", "sync"])
+def test_a_guarded_view_may_return_its_answer(guard, kind):
+    router = Router(
+        "/r",
+        before_request=[lambda req, resp: None] if guard == "hook" else (),
+        dependencies=[responder.Depends(lambda req: None)] if guard == "dependency" else (),
+    )
+    if kind == "async":
+
+        async def view(req, resp):
+            return {"answer": 42}, 201
+    else:
+
+        def view(req, resp):
+            return {"answer": 42}, 201
+
+    router.add_route("/v", view)
+    api = responder.API()
+    api.include_router(router)
+    r = api.requests.get("/r/v")
+    assert (r.status_code, r.json()) == (201, {"answer": 42})
