@@ -194,8 +194,9 @@ class App:
                             handler.settle(resp, value)
                     else:
                         await handler(req, resp, params)
-                else:
-                    self.unmatched(req, resp, path)
+                elif not self.unmatched(req, resp, path):
+                    # PERF: raised here, not in unmatched: one traceback frame less per 404.
+                    raise HTTPNotFound(detail=f"Nothing lives at {scope['path']!r}.")
         except Exception as exc:  # noqa: BLE001 - every failure becomes a response
             unhandled = await self.handle_exception(req, resp, exc)
         if hooks.after:
@@ -225,19 +226,19 @@ class App:
             # Re-raised after the 500 went out, so the server logs it and test clients see it.
             raise unhandled
 
-    def unmatched(self, req: Request, resp: Response, path: str) -> None:
-        """Answer a path no route matches: a slash redirect, the SPA page, or a 404.
+    def unmatched(self, req: Request, resp: Response, path: str) -> bool:
+        """Answer a path no route matches with a slash redirect or the SPA page, if either fits.
 
-        Raises:
-            HTTPNotFound: nothing answers ``path``.
+        Returns:
+            Whether it answered; if not, the path gets its 404.
         """
-        scope = req.scope
-        if self.redirect_slashes and (location := self._other_slash(scope, path)):
+        if self.redirect_slashes and (location := self._other_slash(req.scope, path)):
             resp.redirect(location, status_code=307)
-        elif self.spa_fallback is not None and _is_page_request(req, path, self.spa_exclude):
+            return True
+        if self.spa_fallback is not None and _is_page_request(req, path, self.spa_exclude):
             self.spa_fallback(req, resp)
-        else:
-            raise HTTPNotFound(detail=f"Nothing lives at {scope['path']!r}.")
+            return True
+        return False
 
     def _other_slash(self, scope: Scope, path: str) -> str | None:
         """Where ``path`` lives with its trailing slash toggled, if a route answers there.
@@ -248,7 +249,10 @@ class App:
         """
         if path == "/":
             return None
-        other = path[:-1] if path.endswith("/") else path + "/"
+        slash = path.endswith("/")
+        if not (slash or self.router.slash_paths):  # PERF: no route could take the slash
+            return None
+        other = path[:-1] if slash else path + "/"
         location = (scope.get("root_path") or "") + other
         if location.startswith("//") or self.router.match(other) is None:
             return None
@@ -266,7 +270,7 @@ class App:
         an ``HTTPError``'s status and headers, or 500 for anything else, never
         a 200 for a failure (nor a status the view set before it raised).
         """
-        if self.debug and isinstance(exc, ResponseModelError):
+        if isinstance(exc, ResponseModelError) and self.debug:
             exc = exc.error  # debug: the mismatch itself, shown and re-raised like any bug
         found = self.exception_handlers.find(type(exc))
         if found is not None:

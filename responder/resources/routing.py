@@ -261,6 +261,10 @@ class Router(Generic[T]):
         self._root: _Node[T] = _Node()
         self._keys: dict[str, T] = {}
         self._matcher: _Matcher[T] | None = None
+        #: Whether some path ending in ``/`` (other than ``/``) may match: a template
+        #: ending in ``/`` or holding a ``path`` parameter. If none can, a miss on a
+        #: path without the slash need not try the path with it.
+        self.slash_paths = False
 
     def __iter__(self) -> Iterator[T]:
         """The targets, in registration order."""
@@ -280,6 +284,9 @@ class Router(Generic[T]):
             raise TemplateError(f"Route {template.template!r} is already registered.")
         self._keys[template.key] = target
         self._matcher = None  # recompiled on the next match
+        text = template.template
+        if (text.endswith("/") and text != "/") or ":path}" in text:
+            self.slash_paths = True
         if template.is_static:
             self._static[template.template] = target
             return
