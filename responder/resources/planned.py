@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Inputs", "guarded", "plan_for", "planned_step", "route_types", "websocket_runner"]
 
-Step = Callable[[Any, "Request", "Response", dict[str, Any]], Awaitable[None]]
+Step = Callable[[Any, "Request", "Response", dict[str, Any]], Awaitable[Any]]
 
 
 def route_types(template: Any) -> dict[str, Any]:
@@ -107,13 +107,12 @@ def planned_step(plan: Plan, fn: Callable[..., Any], attr: str, per_request: boo
     """
     is_async = is_async_callable(fn)
 
-    async def run_planned(res: Any, req: Request, resp: Response, params: dict[str, Any]) -> None:
+    async def run_planned(res: Any, req: Request, resp: Response, params: dict[str, Any]) -> Any:
         kwargs = await plan.arguments(req, resp, params)
         target = getattr(res, attr) if per_request else fn
-        if is_async:
-            await target(req, resp, **kwargs)
-        else:
-            await run_sync(functools.partial(target, req, resp, **kwargs))
+        if is_async:  # what the responder returns is settled on resp by the chain
+            return await target(req, resp, **kwargs)
+        return await run_sync(functools.partial(target, req, resp, **kwargs))
 
     return run_planned
 
