@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+import logging
 import sys
 import types
 import typing
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 
 __all__ = ["output_checks", "response_model_of", "return_model", "settle"]
 
+logger = logging.getLogger("responder")
+
 #: What a returned body may be, besides pydantic models and dataclass instances.
 _MEDIA = (dict, list)
 _RAW = (bytes, bytearray, memoryview)
@@ -48,9 +51,13 @@ def settle(resp: Response, value: Any, view: str) -> None:
     also set the status and add the headers. ``resp`` itself means the same as
     ``None``: the view set everything.
 
+    Any other value is ignored, as Responder 3.3 ignored every return value,
+    with a warning in the log that names the view and the type.
+
     Raises:
-        TypeError: the value is none of these (a bug in the view): the
-            message names the view and the type, and the client gets a 500.
+        TypeError: a returned tuple is malformed (its status is not an int
+            from 100 to 599, its headers not a mapping, or it has another
+            length): it was meant as an answer, so the client gets a 500.
     """
     if value is resp:
         return
@@ -65,10 +72,29 @@ def settle(resp: Response, value: Any, view: str) -> None:
     elif isinstance(value, _RAW):
         resp.content = bytes(value)
     else:
-        raise TypeError(
-            f"{view} returned a value of type {type(value).__name__}, which is no response: "
-            "return a dict, list, pydantic model, dataclass, str, bytes, None, or a "
-            "(body, status[, headers]) tuple."
+        _ignored(view, value)
+
+
+#: (view, type) pairs already warned about: one log line each, not one per request.
+_WARNED: set[tuple[str, str]] = set()
+
+
+def _ignored(view: str, value: Any) -> None:
+    """Leave ``resp`` as the view set it, as Responder 3.3 did, and say so once in the log.
+
+    A 3.3 view that happened to return something (a background task's
+    future, a helper's result) keeps working; the warning names the view and
+    the type, so a forgotten ``await`` or a misspelt return is still found.
+    """
+    kind = type(value).__name__
+    if (view, kind) not in _WARNED:
+        _WARNED.add((view, kind))
+        logger.warning(
+            "%s returned a value of type %s, which is no response: it is ignored (return a "
+            "dict, list, pydantic model, dataclass, str, bytes, None, or a "
+            "(body, status[, headers]) tuple).",
+            view,
+            kind,
         )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import msgpack
 import pytest
 import yaml
@@ -257,20 +259,42 @@ def test_head_gets_the_status_and_headers_of_a_returned_value_without_body():
     assert (r.status_code, r.content, r.headers["x-a"]) == (200, b"", "1")
 
 
-BAD_VALUES = [
+NO_RESPONSES = [
     pytest.param(lambda: 42, "int", id="int"),
     pytest.param(lambda: {1, 2}, "set", id="set"),
     pytest.param(lambda: object(), "object", id="object"),
-    pytest.param(lambda: ({"a": 1}, "201"), "'201' as the status", id="str-status"),
-    pytest.param(lambda: ({"a": 1}, 999), "999 as the status", id="status-range"),
-    pytest.param(lambda: ({"a": 1}, 200, [("X", "1")]), "headers of type list", id="headers"),
-    pytest.param(lambda: (1, 2, 3, 4), "tuple of 4 items", id="long-tuple"),
     pytest.param(lambda: iter([1]), "list_iterator", id="iterator"),
 ]
 
 
-@pytest.mark.parametrize(("make", "said"), BAD_VALUES)
-def test_a_value_that_is_no_response_is_a_500_naming_the_view_and_type(make, said):
+@pytest.mark.parametrize(("make", "kind"), NO_RESPONSES)
+def test_a_value_that_is_no_response_is_ignored_as_in_33_and_logged_once(make, kind, caplog):
+    api = responder.API()
+
+    def sloppy_view(req, resp):
+        resp.text = "set by the view"
+        return make()
+
+    api.add_route("/", sloppy_view)
+    with caplog.at_level(logging.WARNING, logger="responder"):
+        for _ in range(3):
+            r = api.requests.get("/")
+            assert (r.status_code, r.text) == (200, "set by the view")
+    warnings = [m for m in caplog.messages if "sloppy_view returned" in m]
+    assert len(warnings) == 1
+    assert f"of type {kind}, which is no response: it is ignored" in warnings[0]
+
+
+BAD_TUPLES = [
+    pytest.param(lambda: ({"a": 1}, "201"), "'201' as the status", id="str-status"),
+    pytest.param(lambda: ({"a": 1}, 999), "999 as the status", id="status-range"),
+    pytest.param(lambda: ({"a": 1}, 200, [("X", "1")]), "headers of type list", id="headers"),
+    pytest.param(lambda: (1, 2, 3, 4), "tuple of 4 items", id="long-tuple"),
+]
+
+
+@pytest.mark.parametrize(("make", "said"), BAD_TUPLES)
+def test_a_malformed_tuple_is_a_500_naming_the_view(make, said):
     api = responder.API()
 
     def broken_view(req, resp):
@@ -290,11 +314,11 @@ def test_debug_shows_which_view_returned_what():
 
     @api.route("/")
     async def sloppy(req, resp):
-        return 3.5
+        return {"a": 1}, "ok"
 
     r = api.session(raise_server_exceptions=False).get("/")
     assert r.status_code == 500
-    assert "sloppy returned a value of type float" in r.json()["detail"]
+    assert "sloppy returned 'ok' as the status" in r.json()["detail"]
 
 
 def test_views_that_mutate_resp_work_unchanged():
