@@ -15,6 +15,8 @@ from .errors import (
     HTTPMethodNotAllowed,
     HTTPNotAcceptable,
     HTTPNotFound,
+    HTTPPreconditionFailed,
+    HTTPPreconditionRequired,
     HTTPServiceUnavailable,
     HTTPTooManyRequests,
     HTTPUnauthorized,
@@ -23,6 +25,7 @@ from .errors import (
     MediaMalformedError,
     RouteNotFoundError,
 )
+from .preconditions import conditional
 from .request import Request
 from .resources.hooks import after, before
 from .response import Response
@@ -42,6 +45,8 @@ __all__ = [
     "HTTPMethodNotAllowed",
     "HTTPNotAcceptable",
     "HTTPNotFound",
+    "HTTPPreconditionFailed",
+    "HTTPPreconditionRequired",
     "HTTPServiceUnavailable",
     "HTTPTooManyRequests",
     "HTTPUnauthorized",
@@ -55,6 +60,7 @@ __all__ = [
     "__version__",
     "after",
     "before",
+    "conditional",
     "ext",
     "status_codes",
 ]

@@ -90,6 +90,8 @@ class API(
             answers (``["/api"]``); the most characters of an int/float route parameter.
         redirect_slashes: answer ``/users/`` with a 307 to ``/users`` when only
             that is routed (and the other way round); False: strict matching.
+        auto_etag: give every 200 to GET or HEAD with a body in hand an ``ETag``
+            hashed from it, so repeat requests get 304 (see docs/caching.md).
     """
 
     status_codes = status_codes
@@ -136,6 +138,7 @@ class API(
         spa_exclude: list[str] | None = None,
         max_number_param_length: int = DEFAULT_MAX_NUMBER_LENGTH,
         redirect_slashes: bool = True,
+        auto_etag: bool = False,
     ) -> None:
         self._debug = debug
         # Each component gets its own settings, checked here, once (see ARCHITECTURE.md).
@@ -191,6 +194,7 @@ class API(
             gzip=gzip,
             spa_exclude=spa_exclude or (),
             redirect_slashes=redirect_slashes,
+            auto_etag=auto_etag,
         )
         self._middleware: list[tuple[Callable[..., ASGIApp], dict[str, Any]]] = []
         self.static_app = StaticFiles([static_dir] if static_dir else [], media=self.media)

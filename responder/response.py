@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._headers import ResponseHeaders
+from ._headers import ResponseHeaders, add_vary, get_header, set_header
 from ._response_base import _TEXT
 from .errors import HTTPNotAcceptable
 from .layers.compression import MINIMUM_SIZE, compress_rendered, compressing_send
 from .problems import problem_handler
 from .response_helpers import ResponseHelpers
 from .types import Message, Send
+from .validators import NOT_MODIFIED_DROPS, body_etag, evaluate, parse_http_date
 
 if TYPE_CHECKING:
     from .media import MediaHandler
@@ -28,6 +29,7 @@ __all__ = ["Response", "ResponseHeaders"]
 
 _BINARY = b"application/octet-stream"
 _NO_BODY_STATUSES = frozenset({204, 205, 304})
+_has = dict.__contains__  # PERF: ResponseHeaders keys are lower-case; skip its lower()
 
 
 class EncodeAsync(Exception):  # a signal from render to send_to, not an error
@@ -180,6 +182,9 @@ class Response(ResponseHelpers):
             text = str(value)
             if "\n" in text or "\r" in text:
                 raise ValueError(f"Header {name!r} contains a line break.")
+            if name == "vary":  # one Vary, merged with the Accept that negotiation added
+                _merge_vary(raw, text)
+                continue
             raw.append((name.encode("latin-1"), text.encode("latin-1")))
         for morsel in (self._cookies or {}).values():
             raw.append((b"set-cookie", morsel.OutputString().encode("latin-1")))
@@ -187,11 +192,42 @@ class Response(ResponseHelpers):
         if session_cookie is not None:
             raw.append((b"set-cookie", session_cookie))
 
-    # PERF: head and gzip are positional: the app passes them on every request, and a
-    # keyword call costs a coroutine about 100 ns more.
-    async def send_to(self, send: Send, head: bool = False, gzip: bool = False) -> None:
+    async def _revalidate(
+        self, headers: list[tuple[bytes, bytes]], body: bytes, auto_etag: bool
+    ) -> tuple[int, bytes]:
+        """A 200 to GET or HEAD, as a 304 when the client holds this version; else as it is.
+
+        The validators are the response's own ``ETag`` and ``Last-Modified``;
+        with ``auto_etag`` and no ``ETag``, one is made from the body's bytes.
+        """
+        method = self.req.scope["method"]
+        if method not in ("GET", "HEAD"):
+            return 200, body
+        raw_etag = get_header(headers, b"etag")
+        if raw_etag is not None:
+            etag: str | None = raw_etag.decode("latin-1")
+        elif auto_etag:
+            etag = await body_etag(body)
+            headers.append((b"etag", etag.encode("ascii")))
+        else:
+            etag = None
+        modified = get_header(headers, b"last-modified")
+        last_modified = parse_http_date(modified.decode("latin-1")) if modified else None
+        if evaluate(method, self.req.header, etag, last_modified) != 304:
+            return 200, body
+        headers[:] = [(k, v) for k, v in headers if k not in NOT_MODIFIED_DROPS]
+        return 304, b""
+
+    # PERF: head, gzip and auto_etag are positional: the app passes them on every
+    # request, and a keyword call costs a coroutine about 100 ns more.
+    async def send_to(
+        self, send: Send, head: bool = False, gzip: bool = False, auto_etag: bool = False
+    ) -> None:
         """Render and send: one start message, one body message (or a stream).
 
+        A 200 to GET or HEAD that carries ``ETag`` or ``Last-Modified`` (or,
+        with ``auto_etag``, any such 200: the ETag is then a hash of the body)
+        becomes a 304 with no body when the client's copy is current.
         With ``gzip``, a body of 500 bytes or more is compressed when the
         client accepts it (see :mod:`responder.layers.compression`); a HEAD
         request gets the same headers, compressed ``Content-Length`` included.
@@ -207,6 +243,12 @@ class Response(ResponseHelpers):
             # (the built-in ones) render stays one sync call with no await.
             media_body = await pending.handler.serialize_async(self._value)
             status, headers, body = self.render(media_body)
+        # PERF: a response with no headers of its own, and no auto_etag, pays two tests.
+        custom = self._headers
+        if status == 200 and (
+            auto_etag or (custom and (_has(custom, "etag") or _has(custom, "last-modified")))
+        ):
+            status, body = await self._revalidate(headers, body, auto_etag)
         # PERF: a small body costs two comparisons; only large ones look at Accept-Encoding.
         if gzip and (len(body) >= MINIMUM_SIZE or status == 304):
             body = await compress_rendered(status, headers, body, self.req.header)
@@ -216,3 +258,12 @@ class Response(ResponseHelpers):
         except BaseException:
             self._started = True  # the server may have the headers: no second response
             raise
+
+
+def _merge_vary(raw: list[tuple[bytes, bytes]], value: str) -> None:
+    """Merge a ``Vary`` the view set into ``raw``; ``*`` stands alone."""
+    names = [token.strip() for token in value.split(",") if token.strip()]
+    if "*" in names:
+        set_header(raw, b"vary", b"*")
+    else:
+        add_vary(raw, *names)
