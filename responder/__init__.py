@@ -22,6 +22,8 @@ from .errors import (
     HTTPMethodNotAllowed,
     HTTPNotAcceptable,
     HTTPNotFound,
+    HTTPPreconditionFailed,
+    HTTPPreconditionRequired,
     HTTPServiceUnavailable,
     HTTPTooManyRequests,
     HTTPUnauthorized,
@@ -31,6 +33,7 @@ from .errors import (
     RouteNotFoundError,
 )
 from .params import Body, Cookie, File, Form, Header, Path, Query, UploadFile
+from .preconditions import conditional
 from .request import Request
 from .resources.hooks import after, before
 from .response import Response
@@ -59,6 +62,8 @@ __all__ = [
     "HTTPMethodNotAllowed",
     "HTTPNotAcceptable",
     "HTTPNotFound",
+    "HTTPPreconditionFailed",
+    "HTTPPreconditionRequired",
     "HTTPServiceUnavailable",
     "HTTPTooManyRequests",
     "HTTPUnauthorized",
@@ -76,6 +81,7 @@ __all__ = [
     "__version__",
     "after",
     "before",
+    "conditional",
     "ext",
     "status_codes",
 ]

@@ -20,12 +20,11 @@ from ._api_helpers import (
     ViewHelpers,
 )
 from ._api_inputs import DependencyRegistration, Deps, as_depends, route_checks
-from ._concurrency import is_async_callable
+from ._api_stack import Stack
 from .app import App, ExceptionHandlers, Hooks
 from .background import DEFAULT_BACKGROUND_QUEUE_SIZE, DEFAULT_BACKGROUND_THREADS, BackgroundQueue
 from .docs.options import DocsOptions
-from .layers import LayerOptions, wrap
-from .layers.compression import GZipLayer
+from .layers import LayerOptions
 from .lifespan import Lifespan
 from .media import MediaRegistry
 from .request import DEFAULT_MAX_REQUEST_SIZE
@@ -52,6 +51,7 @@ E = TypeVar("E")
 
 
 class API(
+    Stack,
     VerbRoutes,
     RouterInclusion,
     ViewHelpers,
@@ -98,6 +98,8 @@ class API(
         redirect_slashes: answer ``/users/`` with a 307 to ``/users`` when only
             that is routed (and the other way round); False: strict matching.
         dependencies: ``Depends(...)`` guards run before every HTTP route's own.
+        auto_etag: give every 200 to GET or HEAD with a body in hand an ``ETag``
+            hashed from it, so repeat requests get 304 (see docs/caching.md).
     """
 
     status_codes = status_codes
@@ -145,6 +147,7 @@ class API(
         max_number_param_length: int = DEFAULT_MAX_NUMBER_LENGTH,
         redirect_slashes: bool = True,
         dependencies: list[Any] | None = None,
+        auto_etag: bool = False,
     ) -> None:
         self._debug = debug
         # Each component gets its own settings, checked here, once (see ARCHITECTURE.md).
@@ -201,6 +204,7 @@ class API(
             gzip=gzip,
             spa_exclude=spa_exclude or (),
             redirect_slashes=redirect_slashes,
+            auto_etag=auto_etag,
         )
         self._middleware: list[tuple[Callable[..., ASGIApp], dict[str, Any]]] = []
         self.static_app = StaticFiles([static_dir] if static_dir else [], media=self.media)
@@ -248,58 +252,6 @@ class API(
         if stack is None:
             stack = self._build_stack()
         await stack(scope, receive, send)
-
-    def mount(self, prefix: str, app: Any) -> None:
-        """Serve another ASGI or WSGI app (Flask, Django, …) under ``prefix``.
-
-        The prefix matches on segment boundaries: ``/flask`` serves ``/flask``
-        and ``/flask/...``, not ``/flasky``. As the ASGI spec says (and
-        Starlette's ``Mount`` does), the app gets the whole ``path`` and the
-        prefix added to ``root_path`` (``SCRIPT_NAME`` for WSGI apps), so it
-        routes on the rest and the URLs it builds keep the prefix.
-        """
-        if not prefix.startswith("/") or prefix == "/":
-            raise ValueError(f"A mount prefix must start with '/' and not be '/': {prefix!r}.")
-        prefix = prefix.rstrip("/")
-        if not is_async_callable(app):
-            from a2wsgi import WSGIMiddleware
-
-            app = WSGIMiddleware(app)
-        if self.gzip:  # compressed like the views' responses, by the same rules
-            app = GZipLayer(app)
-        self.app.mounts.append((prefix, prefix + "/", app))
-        # Longest prefix first, so /api/v2 wins over /api.
-        self.app.mounts.sort(key=lambda mount: len(mount[0]), reverse=True)
-
-    @property
-    def middleware_stack(self) -> ASGIApp:
-        """The ASGI app that serves requests, built on first use and then fixed.
-
-        The configured layers and ``add_middleware`` middleware around the
-        request pipeline, outermost first; the pipeline alone when nothing is
-        configured.
-        """
-        return self._stack if self._stack is not None else self._build_stack()
-
-    def _build_stack(self) -> ASGIApp:
-        # Built once, on the first connection, from only what was configured.
-        app: ASGIApp = self.app
-        for cls, options in self._middleware:
-            app = cls(app, **options)
-        if self.layers.any:
-            app = wrap(app, self.layers, self.media)
-        self._stack = app
-        return app
-
-    def add_middleware(self, middleware_class: Callable[..., ASGIApp], **options: Any) -> None:
-        """Wrap the app in ``middleware_class(app, **options)``; the last added is outermost.
-
-        Raises:
-            RuntimeError: the app has already started serving.
-        """
-        if self._stack is not None:
-            raise RuntimeError("Add middleware before the app serves its first request.")
-        self._middleware.append((middleware_class, options))
 
     # -- routes -------------------------------------------------------------------
 

@@ -91,6 +91,7 @@ class App:
         spa_exclude: path prefixes the single-page-app fallback never answers.
         redirect_slashes: answer a path no route matches with a 307 to the same
             path with (or without) a trailing slash, when that one is routed.
+        auto_etag: give 200s to GET and HEAD an ``ETag`` hashed from the body.
 
     Raises:
         ValueError: a ``spa_exclude`` prefix does not start with ``/``.
@@ -113,6 +114,7 @@ class App:
         gzip: bool = True,
         spa_exclude: Iterable[str] = (),
         redirect_slashes: bool = True,
+        auto_etag: bool = False,
     ) -> None:
         self.router = router
         self.websocket_router = websocket_router
@@ -127,6 +129,7 @@ class App:
         self.websocket_idle_timeout = websocket_idle_timeout
         self.gzip = gzip
         self.redirect_slashes = redirect_slashes
+        self.auto_etag = auto_etag
         #: Mounted apps by prefix, checked before routing: ``(prefix, prefix + "/", app)``.
         self.mounts: list[tuple[str, str, ASGIApp]] = []
         #: The single-page-app view that answers GETs no route matched (``static=True``).
@@ -206,7 +209,7 @@ class App:
                 unhandled = await self.handle_exception(req, resp, exc) or unhandled
         head = scope["method"] == "HEAD"
         try:
-            await resp.send_to(send, head, self.gzip)
+            await resp.send_to(send, head, self.gzip, self.auto_etag)
         except Exception as exc:  # e.g. media that cannot be encoded
             if resp.started:
                 # A second start message would be refused by the server, or (through a
@@ -216,7 +219,7 @@ class App:
                 raise
             resp = Response(req, self.media)
             unhandled = await self.handle_exception(req, resp, exc)
-            await resp.send_to(send, head, self.gzip)
+            await resp.send_to(send, head, self.gzip, self.auto_etag)
         finally:
             # Dependencies' teardowns, once the response is out (only if a provider ran).
             used = scope.get(DEPENDENCIES)

@@ -14,9 +14,11 @@ classes for its own errors, so one ``exception_handler`` can override both::
     ├── HTTPNotAcceptable (406)
     ├── HTTPConflict (409)
     ├── HTTPGone (410)
+    ├── HTTPPreconditionFailed (412)  a stale If-Match / If-Unmodified-Since
     ├── HTTPContentTooLarge (413)
     ├── HTTPUnsupportedMediaType (415)
     ├── HTTPUnprocessableEntity (422)
+    ├── HTTPPreconditionRequired (428) a change sent without If-Match
     ├── HTTPTooManyRequests (429)
     ├── HTTPInternalServerError (500)
     └── HTTPServiceUnavailable (503)
@@ -39,6 +41,8 @@ __all__ = [
     "HTTPMethodNotAllowed",
     "HTTPNotAcceptable",
     "HTTPNotFound",
+    "HTTPPreconditionFailed",
+    "HTTPPreconditionRequired",
     "HTTPServiceUnavailable",
     "HTTPTooManyRequests",
     "HTTPUnauthorized",
@@ -181,6 +185,12 @@ class HTTPGone(HTTPError):
     status = 410
 
 
+class HTTPPreconditionFailed(HTTPError):
+    """412: a precondition (``If-Match``, ``If-Unmodified-Since``, ...) is false."""
+
+    status = 412
+
+
 class HTTPContentTooLarge(HTTPError):
     """413: the request body is over the configured limit."""
 
@@ -197,6 +207,12 @@ class HTTPUnprocessableEntity(HTTPError):
     """422: the body parsed but does not validate."""
 
     status = 422
+
+
+class HTTPPreconditionRequired(HTTPError):
+    """428: the request must be conditional (send ``If-Match``) and is not."""
+
+    status = 428
 
 
 class HTTPTooManyRequests(HTTPError):

@@ -4,45 +4,32 @@ A view sets one body (``text``, ``html``, ``content`` or ``media``; the last
 one set wins), a status code, headers and cookies. Rendering happens after the
 view and the after-hooks have run, so ``resp.media`` is encoded exactly once,
 by the handler that content negotiation picks.
+
+The state lives in :class:`~._response_base.ResponseBase`, the helpers in
+:class:`~.response_helpers.ResponseHelpers`; this module renders and sends.
 """
 
 from __future__ import annotations
 
-import os
-import re
-from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
-from email.utils import format_datetime
-from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
 
-from .errors import HTTPNotAcceptable, HTTPNotFound
+from ._headers import ResponseHeaders, add_vary, get_header, set_header
+from ._response_base import _TEXT
+from .errors import HTTPNotAcceptable
 from .layers.compression import MINIMUM_SIZE, compress_rendered, compressing_send
-from .media.negotiation import text_encoding
 from .problems import problem_handler
+from .response_helpers import ResponseHelpers
 from .types import Message, Send
-from .urls import encode_url as _url
+from .validators import NOT_MODIFIED_DROPS, body_etag, evaluate, parse_http_date
 
 if TYPE_CHECKING:
-    from .media import MediaHandler, MediaRegistry
-    from .request import Request
-    from .sessions import Session
+    from .media import MediaHandler
 
 __all__ = ["Response", "ResponseHeaders"]
 
-_TEXT = b"text/plain; charset=utf-8"
-_HTML = b"text/html; charset=utf-8"
-_UTF8_TYPES = (_TEXT, _HTML)
 _BINARY = b"application/octet-stream"
-#: A URL that needs no encoding: printable ASCII, no space, every ``%`` an escape.
-_PLAIN_URL = re.compile(r"(?:[!-$&-~]|%[0-9A-Fa-f]{2})*")
-_REPRESENTATION_HEADERS = (
-    "content-type",
-    "content-encoding",
-    "content-disposition",
-    "content-range",
-)
 _NO_BODY_STATUSES = frozenset({204, 205, 304})
+_has = dict.__contains__  # PERF: ResponseHeaders keys are lower-case; skip its lower()
 
 
 class EncodeAsync(Exception):  # a signal from render to send_to, not an error
@@ -53,279 +40,14 @@ class EncodeAsync(Exception):  # a signal from render to send_to, not an error
         self.handler = handler
 
 
-class ResponseHeaders(dict[str, str]):
-    """Response headers: a dict whose keys are case-insensitive (stored lower-case)."""
-
-    def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
-        super().__init__()
-        self.update(items)
-
-    def __setitem__(self, key: str, value: str) -> None:
-        super().__setitem__(key.lower(), value)
-
-    def __getitem__(self, key: str) -> str:
-        return super().__getitem__(key.lower())
-
-    def __delitem__(self, key: str) -> None:
-        super().__delitem__(key.lower())
-
-    def __contains__(self, key: object) -> bool:
-        return super().__contains__(key.lower() if isinstance(key, str) else key)
-
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
-        """Case-insensitive ``dict.get``."""
-        return super().get(key.lower(), default)
-
-    def pop(self, key: str, *default: Any) -> Any:  # type: ignore[override]
-        """Case-insensitive ``dict.pop``."""
-        return super().pop(key.lower(), *default)
-
-    def setdefault(self, key: str, default: str = "") -> str:  # type: ignore[override]
-        """Case-insensitive ``dict.setdefault``."""
-        return super().setdefault(key.lower(), default)
-
-    def update(self, *args: Any, **kwargs: Any) -> None:
-        """Case-insensitive ``dict.update``."""
-        for key, value in dict(*args, **kwargs).items():
-            self[key] = value
-
-
-class Response:
+class Response(ResponseHelpers):
     """What goes back to the client, passed to every view as ``resp``.
 
     ``status_code`` starts as ``None`` (sent as 200) so that a before-hook
     that sets it can be told apart from one that does not.
     """
 
-    __slots__ = (
-        "_cookies",
-        "_encoding",
-        "_headers",
-        "_kind",
-        "_started",
-        "_text_types",
-        "_value",
-        "is_problem",
-        "registry",
-        "req",
-        "status_code",
-        "strict_negotiation",
-    )
-
-    def __init__(
-        self, req: Request, registry: MediaRegistry, *, strict_negotiation: bool = False
-    ) -> None:
-        self.req = req
-        self.registry = registry
-        self.strict_negotiation = strict_negotiation
-        self.status_code: int | None = None
-        self.is_problem = False
-        self._headers: ResponseHeaders | None = None
-        self._cookies: SimpleCookie | None = None
-        self._kind = ""
-        self._value: Any = None
-        self._encoding = "utf-8"
-        # PERF: the text and HTML Content-Types, built when the encoding changes.
-        self._text_types = _UTF8_TYPES
-
-    # -- status, headers, cookies -------------------------------------------
-
-    @property
-    def started(self) -> bool:
-        """Whether the status line and headers have gone to the server.
-
-        From then on the response cannot be replaced: an error can only cut it short.
-        """
-        # PERF: the slot is set only once something has been sent, not in __init__.
-        return getattr(self, "_started", False)
-
-    @property
-    def ok(self) -> bool:
-        """Whether the status is a success (2xx); an unset status counts as 200."""
-        return 200 <= (self.status_code or 200) < 300
-
-    @property
-    def headers(self) -> ResponseHeaders:
-        """Response headers; names are case-insensitive."""
-        if self._headers is None:
-            self._headers = ResponseHeaders()
-        return self._headers
-
-    @headers.setter
-    def headers(self, value: Mapping[str, str]) -> None:
-        self._headers = ResponseHeaders(value)
-
-    def forget_representation(self) -> None:
-        """Drop the headers that described the view's own body (an error answer replaces it)."""
-        if self._headers:
-            for name in _REPRESENTATION_HEADERS:
-                self._headers.pop(name, None)
-
-    @property
-    def session(self) -> Session:
-        """The request's session; change it here or on ``req.session``, it is the same dict."""
-        return self.req.session
-
-    @property
-    def cookies(self) -> SimpleCookie:
-        """Cookies to set: ``resp.cookies["name"] = "value"``."""
-        if self._cookies is None:
-            self._cookies = SimpleCookie()
-        return self._cookies
-
-    def set_cookie(
-        self,
-        key: str,
-        value: str = "",
-        expires: datetime | str | int | None = None,
-        max_age: int | None = None,
-        domain: str | None = None,
-        path: str | None = "/",
-        secure: bool = False,
-        httponly: bool = True,
-        samesite: str | None = "lax",
-    ) -> None:
-        """Set a cookie with its attributes; ``HttpOnly`` and ``SameSite=Lax`` by default."""
-        self.cookies[key] = value
-        morsel = self.cookies[key]
-        if expires is not None:
-            morsel["expires"] = (
-                format_datetime(expires, usegmt=True) if isinstance(expires, datetime) else expires
-            )
-        if max_age is not None:
-            morsel["max-age"] = int(max_age)
-        if domain is not None:
-            morsel["domain"] = domain
-        if path is not None:
-            morsel["path"] = path
-        morsel["secure"] = secure
-        morsel["httponly"] = httponly
-        if samesite is not None:
-            morsel["samesite"] = samesite
-
-    def clear(self) -> None:
-        """Forget the status, headers, cookies and body set so far."""
-        self.status_code = None
-        self._headers = self._cookies = None
-        self._kind, self._value = "", None
-
-    def redirect(self, location: str, *, status_code: int = 301) -> None:
-        """Send the client to ``location`` (301 by default) with an empty body.
-
-        A location with characters a header cannot carry (``/☃``, ``café``,
-        spaces, line breaks) is percent-encoded, and a non-ASCII host name
-        IDNA-encoded; escapes already in it are kept as they are.
-        """
-        self.status_code = status_code
-        self.headers["location"] = location if _PLAIN_URL.fullmatch(location) else _url(location)
-        self._kind, self._value = "", None
-
-    # -- the body: the last one set wins -------------------------------------
-
-    @property
-    def encoding(self) -> str:
-        """How ``str`` bodies become bytes: ``text``, ``html`` and a ``str`` ``content``.
-
-        UTF-8 unless set; read back as the codec's canonical name
-        (``"iso8859-1"`` for ``"latin-1"``), which is also the ``charset`` that
-        ``text`` and ``html`` bodies are labelled with. Applied when the
-        response is sent, so it may be set before or after the body.
-
-        Raises:
-            ValueError: (on assignment) no such encoding, or not a text encoding.
-        """
-        return self._encoding
-
-    @encoding.setter
-    def encoding(self, value: str) -> None:
-        encoding = text_encoding(value, "resp.encoding")
-        self._encoding = encoding
-        if encoding == "utf-8":
-            self._text_types = _UTF8_TYPES
-        else:
-            self._text_types = (
-                f"text/plain; charset={encoding}".encode("latin-1"),
-                f"text/html; charset={encoding}".encode("latin-1"),
-            )
-
-    @property
-    def text(self) -> str | None:
-        """A ``text/plain`` body, encoded with ``encoding`` (UTF-8)."""
-        return self._value if self._kind == "text" else None
-
-    @text.setter
-    def text(self, value: str) -> None:
-        self._kind, self._value = "text", value
-
-    @property
-    def html(self) -> str | None:
-        """A ``text/html`` body, encoded with ``encoding`` (UTF-8)."""
-        return self._value if self._kind == "html" else None
-
-    @html.setter
-    def html(self, value: str) -> None:
-        self._kind, self._value = "html", value
-
-    @property
-    def content(self) -> bytes | str | None:
-        """A raw body; ``application/octet-stream`` unless ``Content-Type`` is set.
-
-        A ``str`` is encoded with ``encoding`` (UTF-8) when the response is sent.
-        """
-        return self._value if self._kind == "content" else None
-
-    @content.setter
-    def content(self, value: bytes | str) -> None:
-        self._kind, self._value = "content", value
-
-    @property
-    def media(self) -> Any:
-        """A Python object, encoded in the format the client accepts (JSON by default)."""
-        return self._value if self._kind == "media" else None
-
-    @media.setter
-    def media(self, value: Any) -> None:
-        self._kind, self._value = "media", value
-
-    # -- bodies that stream ------------------------------------------------------
-
-    def file(self, path: str | os.PathLike[str], content_type: str | None = None) -> None:
-        """Send a file from disk, streamed in chunks.
-
-        The type is guessed from the file name unless given. ``ETag`` and
-        ``Last-Modified`` are set; conditional requests get 304 and ``Range``
-        requests 206 (or 416).
-
-        Raises:
-            HTTPNotFound: there is no such file.
-        """
-        if not os.path.isfile(path):
-            raise HTTPNotFound(detail="The requested file does not exist.")
-        self._kind, self._value = "file", (path, content_type)
-
-    def stream_file(self, path: str | os.PathLike[str], content_type: str | None = None) -> None:
-        """Send a large file; the same as :meth:`file`, which never loads a whole file."""
-        self.file(path, content_type)
-
-    def stream(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[..., Any]:
-        """Send the chunks (``str`` or ``bytes``) that a generator function yields.
-
-        Use as a decorator in a view: ``@resp.stream`` on an async (or sync)
-        generator function. ``text/plain; charset=utf-8`` unless a
-        ``Content-Type`` header is set.
-        """
-        self._kind, self._value = "stream", (func, args, kwargs)
-        return func
-
-    def sse(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[..., Any]:
-        """Send server-sent events: a generator yielding strings or event dicts.
-
-        Dicts may hold ``data``, ``event``, ``id``, ``retry`` and ``comment``;
-        see :func:`responder.streaming.encode_event` for how line breaks are kept
-        from injecting frames.
-        """
-        self._kind, self._value = "sse", (func, args, kwargs)
-        return func
+    __slots__ = ()
 
     # -- rendering ------------------------------------------------------------
 
@@ -460,6 +182,9 @@ class Response:
             text = str(value)
             if "\n" in text or "\r" in text:
                 raise ValueError(f"Header {name!r} contains a line break.")
+            if name == "vary":  # one Vary, merged with the Accept that negotiation added
+                _merge_vary(raw, text)
+                continue
             raw.append((name.encode("latin-1"), text.encode("latin-1")))
         for morsel in (self._cookies or {}).values():
             raw.append((b"set-cookie", morsel.OutputString().encode("latin-1")))
@@ -467,11 +192,42 @@ class Response:
         if session_cookie is not None:
             raw.append((b"set-cookie", session_cookie))
 
-    # PERF: head and gzip are positional: the app passes them on every request, and a
-    # keyword call costs a coroutine about 100 ns more.
-    async def send_to(self, send: Send, head: bool = False, gzip: bool = False) -> None:
+    async def _revalidate(
+        self, headers: list[tuple[bytes, bytes]], body: bytes, auto_etag: bool
+    ) -> tuple[int, bytes]:
+        """A 200 to GET or HEAD, as a 304 when the client holds this version; else as it is.
+
+        The validators are the response's own ``ETag`` and ``Last-Modified``;
+        with ``auto_etag`` and no ``ETag``, one is made from the body's bytes.
+        """
+        method = self.req.scope["method"]
+        if method not in ("GET", "HEAD"):
+            return 200, body
+        raw_etag = get_header(headers, b"etag")
+        if raw_etag is not None:
+            etag: str | None = raw_etag.decode("latin-1")
+        elif auto_etag:
+            etag = await body_etag(body)
+            headers.append((b"etag", etag.encode("ascii")))
+        else:
+            etag = None
+        modified = get_header(headers, b"last-modified")
+        last_modified = parse_http_date(modified.decode("latin-1")) if modified else None
+        if evaluate(method, self.req.header, etag, last_modified) != 304:
+            return 200, body
+        headers[:] = [(k, v) for k, v in headers if k not in NOT_MODIFIED_DROPS]
+        return 304, b""
+
+    # PERF: head, gzip and auto_etag are positional: the app passes them on every
+    # request, and a keyword call costs a coroutine about 100 ns more.
+    async def send_to(
+        self, send: Send, head: bool = False, gzip: bool = False, auto_etag: bool = False
+    ) -> None:
         """Render and send: one start message, one body message (or a stream).
 
+        A 200 to GET or HEAD that carries ``ETag`` or ``Last-Modified`` (or,
+        with ``auto_etag``, any such 200: the ETag is then a hash of the body)
+        becomes a 304 with no body when the client's copy is current.
         With ``gzip``, a body of 500 bytes or more is compressed when the
         client accepts it (see :mod:`responder.layers.compression`); a HEAD
         request gets the same headers, compressed ``Content-Length`` included.
@@ -487,6 +243,12 @@ class Response:
             # (the built-in ones) render stays one sync call with no await.
             media_body = await pending.handler.serialize_async(self._value)
             status, headers, body = self.render(media_body)
+        # PERF: a response with no headers of its own, and no auto_etag, pays two tests.
+        custom = self._headers
+        if status == 200 and (
+            auto_etag or (custom and (_has(custom, "etag") or _has(custom, "last-modified")))
+        ):
+            status, body = await self._revalidate(headers, body, auto_etag)
         # PERF: a small body costs two comparisons; only large ones look at Accept-Encoding.
         if gzip and (len(body) >= MINIMUM_SIZE or status == 304):
             body = await compress_rendered(status, headers, body, self.req.header)
@@ -496,3 +258,12 @@ class Response:
         except BaseException:
             self._started = True  # the server may have the headers: no second response
             raise
+
+
+def _merge_vary(raw: list[tuple[bytes, bytes]], value: str) -> None:
+    """Merge a ``Vary`` the view set into ``raw``; ``*`` stands alone."""
+    names = [token.strip() for token in value.split(",") if token.strip()]
+    if "*" in names:
+        set_header(raw, b"vary", b"*")
+    else:
+        add_vary(raw, *names)

@@ -1,4 +1,7 @@
-"""Static files: one or more directories served under a prefix, never outside them."""
+"""Static files: one or more directories served under a prefix, never outside them.
+
+``safe_join`` (kept importable from here) lives in :mod:`responder._files`.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.datastructures import Headers
 
 from . import streaming
+from ._files import safe_join
 from .errors import HTTPMethodNotAllowed, HTTPNotFound
 from .media import MediaRegistry
 from .problems import problem_app
@@ -21,21 +25,6 @@ if TYPE_CHECKING:
     from .types import ASGIApp
 
 __all__ = ["StaticFiles", "safe_join", "spa_view"]
-
-
-def safe_join(root: str, relative: str) -> str | None:
-    """``root/relative`` when it exists as a file inside ``root``, else None.
-
-    Symlinks and ``..`` are resolved before the check, and backslashes and NUL
-    bytes are refused, so no spelling of a path reaches outside the root.
-    """
-    if "\x00" in relative or "\\" in relative:
-        return None
-    root_real = os.path.realpath(root)
-    candidate = os.path.realpath(os.path.join(root_real, relative.lstrip("/")))
-    if os.path.commonpath([root_real, candidate]) != root_real:
-        return None
-    return candidate if os.path.isfile(candidate) else None
 
 
 class StaticFiles:

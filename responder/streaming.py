@@ -12,7 +12,6 @@ import inspect
 import os
 import re
 from collections.abc import AsyncIterator, Callable
-from email.utils import parsedate
 from typing import Any
 
 from starlette.concurrency import iterate_in_threadpool
@@ -20,6 +19,7 @@ from starlette.responses import FileResponse, Response, StreamingResponse
 
 from .media.handlers import JSONHandler
 from .types import ASGIApp
+from .validators import NOT_MODIFIED_DROPS, evaluate, parse_http_date
 
 __all__ = ["MAX_RANGES", "encode_event", "file_app", "stream_app"]
 
@@ -27,6 +27,7 @@ __all__ = ["MAX_RANGES", "encode_event", "file_app", "stream_app"]
 MAX_RANGES = 16
 
 RawHeaders = list[tuple[bytes, bytes]]
+_VALIDATORS = frozenset({b"etag", b"last-modified"})
 
 
 class _BoundedFileResponse(FileResponse):
@@ -54,28 +55,29 @@ def file_app(
         path, status_code=status, media_type=content_type, stat_result=stat
     )
     response.chunk_size = chunk_size
+    given = {name for name, _ in headers} & _VALIDATORS
+    if given:  # an ETag or Last-Modified the view set replaces the file's own
+        response.raw_headers[:] = [(k, v) for k, v in response.raw_headers if k not in given]
     response.raw_headers.extend(headers)
     if status == 200 and _not_modified(response, request_headers):
-        kept = {b"etag", b"last-modified", b"cache-control", b"vary", b"set-cookie"}
         not_modified = Response(status_code=304)
-        not_modified.raw_headers = [(k, v) for k, v in response.raw_headers if k in kept]
+        not_modified.raw_headers = [
+            (k, v) for k, v in response.raw_headers if k not in NOT_MODIFIED_DROPS
+        ]
         return not_modified
     return response
 
 
 def _not_modified(response: FileResponse, request_headers: Any) -> bool:
-    """RFC 9110 §13.1: If-None-Match wins over If-Modified-Since."""
-    if_none_match = request_headers.get("if-none-match")
-    etag = response.headers["etag"]
-    if if_none_match:
-        if if_none_match.strip() == "*":
-            return True
-        return etag in [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
-    since = request_headers.get("if-modified-since")
-    if since:
-        when, modified = parsedate(since), parsedate(response.headers["last-modified"])
-        return when is not None and modified is not None and when >= modified
-    return False
+    """Whether a GET or HEAD of this file is answered 304 (RFC 9110 §13.2.2)."""
+    header = _reader(request_headers)
+    modified = parse_http_date(response.headers.get("last-modified"))
+    return evaluate("GET", header, response.headers.get("etag"), modified) == 304
+
+
+def _reader(request_headers: Any) -> Callable[[bytes], str | None]:
+    """``request_headers`` (a Starlette ``Headers``) read by lower-case byte name."""
+    return lambda name: request_headers.get(name.decode("latin-1"))
 
 
 def stream_app(

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from responder.response import _PLAIN_URL
+from responder._response_base import _PLAIN_URL
 from responder.urls import encode_url
 
 
