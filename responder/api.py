@@ -23,6 +23,7 @@ from ._concurrency import is_async_callable
 from .app import App, ExceptionHandlers, Hooks
 from .background import DEFAULT_BACKGROUND_QUEUE_SIZE, DEFAULT_BACKGROUND_THREADS, BackgroundQueue
 from .docs.options import DocsOptions
+from .health import Health, HealthOptions, HealthRegistration
 from .layers import LayerOptions, wrap
 from .layers.compression import GZipLayer
 from .lifespan import Lifespan
@@ -34,6 +35,7 @@ from .resources.adapters import is_resource
 from .resources.convertors import DEFAULT_MAX_NUMBER_LENGTH
 from .resources.spec import RouteOptions
 from .resources.table import RouteTable, WebSocketRun
+from .resources.timeouts import check_timeout
 from .routers import RouterInclusion
 from .sessions import DEFAULT_SESSION_MAX_AGE, SessionOptions, SessionSettings
 from .staticfiles import StaticFiles, spa_view
@@ -51,7 +53,13 @@ E = TypeVar("E")
 
 
 class API(
-    VerbRoutes, RouterInclusion, ViewHelpers, ServingHelpers, HookRegistration, SessionSettings
+    VerbRoutes,
+    RouterInclusion,
+    ViewHelpers,
+    ServingHelpers,
+    HookRegistration,
+    SessionSettings,
+    HealthRegistration,
 ):
     """A Responder application; itself an ASGI app.
 
@@ -90,6 +98,14 @@ class API(
             answers (``["/api"]``); the most characters of an int/float route parameter.
         redirect_slashes: answer ``/users/`` with a 307 to ``/users`` when only
             that is routed (and the other way round); False: strict matching.
+        request_timeout: seconds a route's handlers have before the client gets
+            a 504 (``timeout=`` on a route overrides it; see docs/operations.md).
+        security_headers: True for ``nosniff``, ``X-Frame-Options: DENY`` and a
+            ``Referrer-Policy``; a mapping of header → value, True (our default,
+            e.g. a Content-Security-Policy) or None to choose.
+        health_route, ready_route, shutdown_delay: the health and readiness
+            routes (``api.add_health_check``), and seconds to keep serving
+            after a stop signal with readiness at 503 (see ``responder.health``).
     """
 
     status_codes = status_codes
@@ -136,6 +152,11 @@ class API(
         spa_exclude: list[str] | None = None,
         max_number_param_length: int = DEFAULT_MAX_NUMBER_LENGTH,
         redirect_slashes: bool = True,
+        request_timeout: float | None = None,
+        security_headers: bool | dict[str, Any] | None = None,
+        health_route: str | None = None,
+        ready_route: str | None = None,
+        shutdown_delay: float = 0.0,
     ) -> None:
         self._debug = debug
         # Each component gets its own settings, checked here, once (see ARCHITECTURE.md).
@@ -165,15 +186,16 @@ class API(
             enable_hsts=enable_hsts,
             allowed_hosts=allowed_hosts,
             request_id=request_id,
+            security_headers=security_headers,
         )
-        self.static_dir, self.static_route = static_dir, static_route
+        self.request_timeout = check_timeout(request_timeout, "request_timeout")
+        self.health = Health(HealthOptions(health_route, ready_route, shutdown_delay))
+        self.static_dir, self.static_route, self.gzip = static_dir, static_route, gzip
         self.templates_dir, self.auto_escape = templates_dir, auto_escape
-        self.gzip = gzip
         self.schemas: dict[str, Any] = {}
         self.routes = RouteTable(max_number_param_length)
         self.media = MediaRegistry()
-        self.hooks = Hooks()
-        self.exception_handlers = ExceptionHandlers()
+        self.hooks, self.exception_handlers = Hooks(), ExceptionHandlers()
         self.background = BackgroundQueue(background_threads, background_queue_size)
         self.lifespan = Lifespan(self, lifespan, self.background)
         self.app = App(
@@ -327,6 +349,7 @@ class API(
         operation_id: str | None = None,
         deprecated: bool = False,
         responses: dict[Any, Any] | None = None,
+        timeout: float | bool | None = None,
     ) -> Any:
         """Route ``path`` to ``endpoint``: a function, a resource class or a resource instance.
 
@@ -335,6 +358,7 @@ class API(
         ``status_code`` is the status of a success whose view set none; ``tags``,
         ``summary``, ``description``, ``operation_id`` (unique in the document),
         ``deprecated`` and ``responses`` go to its OpenAPI operations.
+        ``timeout`` (seconds; False for none) overrides the API's ``request_timeout``.
         The 3.3 flags forward to their entry points: ``websocket=True`` to
         :meth:`add_websocket_route`, ``static=True`` to :meth:`add_spa`,
         ``before_request=True`` to :meth:`before_request`.
@@ -373,6 +397,7 @@ class API(
             # A function view with no methods= answers everything; its docs say what it means.
             all_methods=methods is None and not is_resource(endpoint),
             before=self._router_hooks,
+            timeout=self.request_timeout if timeout is None else check_timeout(timeout),
         )
         return self.routes.add_http(spec, endpoint, check_existing, named=name is not None)
 
@@ -417,15 +442,21 @@ class API(
         return GraphQLView(schema=schema, assets_url=self.docs_options.assets_url, **options)
 
     def _add_builtin_routes(self) -> None:
-        """Mount the static directory; add the schema and docs routes if configured."""
+        """Mount the static directory; add the health, schema and docs routes if configured."""
         if self.static_route:
             self.mount(self.static_route, self.static_app)
+        for path, view in self.health.routes():  # each check has its own timeout
+            self.add_route(path, view, methods=["GET"], include_in_schema=False, timeout=False)
+        self.lifespan.startup.append(self.health.start)
+        self.lifespan.stopping.append(self.health.stop)
         if not self.docs_options.enabled:
             return
         # Imported here so that apps without docs never load apispec.
         from .docs.routes import docs_routes
 
-        for path, view in docs_routes(self, self.docs_options):
+        security = self.layers.security
+        csp = security.csp if security is not None else None
+        for path, view in docs_routes(self, self.docs_options, csp):
             self.add_route(path, view, methods=["GET"], include_in_schema=False)
 
     def add_spa(self, path: str = "/") -> Any:

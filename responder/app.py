@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
+from .after_response import run_after
+from .background import BackgroundQueue
 from .errors import HTTPError, HTTPMethodNotAllowed, HTTPNotFound
 from .lifespan import Lifespan
 from .media import MediaRegistry
@@ -22,6 +24,7 @@ from .media.negotiation import parse_accept, quality
 from .request import DEFAULT_MAX_REQUEST_SIZE, Request
 from .resources import Route, Router
 from .resources.hooks import Hook, run_before, run_hooks
+from .resources.timeouts import RequestTimeout
 from .resources.validation import ResponseModelError
 from .response import Response
 from .sessions import SessionCodec
@@ -126,6 +129,8 @@ class App:
         self.websocket_idle_timeout = websocket_idle_timeout
         self.gzip = gzip
         self.redirect_slashes = redirect_slashes
+        #: Runs the sync work views queue with ``resp.background`` (the lifespan drains it).
+        self.background = lifespan.background or BackgroundQueue()
         #: Mounted apps by prefix, checked before routing: ``(prefix, prefix + "/", app)``.
         self.mounts: list[tuple[str, str, ASGIApp]] = []
         #: The single-page-app view that answers GETs no route matched (``static=True``).
@@ -195,12 +200,13 @@ class App:
                 else:
                     self.unmatched(req, resp, path)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a response
-            unhandled = await self.handle_exception(req, resp, exc)
+            resp, unhandled = await self._failed(req, resp, exc)
         if hooks.after:
             try:
                 await run_hooks(hooks.after, req, resp)
             except Exception as exc:  # noqa: BLE001 - a failing hook becomes a response too
-                unhandled = await self.handle_exception(req, resp, exc) or unhandled
+                resp, failed = await self._failed(req, resp, exc)
+                unhandled = failed or unhandled
         head = scope["method"] == "HEAD"
         try:
             await resp.send_to(send, head, self.gzip)
@@ -214,9 +220,35 @@ class App:
             resp = Response(req, self.media)
             unhandled = await self.handle_exception(req, resp, exc)
             await resp.send_to(send, head, self.gzip)
+        # PERF: the slot is set only when a view queued work with resp.background.
+        if unhandled is not None or getattr(resp, "_after", None):
+            await self._after_sending(resp, unhandled)
+
+    async def _after_sending(self, resp: Response, unhandled: BaseException | None) -> None:
+        """Run the work the view queued; re-raise a bug once its 500 went out.
+
+        Re-raised, the server logs it and test clients see it. (A bug's 500
+        has no queued work: :meth:`_failed` dropped it.)
+        """
         if unhandled is not None:
-            # Re-raised after the 500 went out, so the server logs it and test clients see it.
             raise unhandled
+        await run_after(resp._after or [], self.background, resp.req.scope)
+
+    async def _failed(
+        self, req: Request, resp: Response, exc: Exception
+    ) -> tuple[Response, BaseException | None]:
+        """Answer ``exc`` (see :meth:`handle_exception`); the response to send, and a bug.
+
+        After a timeout the answer is a fresh response: a sync view may still
+        be writing to its own in a thread. After a bug (a 500), the work the
+        view queued with ``resp.background`` is dropped with its answer.
+        """
+        if isinstance(exc, RequestTimeout):
+            resp = Response(req, self.media, strict_negotiation=self.strict_negotiation)
+        unhandled = await self.handle_exception(req, resp, exc)
+        if unhandled is not None:
+            resp.clear_background()
+        return resp, unhandled
 
     def unmatched(self, req: Request, resp: Response, path: str) -> None:
         """Answer a path no route matches: a slash redirect, the SPA page, or a 404.

@@ -16,6 +16,7 @@ from email.utils import format_datetime
 from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
 
+from .after_response import AfterResponse
 from .errors import HTTPNotAcceptable, HTTPNotFound
 from .layers.compression import MINIMUM_SIZE, compress_rendered, compressing_send
 from .media.negotiation import text_encoding
@@ -90,7 +91,7 @@ class ResponseHeaders(dict[str, str]):
             self[key] = value
 
 
-class Response:
+class Response(AfterResponse):
     """What goes back to the client, passed to every view as ``resp``.
 
     ``status_code`` starts as ``None`` (sent as 200) so that a before-hook

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from .adapters import METHODS, Checks, Handler, adapt
 from .routing import PathTemplate
 from .spec import RouteSpec
+from .timeouts import with_deadline
 
 if TYPE_CHECKING:
     from ..request import Request
@@ -56,6 +57,8 @@ class Route:
         resource, handlers = adapt(
             endpoint, self.template.param_names, spec.methods, spec, checks, path=self.path
         )
+        if spec.timeout is not None:  # PERF: only timed routes carry a deadline
+            handlers = with_deadline(handlers, spec.timeout)
         clash = sorted(set(self._explicit) & set(handlers))
         if clash:
             raise ValueError(f"Route {self.path!r} already answers {', '.join(clash)}.")

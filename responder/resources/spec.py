@@ -39,6 +39,7 @@ class RouteOptions(TypedDict, total=False):
     operation_id: str | None
     deprecated: bool
     responses: dict[Any, Any] | None
+    timeout: float | bool | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,8 @@ class RouteSpec:
             answers everything, so its docs say which methods it means.
         before: the before hooks of the routers it was included through,
             outermost first; they run before anything of the route's own.
+        timeout: the seconds its handlers have before the client gets a 504
+            (``timeout=``, else the API's ``request_timeout``), or None.
     """
 
     path: str
@@ -84,6 +87,7 @@ class RouteSpec:
     include_in_schema: bool = True
     all_methods: bool = False
     before: tuple[Hook, ...] = ()
+    timeout: float | None = None
 
     def __post_init__(self) -> None:
         status = self.status_code
