@@ -25,6 +25,8 @@ class DocsTheme:
     name: ClassVar[str] = ""
     package: ClassVar[str] = ""
     version: ClassVar[str] = ""
+    #: Sources the page loads from elsewhere than its assets, by CSP directive.
+    elsewhere: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def asset(self, assets_url: str, path: str) -> str:
         """The URL of one of the package's files."""
@@ -54,7 +56,7 @@ class DocsTheme:
         origin = _origin(assets_url)
         script = self.inline_script(spec_url)
         hashes = (_sha256_source(script),) if script else ()
-        return {
+        sources = {
             "script-src": (origin, *hashes),
             "style-src": (origin, "'unsafe-inline'"),
             "img-src": (origin, "data:"),
@@ -62,6 +64,9 @@ class DocsTheme:
             "connect-src": ("'self'",),
             "worker-src": ("'self'", "blob:"),
         }
+        for directive, more in self.elsewhere.items():
+            sources[directive] = (*sources.get(directive, ()), *more)
+        return sources
 
     def render(self, *, title: str, spec_url: str, assets_url: str) -> str:
         """The whole HTML page."""
@@ -106,6 +111,7 @@ class ReDoc(DocsTheme):
     name = "redoc"
     package = "redoc"
     version = "2"
+    elsewhere = {"img-src": ("https://cdn.redoc.ly",)}  # its footer logo, always from there
 
     def body(self, spec_url: str, assets_url: str) -> str:
         return (
