@@ -34,8 +34,8 @@ Task = tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]
 class AfterResponse:
     """The part of ``Response`` that queues work for after it is sent.
 
-    The slot is set only when a view queues something, so a response that
-    queues nothing costs nothing (the pipeline reads it with ``getattr``).
+    ``_after`` is None (set by ``Response.__init__``) until a view queues
+    something: the pipeline's one test per request.
     """
 
     __slots__ = ("_after",)
@@ -49,7 +49,7 @@ class AfterResponse:
         """
         if not callable(func):
             raise TypeError(f"resp.background needs a function, not {func!r}.")
-        tasks: list[Task] | None = getattr(self, "_after", None)
+        tasks = self._after
         if tasks is None:
             tasks = []
             self._after = tasks

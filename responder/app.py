@@ -200,13 +200,13 @@ class App:
                 else:
                     self.unmatched(req, resp, path)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a response
-            resp, unhandled = await self._failed(req, resp, exc)
+            resp = self._answering(req, resp, exc)
+            unhandled = await self.handle_exception(req, resp, exc)
         if hooks.after:
             try:
                 await run_hooks(hooks.after, req, resp)
             except Exception as exc:  # noqa: BLE001 - a failing hook becomes a response too
-                resp, failed = await self._failed(req, resp, exc)
-                unhandled = failed or unhandled
+                unhandled = await self.handle_exception(req, resp, exc) or unhandled
         head = scope["method"] == "HEAD"
         try:
             await resp.send_to(send, head, self.gzip)
@@ -220,35 +220,27 @@ class App:
             resp = Response(req, self.media)
             unhandled = await self.handle_exception(req, resp, exc)
             await resp.send_to(send, head, self.gzip)
-        # PERF: the slot is set only when a view queued work with resp.background.
-        if unhandled is not None or getattr(resp, "_after", None):
+        if unhandled is not None or resp._after is not None:
             await self._after_sending(resp, unhandled)
 
     async def _after_sending(self, resp: Response, unhandled: BaseException | None) -> None:
         """Run the work the view queued; re-raise a bug once its 500 went out.
 
         Re-raised, the server logs it and test clients see it. (A bug's 500
-        has no queued work: :meth:`_failed` dropped it.)
+        has no queued work: :meth:`handle_exception` dropped it.)
         """
         if unhandled is not None:
             raise unhandled
         await run_after(resp._after or [], self.background, resp.req.scope)
 
-    async def _failed(
-        self, req: Request, resp: Response, exc: Exception
-    ) -> tuple[Response, BaseException | None]:
-        """Answer ``exc`` (see :meth:`handle_exception`); the response to send, and a bug.
+    def _answering(self, req: Request, resp: Response, exc: Exception) -> Response:
+        """The response that answers ``exc``: a fresh one after a timeout, else ``resp``.
 
-        After a timeout the answer is a fresh response: a sync view may still
-        be writing to its own in a thread. After a bug (a 500), the work the
-        view queued with ``resp.background`` is dropped with its answer.
+        A sync view that overran may still be writing to its own, in a thread.
         """
         if isinstance(exc, RequestTimeout):
-            resp = Response(req, self.media, strict_negotiation=self.strict_negotiation)
-        unhandled = await self.handle_exception(req, resp, exc)
-        if unhandled is not None:
-            resp.clear_background()
-        return resp, unhandled
+            return Response(req, self.media, strict_negotiation=self.strict_negotiation)
+        return resp
 
     def unmatched(self, req: Request, resp: Response, path: str) -> None:
         """Answer a path no route matches: a slash redirect, the SPA page, or a 404.
@@ -308,6 +300,7 @@ class App:
             set_problem(resp, exc)
             return None
         resp.clear()  # nothing a failed view half-set (headers, cookies) goes out with a 500
+        resp.clear_background()  # nor does the work it queued for after its answer
         set_problem(resp, _internal_error(exc, self.debug))
         return exc
 

@@ -121,6 +121,7 @@ class Response(AfterResponse):
         self.strict_negotiation = strict_negotiation
         self.status_code: int | None = None
         self.is_problem = False
+        self._after = None  # work queued by resp.background (after_response.py)
         self._headers: ResponseHeaders | None = None
         self._cookies: SimpleCookie | None = None
         self._kind = ""
