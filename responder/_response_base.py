@@ -15,6 +15,7 @@ from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
 
 from ._headers import ResponseHeaders
+from .after_response import AfterResponse
 from .media.negotiation import text_encoding
 from .urls import encode_url as _url
 
@@ -38,7 +39,7 @@ _REPRESENTATION_HEADERS = (
 )
 
 
-class ResponseBase:
+class ResponseBase(AfterResponse):
     """What goes back to the client, passed to every view as ``resp``.
 
     ``status_code`` starts as ``None`` (sent as 200) so that a before-hook
@@ -68,6 +69,7 @@ class ResponseBase:
         self.strict_negotiation = strict_negotiation
         self.status_code: int | None = None
         self.is_problem = False
+        self._after = None  # work queued by resp.background (after_response.py)
         self._headers: ResponseHeaders | None = None
         self._cookies: SimpleCookie | None = None
         self._kind = ""

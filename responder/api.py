@@ -24,6 +24,7 @@ from ._api_stack import Stack
 from .app import App, ExceptionHandlers, Hooks
 from .background import DEFAULT_BACKGROUND_QUEUE_SIZE, DEFAULT_BACKGROUND_THREADS, BackgroundQueue
 from .docs.options import DocsOptions
+from .health import Health, HealthOptions, HealthRegistration
 from .layers import LayerOptions
 from .lifespan import Lifespan
 from .media import MediaRegistry
@@ -34,6 +35,7 @@ from .resources.adapters import is_resource
 from .resources.convertors import DEFAULT_MAX_NUMBER_LENGTH
 from .resources.spec import RouteOptions
 from .resources.table import RouteTable, WebSocketRun
+from .resources.timeouts import check_timeout
 from .routers import RouterInclusion
 from .sessions import DEFAULT_SESSION_MAX_AGE, SessionOptions, SessionSettings
 from .staticfiles import StaticFiles, spa_view
@@ -59,6 +61,7 @@ class API(
     HookRegistration,
     DependencyRegistration,
     SessionSettings,
+    HealthRegistration,
 ):
     """A Responder application; itself an ASGI app.
 
@@ -100,6 +103,14 @@ class API(
         dependencies: ``Depends(...)`` guards run before every HTTP route's own.
         auto_etag: give every 200 to GET or HEAD with a body in hand an ``ETag``
             hashed from it, so repeat requests get 304 (see docs/caching.md).
+        request_timeout: seconds a route's handlers have before the client gets
+            a 504 (``timeout=`` on a route overrides it; see docs/operations.md).
+        security_headers: True for ``nosniff``, ``X-Frame-Options: DENY`` and a
+            ``Referrer-Policy``; a mapping of header → value, True (our default,
+            e.g. a Content-Security-Policy) or None to choose.
+        health_route, ready_route, shutdown_delay: the health and readiness
+            routes (``api.add_health_check``), and seconds to keep serving
+            after a stop signal with readiness at 503 (see ``responder.health``).
     """
 
     status_codes = status_codes
@@ -148,6 +159,11 @@ class API(
         redirect_slashes: bool = True,
         dependencies: list[Any] | None = None,
         auto_etag: bool = False,
+        request_timeout: float | None = None,
+        security_headers: bool | dict[str, Any] | None = None,
+        health_route: str | None = None,
+        ready_route: str | None = None,
+        shutdown_delay: float = 0.0,
     ) -> None:
         self._debug = debug
         # Each component gets its own settings, checked here, once (see ARCHITECTURE.md).
@@ -164,12 +180,9 @@ class API(
             contact=contact,
             license=license,
         )
-        self.session_options = SessionOptions(
-            secret_key=secret_key,
-            cookie_name=session_cookie,
-            max_age=session_max_age,
-            https_only=enable_hsts if session_https_only is None else session_https_only,
-            same_site=session_same_site,
+        https_only = enable_hsts if session_https_only is None else session_https_only
+        self.session_options = SessionOptions(  # the fields in order: key, name, age, ...
+            secret_key, session_cookie, session_max_age, https_only, session_same_site
         )
         self.layers = LayerOptions.from_settings(
             cors=cors,
@@ -177,15 +190,19 @@ class API(
             enable_hsts=enable_hsts,
             allowed_hosts=allowed_hosts,
             request_id=request_id,
+            security_headers=security_headers,
         )
-        self.static_dir, self.static_route = static_dir, static_route
+        self.request_timeout = check_timeout(request_timeout, "request_timeout")
+        self.health = Health(HealthOptions(health_route, ready_route, shutdown_delay))
+        self.static_dir, self.static_route, self.gzip = static_dir, static_route, gzip
         self.templates_dir, self.auto_escape = templates_dir, auto_escape
-        self.gzip = gzip
         self.schemas: dict[str, Any] = {}
         self.routes = RouteTable(max_number_param_length)
-        self.media = MediaRegistry()
-        self.hooks = Hooks()
-        self.exception_handlers = ExceptionHandlers()
+        self.media, self.hooks, self.exception_handlers = (
+            MediaRegistry(),
+            Hooks(),
+            ExceptionHandlers(),
+        )
         self.background = BackgroundQueue(background_threads, background_queue_size)
         self.lifespan = Lifespan(self, lifespan, self.background)
         self._setup_dependencies(dependencies)
@@ -207,7 +224,6 @@ class API(
             auto_etag=auto_etag,
         )
         self._middleware: list[tuple[Callable[..., ASGIApp], dict[str, Any]]] = []
-        self.static_app = StaticFiles([static_dir] if static_dir else [], media=self.media)
         self._add_builtin_routes()
 
     # The 3.3 attributes, read-only views of the options they now live in.
@@ -291,24 +307,21 @@ class API(
         responses: dict[Any, Any] | None = None,
         params_model: Any = None,
         dependencies: list[Any] | None = None,
+        timeout: float | bool | None = None,
     ) -> Any:
         """Route ``path`` to ``endpoint``: a function, a resource class or a resource instance.
 
-        ``name`` is what ``url_for(name)`` finds (the endpoint's ``__name__``
-        when not given; a given name may not name another path).
-        ``status_code`` is the status of a success whose view set none; ``tags``,
-        ``summary``, ``description``, ``operation_id`` (unique in the document),
-        ``deprecated`` and ``responses`` go to its OpenAPI operations.
-        ``params_model`` checks the query string; ``dependencies`` guard the route.
-        The 3.3 flags forward to their entry points: ``websocket=True`` to
-        :meth:`add_websocket_route`, ``static=True`` to :meth:`add_spa`,
-        ``before_request=True`` to :meth:`before_request`.
+        The keywords are :class:`~responder.resources.spec.RouteOptions` (what each
+        means: :class:`~responder.resources.spec.RouteSpec`). The 3.3 flags forward:
+        ``websocket=True`` to :meth:`add_websocket_route`, ``static=True`` to
+        :meth:`add_spa`, ``before_request=True`` to :meth:`before_request`.
 
         Returns:
             The resource object (the instance, for a class).
 
         Raises:
-            ValueError: the path is taken (``check_existing=False`` shares it by method).
+            ValueError: the path or a given name is taken (``check_existing=False``
+                shares a path by method).
             TypeError: the endpoint cannot answer requests, or a parameter has no source.
         """
         if before_request:
@@ -340,6 +353,7 @@ class API(
             before=self._router_hooks,
             params_model=params_model,
             dependencies=as_depends(dependencies),
+            timeout=self.request_timeout if timeout is None else check_timeout(timeout),
         )
         return self.routes.add_http(
             spec,
@@ -400,15 +414,24 @@ class API(
         return GraphQLView(schema=schema, assets_url=self.docs_options.assets_url, **options)
 
     def _add_builtin_routes(self) -> None:
-        """Mount the static directory; add the schema and docs routes if configured."""
+        """Mount the static directory; add the health, schema and docs routes if configured."""
+        self.static_app = StaticFiles(
+            [self.static_dir] if self.static_dir else [], media=self.media
+        )
         if self.static_route:
             self.mount(self.static_route, self.static_app)
+        for path, view in self.health.routes():  # each check has its own timeout
+            self.add_route(path, view, methods=["GET"], include_in_schema=False, timeout=False)
+        self.lifespan.startup.append(self.health.start)
+        self.lifespan.stopping.append(self.health.stop)
         if not self.docs_options.enabled:
             return
         # Imported here so that apps without docs never load apispec.
         from .docs.routes import docs_routes
 
-        for path, view in docs_routes(self, self.docs_options):
+        security = self.layers.security
+        csp = security.csp if security is not None else None
+        for path, view in docs_routes(self, self.docs_options, csp):
             self.add_route(path, view, methods=["GET"], include_in_schema=False)
 
     def add_spa(self, path: str = "/") -> Any:

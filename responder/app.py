@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
+from .after_response import run_after
+from .background import BackgroundQueue
 from .dependencies.runtime import SCOPE_KEY as DEPENDENCIES
 from .errors import HTTPError, HTTPMethodNotAllowed, HTTPNotFound
 from .lifespan import Lifespan
@@ -23,6 +25,7 @@ from .media.negotiation import parse_accept, quality
 from .request import DEFAULT_MAX_REQUEST_SIZE, Request
 from .resources import Route, Router
 from .resources.hooks import Hook, run_before, run_hooks
+from .resources.timeouts import RequestTimeout
 from .resources.validation import ResponseModelError
 from .response import Response
 from .sessions import SessionCodec
@@ -130,6 +133,8 @@ class App:
         self.gzip = gzip
         self.redirect_slashes = redirect_slashes
         self.auto_etag = auto_etag
+        #: Runs the sync work views queue with ``resp.background`` (the lifespan drains it).
+        self.background = lifespan.background or BackgroundQueue()
         #: Mounted apps by prefix, checked before routing: ``(prefix, prefix + "/", app)``.
         self.mounts: list[tuple[str, str, ASGIApp]] = []
         #: The single-page-app view that answers GETs no route matched (``static=True``).
@@ -201,6 +206,7 @@ class App:
                     # PERF: raised here, not in unmatched: one traceback frame less per 404.
                     raise HTTPNotFound(detail=f"Nothing lives at {scope['path']!r}.")
         except Exception as exc:  # noqa: BLE001 - every failure becomes a response
+            resp = self._answering(req, resp, exc)
             unhandled = await self.handle_exception(req, resp, exc)
         if hooks.after:
             try:
@@ -225,9 +231,29 @@ class App:
             used = scope.get(DEPENDENCIES)
             if used is not None:
                 await used.close()
+        if unhandled is not None or resp._after is not None:
+            await self._after_sending(resp, unhandled)
+
+    async def _after_sending(self, resp: Response, unhandled: BaseException | None) -> None:
+        """Run the work the view queued; re-raise a bug once its 500 went out.
+
+        The queued calls run after the request's dependencies were torn down,
+        so the resources they held are free; pass a call what it needs. A bug
+        is re-raised, so the server logs it and test clients see it. (A bug's
+        500 has no queued work: :meth:`handle_exception` dropped it.)
+        """
         if unhandled is not None:
-            # Re-raised after the 500 went out, so the server logs it and test clients see it.
             raise unhandled
+        await run_after(resp._after or [], self.background, resp.req.scope)
+
+    def _answering(self, req: Request, resp: Response, exc: Exception) -> Response:
+        """The response that answers ``exc``: a fresh one after a timeout, else ``resp``.
+
+        A sync view that overran may still be writing to its own, in a thread.
+        """
+        if isinstance(exc, RequestTimeout):
+            return Response(req, self.media, strict_negotiation=self.strict_negotiation)
+        return resp
 
     def unmatched(self, req: Request, resp: Response, path: str) -> bool:
         """Answer a path no route matches with a slash redirect or the SPA page, if either fits.
@@ -290,6 +316,7 @@ class App:
             set_problem(resp, exc)
             return None
         resp.clear()  # nothing a failed view half-set (headers, cookies) goes out with a 500
+        resp.clear_background()  # nor does the work it queued for after its answer
         set_problem(resp, _internal_error(exc, self.debug))
         return exc
 

@@ -10,6 +10,7 @@ new work with :class:`BackgroundQueueFull` (a 503) instead of growing.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import logging
 import threading
@@ -135,6 +136,16 @@ class BackgroundQueue:
             self.pending.add(job)
         job.add_done_callback(self._done)
         return job
+
+    async def call(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run the sync ``func(*args, **kwargs)`` in the queue's pool and wait for its result.
+
+        For work that must run now but off the views' pool (``resp.background``);
+        it takes no slot of the queue, as the caller waits for it.
+        """
+        loop = asyncio.get_running_loop()
+        call = functools.partial(contextvars.copy_context().run, func, *args, **kwargs)
+        return await loop.run_in_executor(self._pool(), call)
 
     def _start(
         self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]

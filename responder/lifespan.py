@@ -20,9 +20,10 @@ __all__ = ["Lifespan"]
 class Lifespan:
     """Runs the ``lifespan=`` context, ``on_event`` handlers and the background drain.
 
-    The order: enter the context, run the startup handlers, serve; then wait
-    for pending background tasks, run the shutdown handlers, leave the
-    context. Handlers and tasks thus always see what the context set up.
+    The order: enter the context, run the startup handlers, serve; then run
+    the ``stopping`` hooks (the readiness route turns 503), wait for pending
+    background tasks, run the shutdown handlers, leave the context. Handlers
+    and tasks thus always see what the context set up.
 
     Args:
         app: passed to the user's lifespan factory (``lifespan(api)``).
@@ -42,6 +43,8 @@ class Lifespan:
         self.background = background
         self.startup: list[Callable[[], Any]] = []
         self.shutdown: list[Callable[[], Any]] = []
+        #: Run first when shutdown begins, before the background drain (the framework's own).
+        self.stopping: list[Callable[[], Any]] = []
 
     @staticmethod
     def check_event(event: str) -> None:
@@ -68,6 +71,7 @@ class Lifespan:
                 self.background.bind(asyncio.get_running_loop())
             await _call_all(self.startup)
             yield
+            await _call_all(self.stopping)
             if self.background is not None:
                 await self.background.drain()
             await _call_all(self.shutdown)

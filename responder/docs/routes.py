@@ -6,12 +6,14 @@ back into the API): :func:`docs_routes` returns ``(path, view)`` pairs.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import yaml
 
+from ..layers.security import extend_policy
 from ..media.negotiation import parse_accept, quality
 from .openapi import SpecSource, build_spec
 from .options import DocsOptions
@@ -79,12 +81,16 @@ class _SpecCache:
         return self._json
 
 
-def docs_routes(api: SpecSource, options: DocsOptions) -> list[tuple[str, DocsView]]:
+def docs_routes(
+    api: SpecSource, options: DocsOptions, csp: str | None = None
+) -> list[tuple[str, DocsView]]:
     """The schema routes and, with ``options.docs_route``, the docs page: ``(path, view)`` pairs.
 
     ``options.openapi_route`` serves YAML (JSON when the client prefers it)
     and has a JSON twin, unless it ends in ``.json``: then it serves JSON, and
-    is the only schema route.
+    is the only schema route. ``csp``, the API's Content-Security-Policy: the
+    docs page sends it extended with what its theme needs (its assets' origin,
+    its inline script's hash), so the page works under it.
     """
     openapi_route, docs_route = options.openapi_route, options.docs_route
     cache = _SpecCache(api, options)
@@ -110,14 +116,19 @@ def docs_routes(api: SpecSource, options: DocsOptions) -> list[tuple[str, DocsVi
     if json_route != openapi_route:
         routes.insert(0, (openapi_route, schema))
     if docs_route:
-        page = get_theme(options.theme).render(
-            title=options.title or "API documentation",
-            spec_url=json_route,
-            assets_url=options.assets_url or DEFAULT_ASSETS_URL,
-        )
+        theme, assets_url = get_theme(options.theme), options.assets_url or DEFAULT_ASSETS_URL
+        title = options.title or "API documentation"
+        page = theme.render(title=title, spec_url=json_route, assets_url=assets_url)
+        headers = {}
+        if csp is not None:  # escaped as in the page, so the hash matches what the browser reads
+            spec_url = html.escape(json_route, quote=True)
+            sources = theme.csp_sources(spec_url, assets_url)
+            headers["content-security-policy"] = extend_policy(csp, sources)
 
         def docs(req: Request, resp: Response) -> None:
             resp.html = page
+            if headers:
+                resp.headers.update(headers)
 
         routes.append((docs_route, docs))
     return routes

@@ -8,8 +8,11 @@ fetches them from ``assets_url``, a template with ``{package}`` and
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 __all__ = ["DEFAULT_ASSETS_URL", "THEMES", "DocsTheme", "get_theme"]
 
@@ -22,6 +25,8 @@ class DocsTheme:
     name: ClassVar[str] = ""
     package: ClassVar[str] = ""
     version: ClassVar[str] = ""
+    #: Sources the page loads from elsewhere than its assets, by CSP directive.
+    elsewhere: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def asset(self, assets_url: str, path: str) -> str:
         """The URL of one of the package's files."""
@@ -35,6 +40,33 @@ class DocsTheme:
     def head(self, assets_url: str) -> str:
         """Extra ``<head>`` tags (stylesheets)."""
         return ""
+
+    def inline_script(self, spec_url: str) -> str:
+        """The page's inline script, exactly as written in it ("" for none)."""
+        return ""
+
+    def csp_sources(self, spec_url: str, assets_url: str) -> dict[str, tuple[str, ...]]:
+        """What a Content-Security-Policy must allow for this page to work, by directive.
+
+        The assets' origin for scripts, styles, images and fonts, the inline
+        script by its hash (the page is the same for every request, so no
+        nonce is needed), inline styles (every theme sets ``style`` attributes
+        or injects ``<style>`` tags) and ``data:`` images (icons).
+        """
+        origin = _origin(assets_url)
+        script = self.inline_script(spec_url)
+        hashes = (_sha256_source(script),) if script else ()
+        sources = {
+            "script-src": (origin, *hashes),
+            "style-src": (origin, "'unsafe-inline'"),
+            "img-src": (origin, "data:"),
+            "font-src": (origin, "data:"),
+            "connect-src": ("'self'",),
+            "worker-src": ("'self'", "blob:"),
+        }
+        for directive, more in self.elsewhere.items():
+            sources[directive] = (*sources.get(directive, ()), *more)
+        return sources
 
     def render(self, *, title: str, spec_url: str, assets_url: str) -> str:
         """The whole HTML page."""
@@ -58,14 +90,18 @@ class SwaggerUI(DocsTheme):
     def head(self, assets_url: str) -> str:
         return f'<link rel="stylesheet" href="{self.asset(assets_url, "swagger-ui.css")}">\n'
 
+    def inline_script(self, spec_url: str) -> str:
+        return (
+            f'\nwindow.ui = SwaggerUIBundle({{url: "{spec_url}", dom_id: "#swagger-ui", '
+            # validatorUrl null: the page must not send the spec to swagger.io.
+            "deepLinking: true, validatorUrl: null});\n"
+        )
+
     def body(self, spec_url: str, assets_url: str) -> str:
         return (
             '<div id="swagger-ui"></div>\n'
             f'<script src="{self.asset(assets_url, "swagger-ui-bundle.js")}"></script>\n'
-            "<script>\n"
-            f'window.ui = SwaggerUIBundle({{url: "{spec_url}", dom_id: "#swagger-ui", '
-            # validatorUrl null: the page must not send the spec to swagger.io.
-            "deepLinking: true, validatorUrl: null});\n</script>"
+            f"<script>{self.inline_script(spec_url)}</script>"
         )
 
 
@@ -75,6 +111,7 @@ class ReDoc(DocsTheme):
     name = "redoc"
     package = "redoc"
     version = "2"
+    elsewhere = {"img-src": ("https://cdn.redoc.ly",)}  # its footer logo, always from there
 
     def body(self, spec_url: str, assets_url: str) -> str:
         return (
@@ -116,6 +153,19 @@ class Elements(DocsTheme):
             f'<elements-api apiDescriptionUrl="{spec_url}" router="hash" layout="sidebar">'
             "</elements-api>"
         )
+
+
+def _origin(assets_url: str) -> str:
+    """The CSP source for where assets load from: their origin, or ``'self'`` for a path."""
+    parts = urlsplit(assets_url)
+    if parts.scheme and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return "'self'"
+
+
+def _sha256_source(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
 THEMES: dict[str, type[DocsTheme]] = {

@@ -1,9 +1,10 @@
-"""Optional layers around the app: request IDs, trusted hosts, HTTPS/HSTS and CORS; gzip.
+"""Optional layers around the app: request IDs, security headers, trusted hosts, HTTPS, CORS.
 
 Each layer is present only when the API is configured for it. They wrap the
 app (and any ``add_middleware`` middleware) in this order, outermost first::
 
     RequestIDLayer      request_id=True
+    SecurityHeadersLayer  security_headers=True or {...}
     TrustedHostLayer    allowed_hosts=[...]
     HSTSLayer           enable_hsts=True
     CORSLayer           cors=True, cors_params={...}
@@ -21,6 +22,8 @@ Why this order:
 - **Request IDs** first, so that every answer, including the ones the other
   layers give themselves (400 for a bad host, HTTPS redirects, CORS
   preflights), carries an ``X-Request-ID`` to find it in the logs.
+- **Security headers** next, for the same reason: the layers' own answers
+  get ``nosniff`` and the rest too. A header already set inside is kept.
 - **Trusted hosts** next: a request for a foreign host is refused before any
   other work, and in particular before the HTTPS redirect builds its
   ``Location`` from the ``Host`` header (an attacker's host would otherwise
@@ -48,6 +51,7 @@ from .hosts import TrustedHostLayer
 from .hsts import HSTSLayer
 from .options import LayerOptions
 from .request_id import RequestIDLayer
+from .security import SecurityHeadersLayer
 
 __all__ = [
     "CORSLayer",
@@ -55,6 +59,7 @@ __all__ = [
     "HSTSLayer",
     "LayerOptions",
     "RequestIDLayer",
+    "SecurityHeadersLayer",
     "TrustedHostLayer",
     "response_headers",
     "set_header",
@@ -73,6 +78,8 @@ def wrap(app: ASGIApp, options: LayerOptions, media: MediaRegistry) -> ASGIApp:
         app = HSTSLayer(app, media)
     if options.allowed_hosts is not None:
         app = TrustedHostLayer(app, options.allowed_hosts, media)
+    if options.security is not None:
+        app = SecurityHeadersLayer(app, options.security)
     if options.request_id:
         app = RequestIDLayer(app)
     return app

@@ -1,8 +1,8 @@
 """The optional layers' settings: one frozen value, built and checked once.
 
 ``API(cors=..., cors_params=..., enable_hsts=..., allowed_hosts=...,
-request_id=...)`` becomes a :class:`LayerOptions` when the API is created, so a
-bad ``cors_params`` or ``allowed_hosts`` fails there. It holds the checked
+request_id=..., security_headers=...)`` becomes a :class:`LayerOptions` when
+the API is created, so a bad ``cors_params`` or ``allowed_hosts`` fails there. It holds the checked
 settings themselves (:class:`~.cors.CORSOptions`, :class:`~.hosts.HostPatterns`),
 so the stack is later built from it alone, nothing is parsed twice, and no
 layer reads the ``API`` object.
@@ -16,6 +16,7 @@ from typing import Any
 
 from .cors import CORSOptions
 from .hosts import HostPatterns
+from .security import SecurityHeaders
 
 __all__ = ["LayerOptions"]
 
@@ -29,17 +30,20 @@ class LayerOptions:
         enable_hsts: redirect to HTTPS and send ``Strict-Transport-Security``.
         allowed_hosts: the trusted hosts, or None for no host check.
         request_id: tag requests and responses with ``X-Request-ID``.
+        security: the security headers every response gets, or None for none.
     """
 
     cors: CORSOptions | None = None
     enable_hsts: bool = False
     allowed_hosts: HostPatterns | None = None
     request_id: bool = False
+    security: SecurityHeaders | None = None
 
     @property
     def any(self) -> bool:
         """Whether any layer is configured (else the app is served bare)."""
-        return bool(self.cors or self.enable_hsts or self.allowed_hosts or self.request_id)
+        hosts = self.allowed_hosts
+        return bool(self.cors or self.enable_hsts or hosts or self.request_id or self.security)
 
     @classmethod
     def from_settings(
@@ -50,16 +54,18 @@ class LayerOptions:
         enable_hsts: bool = False,
         allowed_hosts: Iterable[str] | None = None,
         request_id: bool = False,
+        security_headers: bool | Mapping[str, Any] | None = None,
     ) -> LayerOptions:
         """The options from ``API(...)``'s keywords (``None`` meaning unset).
 
         Raises:
-            ValueError: ``cors_params`` or ``allowed_hosts`` is malformed, has
-                unknown keys, or allows any origin with credentials.
+            ValueError: ``cors_params``, ``allowed_hosts`` or ``security_headers``
+                is malformed, has unknown keys, or allows any origin with credentials.
             TypeError: a setting has the wrong type (e.g. a string for a list).
         """
         policy = CORSOptions.from_params(cors_params or {}) if cors else None
         hosts = HostPatterns(allowed_hosts) if allowed_hosts is not None else None
         if hosts is not None and not (hosts.allow_any or hosts.exact or hosts.suffixes):
             hosts = None  # an empty list checks nothing, as before
-        return cls(policy, enable_hsts, hosts, request_id)
+        security = SecurityHeaders.from_setting(security_headers)
+        return cls(policy, enable_hsts, hosts, request_id, security)

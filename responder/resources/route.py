@@ -8,6 +8,7 @@ from .adapters import METHODS, Checks, Handler, adapt
 from .planned import Inputs
 from .routing import PathTemplate
 from .spec import RouteSpec
+from .timeouts import with_deadline
 
 if TYPE_CHECKING:
     from ..request import Request
@@ -64,6 +65,8 @@ class Route:
             path=self.path,
             inputs=inputs,
         )
+        if spec.timeout is not None:  # PERF: only timed routes carry a deadline
+            handlers = with_deadline(handlers, spec.timeout)
         clash = sorted(set(self._explicit) & set(handlers))
         if clash:
             raise ValueError(f"Route {self.path!r} already answers {', '.join(clash)}.")

@@ -41,6 +41,7 @@ class RouteOptions(TypedDict, total=False):
     operation_id: str | None
     deprecated: bool
     responses: dict[Any, Any] | None
+    timeout: float | bool | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,8 @@ class RouteSpec:
             answers everything, so its docs say which methods it means.
         before: the before hooks of the routers it was included through,
             outermost first; they run before anything of the route's own.
+        timeout: the seconds its handlers have before the client gets a 504
+            (``timeout=``, else the API's ``request_timeout``), or None.
     """
 
     path: str
@@ -91,6 +94,7 @@ class RouteSpec:
     before: tuple[Hook, ...] = ()
     params_model: Any = None
     dependencies: tuple[Any, ...] = ()
+    timeout: float | None = None
 
     def __post_init__(self) -> None:
         status = self.status_code
