@@ -41,6 +41,7 @@ class ModelSchemas:
         self._definitions: dict[str, Any] = {}
         self._values: list[Any] = []  # the plans' values models
         self._properties: dict[int, dict[str, Any]] = {}
+        self._hidden: set[str] = set()  # the plans' definitions, kept out of the components
 
     def register(self, name: str, schema: Any) -> None:
         """List ``schema`` in the components under ``name``."""
@@ -79,7 +80,9 @@ class ModelSchemas:
         for values in self._values:  # a plan's values are parameters, not a component
             found = self._schemas[(id(values), "validation")]
             name = str(found.get("$ref", "")).removeprefix(_REF)
-            self._properties[id(values)] = self._definitions.pop(name, found).get("properties", {})
+            # not popped: pydantic may give two plans with the same fields one definition
+            self._hidden.add(name)
+            self._properties[id(values)] = self._definitions.get(name, found).get("properties", {})
 
     def properties(self, values: Any) -> dict[str, Any]:
         """The schema of each field of a plan's values model, by field name."""
@@ -116,7 +119,8 @@ class ModelSchemas:
         """Put pydantic's definitions (and named models) into the components."""
         components = document.setdefault("components", {}).setdefault("schemas", {})
         for name, schema in self._definitions.items():
-            components.setdefault(name, schema)
+            if name not in self._hidden:
+                components.setdefault(name, schema)
         for name, model in self._named.items():
             components.setdefault(
                 name, _resolve(self._schemas[(id(model), "validation")], components)

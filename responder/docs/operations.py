@@ -197,6 +197,9 @@ def _planned_body(
             t: {"schema": copy.deepcopy(schema)} for t in context.body_types(body.annotation)
         }
         operation["requestBody"] = {"required": body.required, "content": content}
+        description = getattr(body.marker, "description", None)
+        if description:
+            operation["requestBody"]["description"] = description
         return
     form = form_parameters(handler, context.models, context.read_types, context.version)
     if form is not None and form[0]:

@@ -137,6 +137,9 @@ def test_resource_responders_and_on_request_give_parameters_once_each():
     # on_request's header and on_put's are one header: listed once
     put = [p for p in paths["put"]["parameters"] if p["in"] == "header"]
     assert [p["name"] for p in put] == ["Accept-Language"]
+    # each method's on_request has its own plan, with the same schema
+    assert put[0]["schema"] == get["header", "Accept-Language"]["schema"]
+    assert put[0]["schema"] == {"type": "string", "default": "en"}
 
 
 def test_path_parameters_combine_the_convertor_with_the_marker():
