@@ -10,7 +10,7 @@ sub-model shared by several routes becomes one component, referenced with
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 from apispec import APISpec
@@ -39,6 +39,9 @@ class ModelSchemas:
         self._named: dict[str, Any] = {}
         self._schemas: dict[tuple[int, Mode], dict[str, Any]] = {}
         self._definitions: dict[str, Any] = {}
+        self._values: list[Any] = []  # the plans' values models
+        self._properties: dict[int, dict[str, Any]] = {}
+        self._hidden: set[str] = set()  # the plans' definitions, kept out of the components
 
     def register(self, name: str, schema: Any) -> None:
         """List ``schema`` in the components under ``name``."""
@@ -56,14 +59,14 @@ class ModelSchemas:
         """
         for route in routes:
             for handler in route.explicit.values():
-                if handler.spec is None:
-                    continue
-                for model, mode in (
-                    (handler.spec.request_model, "validation"),
-                    (handler.response_model, "serialization"),
-                ):
+                for model, mode in _models_of(handler):
                     if model not in (None, False) and not Model(model).is_marshmallow:
-                        self._add_pydantic(model, mode)  # type: ignore[arg-type]
+                        self._add_pydantic(model, mode)
+                for plan in handler.plans:
+                    values = plan.values_model[0]
+                    if values is not None and all(v is not values for v in self._values):
+                        self._add_pydantic(values, "validation")
+                        self._values.append(values)
         if not self._pydantic:
             return
         from pydantic import TypeAdapter
@@ -74,6 +77,20 @@ class ModelSchemas:
         )
         self._schemas = dict(by_key)
         self._definitions = definitions.get("$defs", {})
+        for values in self._values:  # a plan's values are parameters, not a component
+            found = self._schemas[(id(values), "validation")]
+            name = str(found.get("$ref", "")).removeprefix(_REF)
+            # not popped: pydantic may give two plans with the same fields one definition
+            self._hidden.add(name)
+            self._properties[id(values)] = self._definitions.get(name, found).get("properties", {})
+
+    def properties(self, values: Any) -> dict[str, Any]:
+        """The schema of each field of a plan's values model, by field name."""
+        return copy.deepcopy(self._properties.get(id(values), {}))
+
+    def resolved(self, schema: Any) -> dict[str, Any]:
+        """``schema``, or the definition it points to when it is a ``$ref``."""
+        return copy.deepcopy(self._resolved(schema))
 
     def reference(self, schema: Any, mode: Mode) -> dict[str, Any]:
         """A schema (usually a ``$ref``) for ``schema`` used in ``mode``."""
@@ -102,7 +119,8 @@ class ModelSchemas:
         """Put pydantic's definitions (and named models) into the components."""
         components = document.setdefault("components", {}).setdefault("schemas", {})
         for name, schema in self._definitions.items():
-            components.setdefault(name, schema)
+            if name not in self._hidden:
+                components.setdefault(name, schema)
         for name, model in self._named.items():
             components.setdefault(
                 name, _resolve(self._schemas[(id(model), "validation")], components)
@@ -129,6 +147,18 @@ class ModelSchemas:
             self._marshmallow[cls] = name
             self.spec.components.schema(name, schema=cls)
         return self._marshmallow[cls]
+
+
+def _models_of(handler: Any) -> Iterator[tuple[Any, Mode]]:
+    """The models a handler validates or serializes with: the route's, its body parameter's."""
+    spec = handler.spec
+    if spec is not None:
+        yield spec.request_model, "validation"
+        yield handler.response_model, "serialization"
+        yield spec.params_model, "validation"
+    for plan in handler.plans:
+        if plan.body is not None:
+            yield plan.body.annotation, "validation"
 
 
 def _only_text(schema: dict[str, Any]) -> bool:

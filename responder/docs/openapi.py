@@ -10,6 +10,7 @@ only when routes or schemas change.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
@@ -25,7 +26,7 @@ from .options import DEFAULT_OPENAPI_VERSION, DocsOptions
 
 __all__ = ["DEFAULT_OPENAPI_VERSION", "SpecSource", "build_spec", "iter_operations"]
 
-_PROBLEM = {
+_PROBLEM: dict[str, Any] = {
     "type": "object",
     "description": "RFC 9457 problem details.",
     "properties": {
@@ -37,6 +38,41 @@ _PROBLEM = {
     },
     "required": ["title", "status"],
 }
+
+
+_PARAMETER_ERROR = {
+    "type": "object",
+    "description": "One value that does not fit: where it was read, its key, what is wrong.",
+    "properties": {
+        "location": {
+            "type": "string",
+            "enum": ["path", "query", "header", "cookie", "form", "file", "body"],
+        },
+        "name": {"type": "string"},
+        "message": {"type": "string"},
+        "type": {"type": "string"},
+    },
+    "required": ["location", "name", "message", "type"],
+}
+_BODY_ERROR = {
+    "type": "object",
+    "description": "One part of the body that does not fit the request model.",
+    "properties": {
+        "field": {"type": "string"},
+        "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
+        "message": {"type": "string"},
+    },
+    "required": ["field", "loc", "message"],
+}
+
+
+def _invalid(error: dict[str, Any]) -> dict[str, Any]:
+    """A 422 problem whose ``errors`` are ``error`` items."""
+    schema = copy.deepcopy(_PROBLEM)
+    schema["description"] = "RFC 9457 problem details, listing every value that does not fit."
+    schema["properties"]["errors"] = {"type": "array", "items": error}
+    schema["required"] = ["title", "status", "errors"]
+    return schema
 
 
 class SpecSource(Protocol):
@@ -85,8 +121,10 @@ def build_spec(api: SpecSource, options: DocsOptions) -> dict[str, Any]:
     for name, schema in api.schemas.items():
         models.register(name, schema)
     models.prepare(api.router)
-    context = Context(models, api.media)
+    context = Context(models, api.media, version)
     spec.components.schema("Problem", _PROBLEM)
+    spec.components.schema("InvalidParameters", _invalid(_PARAMETER_ERROR))
+    spec.components.schema("InvalidBody", _invalid(_BODY_ERROR))
     paths = [(route.path, operations(route, context)) for route in api.router]
     context.name_the_rest()  # derived ids avoid every id given anywhere in the document
     for path, found in paths:

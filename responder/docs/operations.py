@@ -23,20 +23,22 @@ from ..media import MediaRegistry
 from ..resources import Handler, Route, RouteSpec
 from ..resources.validation import BODY_METHODS
 from .models import ModelSchemas
+from .parameters import (
+    body_parameter,
+    form_parameters,
+    path_parameter,
+    plan_parameters,
+    reads_body,
+    typed_inputs,
+)
 
 __all__ = ["HTTP_METHODS", "Context", "openapi_path", "operations", "parse_docstring"]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 PROBLEM_REF = "#/components/schemas/Problem"
-
-_PARAMETER_SCHEMAS: dict[str, dict[str, Any]] = {
-    "int": {"type": "integer", "minimum": 0},
-    "float": {"type": "number", "minimum": 0},
-    "str": {"type": "string", "pattern": "^[^/]+$"},
-    "uuid": {"type": "string", "format": "uuid"},
-    "path": {"type": "string"},
-}
+INVALID_PARAMETERS_REF = "#/components/schemas/InvalidParameters"
+INVALID_BODY_REF = "#/components/schemas/InvalidBody"
 
 #: Statuses whose responses have no body, so no content is documented for them.
 _NO_BODY = frozenset({"204", "205", "304"})
@@ -50,15 +52,19 @@ class Context:
         media: the API's formats: responses are documented in each one that
             writes, request bodies in each one that reads (forms only for
             models a form can fill).
+        version: the document's OpenAPI version (uploads are marked the 3.1
+            way in a 3.1 document).
     """
 
-    def __init__(self, models: ModelSchemas, media: MediaRegistry) -> None:
+    def __init__(self, models: ModelSchemas, media: MediaRegistry, version: str = "3.1.0") -> None:
         self.models = models
+        self.version = version
         self.response_types = media.response_media_types
         self.problem_types = list(
             dict.fromkeys(h.problem_content_type for h in media if h.serializes)
         )
         self._body_types = [(t, h.family == "form") for h in media for t in h.media_types]
+        self.read_types = [t for t, _ in self._body_types]
         #: operationId → the operation that has it (``GET /pets``), to refuse a second.
         self.operation_ids: dict[str, str] = {}
         self._unnamed: list[tuple[dict[str, Any], str]] = []
@@ -113,7 +119,7 @@ def operations(route: Route, context: Context) -> dict[str, Any]:
         if not spec.include_in_schema:
             continue
         summary, description, extra = parse_docstring(_doc_of(handler))
-        documented = _documented_methods(spec, extra)
+        documented = _documented_methods(spec, extra, handler)
         if documented is not None and method.lower() not in documented:
             continue
         if method == "HEAD" and "GET" in route.explicit and "head" not in extra:
@@ -121,11 +127,12 @@ def operations(route: Route, context: Context) -> dict[str, Any]:
         own = extra.get(method.lower()) if _keyed_by_method(extra) else extra
         operation = copy.deepcopy(own) if isinstance(own, dict) else {}
         _describe(operation, spec, summary, description)
-        parameters = _parameters(handler, route, operation.get("parameters", []))
+        parameters = _parameters(handler, route, operation.get("parameters", []), context)
         operation.pop("parameters", None)
         if parameters:
             operation["parameters"] = parameters
         _request_body(operation, method, spec, context)
+        _planned_body(operation, method, handler, context)
         operation["responses"] = _responses(operation.get("responses") or {}, handler, context)
         _operation_id(operation, f"{method} {openapi_path(route.path)}", route, handler, context)
         found[method.lower()] = operation
@@ -177,6 +184,28 @@ def _request_body(
     }
 
 
+def _planned_body(
+    operation: dict[str, Any], method: str, handler: Handler, context: Context
+) -> None:
+    """Describe the body a body parameter, or ``Form``/``File`` parameters, read."""
+    if "requestBody" in operation or method not in BODY_METHODS | {"DELETE"}:
+        return
+    body = body_parameter(handler)
+    if body is not None:
+        schema = context.models.reference(body.annotation, "validation")
+        content = {
+            t: {"schema": copy.deepcopy(schema)} for t in context.body_types(body.annotation)
+        }
+        operation["requestBody"] = {"required": body.required, "content": content}
+        description = getattr(body.marker, "description", None)
+        if description:
+            operation["requestBody"]["description"] = description
+        return
+    form = form_parameters(handler, context.models, context.read_types, context.version)
+    if form is not None and form[0]:
+        operation["requestBody"] = {"required": form[1], "content": form[0]}
+
+
 def _responses(declared: dict[Any, Any], handler: Handler, context: Context) -> dict[str, Any]:
     """The docstring's responses, then the route's ``responses=``, the success, the default.
 
@@ -195,6 +224,7 @@ def _responses(declared: dict[Any, Any], handler: Handler, context: Context) -> 
     if model is not None and not bodiless:
         schema = context.models.reference(model, "serialization")
         success["content"] = {t: {"schema": schema} for t in context.response_types}
+    _invalid(responses, handler, context)
     responses.setdefault(
         "default",
         {
@@ -203,6 +233,30 @@ def _responses(declared: dict[Any, Any], handler: Handler, context: Context) -> 
         },
     )
     return responses
+
+
+def _invalid(responses: dict[str, Any], handler: Handler, context: Context) -> None:
+    """A 422 for what typed parameters, a body parameter or the route's models refuse.
+
+    Parameters answer with errors that name their ``location``; a
+    ``request_model`` with errors that name the body's ``field``.
+    """
+    spec = handler.spec or RouteSpec("")
+    shapes = []
+    if typed_inputs(handler) or spec.params_model is not None:
+        shapes.append({"$ref": INVALID_PARAMETERS_REF})
+    if spec.request_model is not None:
+        shapes.append({"$ref": INVALID_BODY_REF})
+    if not shapes:
+        return
+    schema = shapes[0] if len(shapes) == 1 else {"anyOf": shapes}
+    responses.setdefault(
+        "422",
+        {
+            "description": "The request's values do not fit: every error listed.",
+            "content": {t: {"schema": copy.deepcopy(schema)} for t in context.problem_types},
+        },
+    )
 
 
 def _success_status(responses: dict[str, Any], spec: RouteSpec) -> str:
@@ -219,13 +273,22 @@ def _phrase(status: str) -> str:
         return "Success"
 
 
-def _documented_methods(spec: RouteSpec, extra: dict[str, Any]) -> set[str] | None:
-    """For a function view with no ``methods=``: what its docs say it answers."""
+def _documented_methods(
+    spec: RouteSpec, extra: dict[str, Any], handler: Handler
+) -> set[str] | None:
+    """For a function view with no ``methods=``: what its docs say it answers.
+
+    GET, plus POST when it validates a body; a body its signature requires
+    makes it POST alone, since a GET (which sends none) is refused.
+    """
     if not spec.all_methods:
         return None
     if _keyed_by_method(extra):
         return set(extra)
-    return {"get", "post"} if spec.request_model is not None else {"get"}
+    reads, required = reads_body(handler)
+    if required:
+        return {"post"}
+    return {"get", "post"} if spec.request_model is not None or reads else {"get"}
 
 
 def _keyed_by_method(extra: dict[str, Any]) -> bool:
@@ -233,25 +296,37 @@ def _keyed_by_method(extra: dict[str, Any]) -> bool:
 
 
 def _parameters(
-    handler: Handler, route: Route, declared: list[dict[str, Any]]
+    handler: Handler, route: Route, declared: list[dict[str, Any]], context: Context
 ) -> list[dict[str, Any]]:
-    """The operation's parameters: the docstring's, then the path's, typed by convertor.
+    """The operation's parameters: the docstring's, the path's, then the signature's.
 
-    What the docstring says about a path parameter wins over the convertor.
+    Path parameters are typed by their convertor and narrowed by the
+    responder's declaration; what the docstring says about one wins. A
+    parameter the docstring declares is not declared again.
     """
+    params_model = handler.spec.params_model if handler.spec is not None else None
+    planned: dict[tuple[str, str], dict[str, Any]] = {}
+    for parameter in plan_parameters(handler, context.models, params_model):
+        planned.setdefault(_identity(parameter), parameter)
     parameters = [p for p in declared if p.get("in") != "path"]
     described = {p.get("name"): p for p in declared if p.get("in") == "path"}
     for name in route.template.param_names:
         convertor = route.template.convertors[name].name
-        parameter = {
-            "name": name,
-            "in": "path",
-            "required": True,
-            "schema": dict(_PARAMETER_SCHEMAS[convertor]),
-        }
+        parameter = path_parameter(name, convertor, planned.pop(("path", name), None))
         parameter.update(described.get(name, {}))
         parameters.append(parameter)
+    taken = {_identity(p) for p in parameters}
+    parameters.extend(p for key, p in planned.items() if key not in taken and key[0] != "path")
     return parameters
+
+
+def _identity(parameter: dict[str, Any]) -> tuple[str, str]:
+    """What makes a parameter unique in an operation: where it is, and its name.
+
+    Header names are compared without regard to case.
+    """
+    where, name = str(parameter.get("in", "")), str(parameter.get("name", ""))
+    return where, name.lower() if where == "header" else name
 
 
 def _operation_id(

@@ -71,6 +71,20 @@ class Plan:
 
             self._body = BodyReader(body)
 
+    @property
+    def values_model(self) -> tuple[Any, tuple[tuple[str, Parameter], ...]]:
+        """The pydantic model of the path, query, header, cookie and form values, and its fields.
+
+        None and ``()`` when the responder reads none of them; OpenAPI reads
+        the parameters' schemas from it, so they are what is validated.
+        """
+        return self._model, self._fields
+
+    @property
+    def body(self) -> Parameter | None:
+        """The parameter that receives the whole body, if any."""
+        return self._body.parameter if self._body is not None else None
+
     async def arguments(self, conn: Any, resp: Any, params: dict[str, Any]) -> dict[str, Any]:
         """The keyword arguments of one call: dependencies, then every value read and checked.
 

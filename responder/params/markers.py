@@ -104,9 +104,13 @@ class Param:
         return self.default is MISSING
 
     def field_options(self) -> dict[str, Any]:
-        """The keywords for ``pydantic.Field``: constraints and the documentation fields."""
+        """The keywords for ``pydantic.Field``: constraints and the documentation fields.
+
+        ``deprecated`` is left out: pydantic would warn on every read of the
+        value, and it only matters to the OpenAPI document, which reads it here.
+        """
         options: dict[str, Any] = dict(self.constraints)
-        for key in ("title", "description", "examples", "deprecated"):
+        for key in ("title", "description", "examples"):
             value = getattr(self, key)
             if value is not None:
                 options[key] = value

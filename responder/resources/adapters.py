@@ -326,9 +326,30 @@ def _step(
         methods = frozenset(shape.spec.methods)
     plan = shape.inputs.plan(target, _name(target), shape.path, shape.names, methods)
     if plan is not None:
+        _one_body_reader(plan, shape.spec, _name(target))
         return (planned_step(plan, fn, attr, per_request), True), False, plan
     takes = _takes_params(target, shape)
     return main_step(fn, attr, takes, per_request), takes, None
+
+
+def _one_body_reader(plan: Plan, spec: RouteSpec | None, view: str) -> None:
+    """Refuse ``request_model=`` on a responder whose signature reads the body itself.
+
+    Two validators of one body would both have to pass, and the document
+    could describe only one of them.
+
+    Raises:
+        TypeError: the route has a ``request_model`` and the responder a body
+            or form parameter.
+    """
+    if spec is None or spec.request_model is None:
+        return
+    reads = [p.name for p in plan.parameters if p.location in ("body", "form", "file")]
+    if reads:
+        raise TypeError(
+            f"{view} reads the body as {', '.join(reads)} and its route has request_model=; "
+            "the parameter validates the body already: drop request_model= (or the parameter)."
+        )
 
 
 def _direct(
