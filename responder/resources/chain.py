@@ -140,12 +140,16 @@ def _sequence(first: Bound, second: Bound, view: str) -> Bound:
 
 
 def guarded_by_hooks(
-    hooks: Sequence[Hook], run: Callable[[Request, Response, Params], Awaitable[None]]
-) -> Callable[[Request, Response, Params], Awaitable[None]]:
-    """``run``, after ``hooks(req, resp)``; a hook that answers (status changed) ends it."""
+    hooks: Sequence[Hook], run: Callable[[Request, Response, Params], Awaitable[Any]]
+) -> Callable[[Request, Response, Params], Awaitable[Any]]:
+    """``run``, after ``hooks(req, resp)``; a hook that answers (status changed) ends it.
 
-    async def guarded(req: Request, resp: Response, params: Params) -> None:
-        if not await run_before(hooks, resp, req, resp):
-            await run(req, resp, params)
+    What ``run`` returns (a lone responder's value) is handed on, to be settled.
+    """
+
+    async def guarded(req: Request, resp: Response, params: Params) -> Any:
+        if await run_before(hooks, resp, req, resp):
+            return None
+        return await run(req, resp, params)
 
     return guarded
