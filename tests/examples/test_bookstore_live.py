@@ -7,7 +7,7 @@ import sqlite3
 import httpx2 as httpx
 import yaml
 
-from tests.e2e.server import live_uvicorn
+from tests.e2e.server import free_port, live_uvicorn, serve
 
 
 def test_create_list_and_delete_over_http(tmp_path):
@@ -38,3 +38,11 @@ def test_create_list_and_delete_over_http(tmp_path):
     with sqlite3.connect(database) as conn:  # the server has stopped; its rows are stored
         assert conn.execute("SELECT count(*) FROM books").fetchone() == (0,)
         assert conn.execute("SELECT name FROM authors").fetchall() == [("Ursula K. Le Guin",)]
+
+
+def test_the_readme_command_serves_it(tmp_path):
+    port = free_port()
+    args = ["-m", "responder", "run", "examples.bookstore.app:api", "--port", str(port)]
+    with serve(args, port, env={"BOOKSTORE_DB": str(tmp_path / "books.db")}) as url:
+        r = httpx.get(url + "/api/authors", timeout=10)
+    assert r.json() == {"items": [], "total": 0, "limit": 20, "offset": 0}
