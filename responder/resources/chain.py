@@ -144,7 +144,7 @@ def guarded_by_hooks(
 ) -> Callable[[Request, Response, Params], Awaitable[Any]]:
     """``run``, after ``hooks(req, resp)``; a hook that answers (status changed) ends it.
 
-    What ``run`` returns (a lone responder's value) is passed on, to be settled.
+    What ``run`` returns (a lone responder's value) is handed on, to be settled.
     """
 
     async def guarded(req: Request, resp: Response, params: Params) -> Any:

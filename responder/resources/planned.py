@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Inputs", "guarded", "plan_for", "planned_step", "route_types", "websocket_runner"]
 
+#: A chain step; a lone responder's step returns what the responder returned.
 Step = Callable[[Any, "Request", "Response", dict[str, Any]], Awaitable[Any]]
 
 
@@ -103,6 +104,8 @@ def plan_for(
 def planned_step(plan: Plan, fn: Callable[..., Any], attr: str, per_request: bool) -> Step:
     """A step that fills the responder's keywords, then calls it (a sync one in the pool).
 
+    It returns what the responder returned, for the chain (or ``Handler``) to settle.
+
     On a resource class the responder ``attr`` is looked up on each new instance.
     """
     is_async = is_async_callable(fn)
@@ -110,7 +113,7 @@ def planned_step(plan: Plan, fn: Callable[..., Any], attr: str, per_request: boo
     async def run_planned(res: Any, req: Request, resp: Response, params: dict[str, Any]) -> Any:
         kwargs = await plan.arguments(req, resp, params)
         target = getattr(res, attr) if per_request else fn
-        if is_async:  # what the responder returns is settled on resp by the chain
+        if is_async:
             return await target(req, resp, **kwargs)
         return await run_sync(functools.partial(target, req, resp, **kwargs))
 
@@ -118,11 +121,14 @@ def planned_step(plan: Plan, fn: Callable[..., Any], attr: str, per_request: boo
 
 
 def guarded(guards: tuple[Node, ...], injector: Injector, chain: Step) -> Step:
-    """Run the route's ``dependencies=[...]`` before everything else, then the chain."""
+    """Run the route's ``dependencies=[...]`` before everything else, then the chain.
+
+    What the chain returns (a lone responder's value) is handed on, to be settled.
+    """
 
     async def run_guarded(res: Any, req: Request, resp: Response, params: dict[str, Any]) -> Any:
         await injector.resolve_all(guards, {"req": req, "resp": resp}, req.scope)
-        return await chain(res, req, resp, params)  # a lone responder's value, to settle
+        return await chain(res, req, resp, params)
 
     return run_guarded
 
