@@ -4,6 +4,7 @@
 # it loads graphene only when GraphQLView is first used.
 from . import ext, status_codes
 from .api import API
+from .csrf import CSRF, CSRFError, csrf_exempt
 from .dependencies import (
     DependencyCycleError,
     DependencyError,
@@ -43,7 +44,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "API",
+    "CSRF",
     "Body",
+    "CSRFError",
     "Cookie",
     "DependencyCycleError",
     "DependencyError",
@@ -82,6 +85,7 @@ __all__ = [
     "after",
     "before",
     "conditional",
+    "csrf_exempt",
     "ext",
     "status_codes",
 ]

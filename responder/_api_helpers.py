@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from .app import ExceptionHandlers, Hooks
+from .csrf import TEMPLATE_GLOBALS
 from .lifespan import Lifespan
 from .templates import Templates
 
@@ -219,10 +220,16 @@ class ViewHelpers:
 
     @property
     def templates(self) -> Templates:
-        """The Jinja2 templates of ``templates_dir`` (with ``api`` in every context)."""
+        """The Jinja2 templates of ``templates_dir``.
+
+        Every template sees ``api``, and ``csrf_token()`` and ``csrf_input()``
+        (for an API with ``csrf=``, see docs/security.md).
+        """
         if self._templates is None:
             self._templates = Templates(
-                self.templates_dir, autoescape=self.auto_escape, context={"api": self}
+                self.templates_dir,
+                autoescape=self.auto_escape,
+                context={"api": self, **TEMPLATE_GLOBALS},
             )
         return self._templates
 

@@ -23,6 +23,7 @@ from ._api_inputs import DependencyRegistration, Deps, as_depends, route_checks
 from ._api_stack import Stack
 from .app import App, ExceptionHandlers, Hooks
 from .background import DEFAULT_BACKGROUND_QUEUE_SIZE, DEFAULT_BACKGROUND_THREADS, BackgroundQueue
+from .csrf import CSRF
 from .docs.options import DocsOptions
 from .health import Health, HealthOptions, HealthRegistration
 from .layers import LayerOptions
@@ -111,6 +112,8 @@ class API(
         health_route, ready_route, shutdown_delay: the health and readiness
             routes (``api.add_health_check``), and seconds to keep serving
             after a stop signal with readiness at 503 (see ``responder.health``).
+        csrf: True or a ``responder.CSRF(...)``: unsafe requests carrying the
+            session cookie need a token and a same-site origin (docs/security.md).
     """
 
     status_codes = status_codes
@@ -164,6 +167,7 @@ class API(
         health_route: str | None = None,
         ready_route: str | None = None,
         shutdown_delay: float = 0.0,
+        csrf: bool | CSRF | None = None,
     ) -> None:
         self._debug = debug
         # Each component gets its own settings, checked here, once (see ARCHITECTURE.md).
@@ -193,16 +197,14 @@ class API(
             security_headers=security_headers,
         )
         self.request_timeout = check_timeout(request_timeout, "request_timeout")
+        self.csrf = CSRF.from_setting(csrf)
         self.health = Health(HealthOptions(health_route, ready_route, shutdown_delay))
         self.static_dir, self.static_route, self.gzip = static_dir, static_route, gzip
         self.templates_dir, self.auto_escape = templates_dir, auto_escape
         self.schemas: dict[str, Any] = {}
         self.routes = RouteTable(max_number_param_length)
-        self.media, self.hooks, self.exception_handlers = (
-            MediaRegistry(),
-            Hooks(),
-            ExceptionHandlers(),
-        )
+        self.media, self.hooks = MediaRegistry(), Hooks()
+        self.exception_handlers = ExceptionHandlers()
         self.background = BackgroundQueue(background_threads, background_queue_size)
         self.lifespan = Lifespan(self, lifespan, self.background)
         self._setup_dependencies(dependencies)
@@ -354,6 +356,7 @@ class API(
             params_model=params_model,
             dependencies=as_depends(dependencies),
             timeout=self.request_timeout if timeout is None else check_timeout(timeout),
+            csrf=self.csrf,
         )
         return self.routes.add_http(
             spec,

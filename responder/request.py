@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from starlette import datastructures
 from starlette.datastructures import URL, Address, Headers, State
 
+from . import _csrf_token
 from .errors import HTTPBadRequest, HTTPContentTooLarge, HTTPUnsupportedMediaType
 from .media.handlers import require_charset
 from .media.negotiation import parse_accept, parse_content_type, quality, text_encoding
@@ -160,11 +161,32 @@ class Request:
     def session(self) -> Session:
         """The signed-cookie session: a dict; changes are saved in the response."""
         if self.loaded_session is None:
-            if self._sessions is None:
-                raise RuntimeError("Sessions are not available outside an API.")
-            codec = self._sessions()
+            codec = self._codec()
             self.loaded_session = codec.load(self.cookies.get(codec.cookie_name))
         return self.loaded_session
+
+    def _codec(self) -> SessionCodec:
+        if self._sessions is None:
+            raise RuntimeError("Sessions are not available outside an API.")
+        return self._sessions()
+
+    @property
+    def has_session_cookie(self) -> bool:
+        """Whether the client sent a session cookie (valid or not): cookie-authenticated."""
+        return self._codec().cookie_name in self.cookies
+
+    @property
+    def csrf_token(self) -> str:
+        """A CSRF token for this session, for a form field or a header (docs/security.md).
+
+        Each read gives a new token, all good for this session; the first
+        gives the session a CSRF secret (so the session cookie is written).
+        """
+        return _csrf_token.issue(self.session, self._codec().csrf_key)
+
+    def csrf_token_matches(self, token: str) -> bool:
+        """Whether ``token`` was issued (by :attr:`csrf_token`) for this request's session."""
+        return _csrf_token.verify(self.session, self._codec().csrf_key, token)
 
     def session_cookie(self) -> bytes | None:
         """The ``Set-Cookie`` value that saves a changed session, else None."""

@@ -22,6 +22,8 @@ from typing import Any
 
 from itsdangerous import BadSignature, TimestampSigner
 
+from ._csrf_token import derive_key
+
 __all__ = [
     "DEFAULT_SESSION_MAX_AGE",
     "Session",
@@ -141,6 +143,8 @@ class SessionCodec:
             )
             secret_key = secrets.token_urlsafe(32)
         self.signer = TimestampSigner(secret_key, salt="responder.session")
+        #: Signs the CSRF tokens bound to these sessions (see ``responder.csrf``).
+        self.csrf_key = derive_key(secret_key)
         self.cookie_name = options.cookie_name
         self.max_age = options.max_age
         self.https_only = options.https_only

@@ -91,6 +91,22 @@ class Handler:
         """Put what the responder returned on ``resp`` (see :func:`.returns.settle`)."""
         settle(resp, value, self.view)
 
+    def around(self, run: Callable[[Request, Response, Params], Awaitable[Any]]) -> Handler:
+        """A handler that runs ``run`` (which calls this one) and says what this one says.
+
+        For wrappers put on at registration (a deadline, the CSRF check): the
+        responder, spec, models and plans stay visible to OpenAPI and errors.
+        """
+        return Handler(
+            run,
+            resource=self.resource,
+            responder=self.responder,
+            spec=self.spec,
+            view=self.view,
+            response_model=self.response_model,
+            plans=self.plans,
+        )
+
 
 def is_resource(obj: Any) -> bool:
     """Whether ``obj`` is a resource class or instance rather than a function view."""

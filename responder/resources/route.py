@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .adapters import METHODS, Checks, Handler, adapt
+from .csrf_guard import with_csrf
 from .planned import Inputs
 from .routing import PathTemplate
 from .spec import RouteSpec
@@ -65,6 +66,8 @@ class Route:
             path=self.path,
             inputs=inputs,
         )
+        if spec.csrf is not None:  # PERF: only an API with csrf= wraps its handlers
+            handlers = with_csrf(handlers, spec.csrf, endpoint)
         if spec.timeout is not None:  # PERF: only timed routes carry a deadline
             handlers = with_deadline(handlers, spec.timeout)
         clash = sorted(set(self._explicit) & set(handlers))

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .hooks import Hook
+
+if TYPE_CHECKING:
+    from ..csrf import CSRF
 
 __all__ = ["RouteOptions", "RouteSpec"]
 
@@ -75,6 +78,7 @@ class RouteSpec:
             outermost first; they run before anything of the route's own.
         timeout: the seconds its handlers have before the client gets a 504
             (``timeout=``, else the API's ``request_timeout``), or None.
+        csrf: the API's CSRF settings (``API(csrf=...)``), or None when off.
     """
 
     path: str
@@ -95,6 +99,7 @@ class RouteSpec:
     params_model: Any = None
     dependencies: tuple[Any, ...] = ()
     timeout: float | None = None
+    csrf: CSRF | None = None
 
     def __post_init__(self) -> None:
         status = self.status_code

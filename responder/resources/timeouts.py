@@ -108,11 +108,4 @@ def _timed(handler: Handler, seconds: float) -> Handler:
         finally:
             timer.cancel()
 
-    return Handler(
-        run,
-        resource=handler.resource,
-        responder=handler.responder,
-        spec=handler.spec,
-        view=handler.view,
-        response_model=handler.response_model,
-    )
+    return handler.around(run)
