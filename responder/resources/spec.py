@@ -42,6 +42,7 @@ class RouteOptions(TypedDict, total=False):
     deprecated: bool
     responses: dict[Any, Any] | None
     timeout: float | bool | None
+    auth: Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,8 @@ class RouteSpec:
             outermost first; they run before anything of the route's own.
         timeout: the seconds its handlers have before the client gets a 504
             (``timeout=``, else the API's ``request_timeout``), or None.
+        auth: the scheme (``responder.ext.auth``) that guards it: its own
+            ``auth=``, else its routers', else the API's; None for none.
     """
 
     path: str
@@ -95,6 +98,7 @@ class RouteSpec:
     params_model: Any = None
     dependencies: tuple[Any, ...] = ()
     timeout: float | None = None
+    auth: Any = None
 
     def __post_init__(self) -> None:
         status = self.status_code
