@@ -27,7 +27,7 @@ def _jwt() -> Any:
     return jwt
 
 
-def _messages(jwt: Any) -> list[tuple[type[Exception], str]]:
+def _messages(jwt: Any) -> list[tuple[Any, str]]:
     """PyJWT's errors → what the client is told, the more specific first."""
     errors = jwt.exceptions
     return [
@@ -41,6 +41,8 @@ def _messages(jwt: Any) -> list[tuple[type[Exception], str]]:
         (jwt.InvalidAlgorithmError, "The token's algorithm is not accepted."),
         (jwt.InvalidKeyError, "The token's signature does not verify."),
         (jwt.DecodeError, "The token is malformed."),
+        # The key its kid names cannot check its alg (an RSA token, an EC key).
+        ((ValueError, TypeError), "The token's signature does not verify."),
     ]
 
 
