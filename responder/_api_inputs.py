@@ -20,6 +20,7 @@ from .resources.auth import (
     check_requirements,
     choose_auth,
     principal_providers,
+    required_scopes,
 )
 from .resources.hooks import Hook
 from .resources.planned import Inputs, route_types
@@ -65,6 +66,11 @@ class DependencyRegistration:
         self.auth = choose_auth(check_auth(auth, "API(...)"), None)
         self.injector = Injector(self.media)
         self.api_dependencies = as_depends(dependencies)
+        if required_scopes(self.api_dependencies):  # the open routes would refuse everyone
+            raise TypeError(
+                "API(dependencies=[requires(...)]) would apply to open routes too (the docs, "
+                "health checks, auth=None routes); use API(auth=Scheme(...).requires(...))."
+            )
         self.lifespan.add("shutdown", self.injector.app_values.close)
 
     def dependency(self, name: str | None = None, *, scope: str = "request") -> Callable[[F], F]:

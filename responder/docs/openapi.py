@@ -123,9 +123,7 @@ def build_spec(api: SpecSource, options: DocsOptions) -> dict[str, Any]:
         models.register(name, schema)
     models.prepare(api.router)
     # Read, not required: a SpecSource without auth documents none.
-    security = SecuritySchemes(
-        getattr(api, "auth", None), getattr(api, "api_dependencies", ()), version
-    )
+    security = SecuritySchemes(getattr(api, "auth", None), version)
     context = Context(models, api.media, version, security)
     spec.components.schema("Problem", _PROBLEM)
     spec.components.schema("InvalidParameters", _invalid(_PARAMETER_ERROR))

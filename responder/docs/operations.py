@@ -67,7 +67,7 @@ class Context:
     ) -> None:
         self.models = models
         self.version = version
-        self.security = security or SecuritySchemes(None, version=version)
+        self.security = security or SecuritySchemes(None, version)
         self.response_types = media.response_media_types
         self.problem_types = list(
             dict.fromkeys(h.problem_content_type for h in media if h.serializes)

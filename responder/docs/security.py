@@ -10,7 +10,6 @@ docstring's own ``security`` wins.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
 from typing import Any
 
 from ..resources import RouteSpec
@@ -24,19 +23,12 @@ class SecuritySchemes:
 
     Args:
         api_auth: the API's scheme, if any (its open routes say ``security: []``).
-        api_dependencies: the API's guards (their ``requires(...)`` scopes count).
         version: the document's OpenAPI version: 3.0 allows scopes only for
             OAuth 2 and OpenID Connect, so its requirements list none.
     """
 
-    def __init__(
-        self,
-        api_auth: AuthScheme | None,
-        api_dependencies: Iterable[Any] = (),
-        version: str = "3.1.0",
-    ) -> None:
+    def __init__(self, api_auth: AuthScheme | None, version: str = "3.1.0") -> None:
         self.api_auth = api_auth
-        self.api_scopes = required_scopes(api_dependencies)
         self.scopes_allowed = version.startswith("3.1")
         #: name → entry, in the order first used.
         self.entries: dict[str, dict[str, Any]] = {}
@@ -61,9 +53,7 @@ class SecuritySchemes:
             if self.api_auth is not None:
                 operation.setdefault("security", [])
             return
-        scopes = list(
-            dict.fromkeys((*scheme.scopes, *self.api_scopes, *required_scopes(spec.dependencies)))
-        )
+        scopes = list(dict.fromkeys((*scheme.scopes, *required_scopes(spec.dependencies))))
         requirement = {self.name(scheme): scopes if self.scopes_allowed else []}
         operation.setdefault("security", [requirement])
         responses = operation.setdefault("responses", {})

@@ -231,6 +231,16 @@ def test_requires_on_a_route_without_auth_is_an_error_at_registration():
         api.add_route("/y", lambda req, resp: None, auth=None, dependencies=[requires("a")])
 
 
+def test_requires_among_the_api_dependencies_is_refused_for_auth_requires():
+    with pytest.raises(TypeError, match=r"API\(auth=Scheme\(...\).requires"):
+        responder.API(auth=bearer(), dependencies=[requires("a")])
+    api = responder.API(auth=bearer().requires("books:read"), docs_route="/docs")
+    api.add_route("/x", lambda req, resp: None)
+    assert api.requests.get("/x", headers=ADA).status_code == 200
+    assert api.requests.get("/x", headers=BOB).status_code == 403
+    assert api.requests.get("/docs").status_code == 200
+
+
 def test_a_test_can_override_the_scheme_like_any_dependency():
     scheme = bearer()
     api = responder.API(auth=scheme)
