@@ -14,6 +14,14 @@ from .dependencies import DependencyResolutionError, Depends, Injector, Node
 from .dependencies.overrides import OverridingApp, overriding
 from .lifespan import Lifespan
 from .params import params_check
+from .resources.auth import (
+    AuthScheme,
+    check_auth,
+    check_requirements,
+    choose_auth,
+    principal_providers,
+    required_scopes,
+)
 from .resources.hooks import Hook
 from .resources.planned import Inputs, route_types
 from .resources.routing import PathTemplate
@@ -48,13 +56,21 @@ class DependencyRegistration:
     injector: Injector
     #: The API's own ``dependencies=[...]``, run before every HTTP route's.
     api_dependencies: tuple[Depends, ...]
+    #: The API's ``auth=``: the scheme of every HTTP route that names none.
+    auth: AuthScheme | None
     lifespan: Lifespan
     media: Any
 
-    def _setup_dependencies(self, dependencies: Iterable[Any] | None) -> None:
-        """Make the API's injector; app-scoped values are torn down at shutdown."""
+    def _setup_dependencies(self, dependencies: Iterable[Any] | None, auth: Any = None) -> None:
+        """Make the API's injector (app-scoped values torn down at shutdown); check ``auth``."""
+        self.auth = choose_auth(check_auth(auth, "API(...)"), None)
         self.injector = Injector(self.media)
         self.api_dependencies = as_depends(dependencies)
+        if required_scopes(self.api_dependencies):  # the open routes would refuse everyone
+            raise TypeError(
+                "API(dependencies=[requires(...)]) would apply to open routes too (the docs, "
+                "health checks, auth=None routes); use API(auth=Scheme(...).requires(...))."
+            )
         self.lifespan.add("shutdown", self.injector.app_values.close)
 
     def dependency(self, name: str | None = None, *, scope: str = "request") -> Callable[[F], F]:
@@ -100,16 +116,30 @@ class DependencyRegistration:
         return OverridingApp(self, self.injector.graph, overrides)  # type: ignore[arg-type]
 
     def route_inputs(
-        self, template: PathTemplate, dependencies: Iterable[Depends], *, websocket: bool = False
+        self,
+        template: PathTemplate,
+        dependencies: Iterable[Depends],
+        *,
+        websocket: bool = False,
+        auth: AuthScheme | None = None,
     ) -> Inputs:
         """What a route's responders need for typed parameters and its guards.
+
+        The auth scheme, if any, is the first guard (so the others see
+        ``req.state.user``), and gives the principal to ``user``,
+        ``principal`` and ``auth`` parameters.
 
         Raises:
             DependencyError: a guard cannot be wired, or asks for what the
                 route does not have (``req`` on a WebSocket route, ``ws`` on HTTP).
+            TypeError: a ``requires(...)`` guard on a route without a scheme.
         """
+        dependencies = tuple(dependencies)
+        check_requirements(auth, dependencies, template.template)
+        if auth is not None:
+            dependencies = (Depends(auth.dependency), *dependencies)
         guards = tuple(self._guard(item, template.template, websocket) for item in dependencies)
-        return Inputs(route_types(template), self.injector, guards)
+        return Inputs(route_types(template), self.injector, guards, principal_providers(auth))
 
     def _guard(self, item: Depends, path: str, websocket: bool) -> Node:
         node = self.injector.graph.node(item.provider)

@@ -33,6 +33,7 @@ from .request import DEFAULT_MAX_REQUEST_SIZE
 from .resources import Route, RouteSpec
 from .resources import Router as PathRouter
 from .resources.adapters import is_resource
+from .resources.auth import NOT_GIVEN, check_auth, choose_auth
 from .resources.convertors import DEFAULT_MAX_NUMBER_LENGTH
 from .resources.spec import RouteOptions
 from .resources.table import RouteTable, WebSocketRun
@@ -102,6 +103,8 @@ class API(
         redirect_slashes: answer ``/users/`` with a 307 to ``/users`` when only
             that is routed (and the other way round); False: strict matching.
         dependencies: ``Depends(...)`` guards run before every HTTP route's own.
+        auth: the scheme (``responder.ext.auth``) guarding every HTTP route that
+            (nor whose router) says otherwise; ``auth=None`` on a route opts out.
         auto_etag: give every 200 to GET or HEAD with a body in hand an ``ETag``
             hashed from it, so repeat requests get 304 (see docs/caching.md).
         request_timeout: seconds a route's handlers have before the client gets
@@ -168,6 +171,7 @@ class API(
         ready_route: str | None = None,
         shutdown_delay: float = 0.0,
         csrf: bool | CSRF | None = None,
+        auth: Any = None,
     ) -> None:
         self._debug = debug
         # Each component gets its own settings, checked here, once (see ARCHITECTURE.md).
@@ -207,7 +211,7 @@ class API(
         self.exception_handlers = ExceptionHandlers()
         self.background = BackgroundQueue(background_threads, background_queue_size)
         self.lifespan = Lifespan(self, lifespan, self.background)
-        self._setup_dependencies(dependencies)
+        self._setup_dependencies(dependencies, auth)
         self.app = App(
             router=self.routes.router,
             websocket_router=self.routes.websocket_router,
@@ -310,6 +314,7 @@ class API(
         params_model: Any = None,
         dependencies: list[Any] | None = None,
         timeout: float | bool | None = None,
+        auth: Any = NOT_GIVEN,
     ) -> Any:
         """Route ``path`` to ``endpoint``: a function, a resource class or a resource instance.
 
@@ -357,6 +362,7 @@ class API(
             dependencies=as_depends(dependencies),
             timeout=self.request_timeout if timeout is None else check_timeout(timeout),
             csrf=self.csrf,
+            auth=choose_auth(check_auth(auth, f"Route {path!r}:"), self.auth),
         )
         return self.routes.add_http(
             spec,
@@ -365,7 +371,7 @@ class API(
             named=name is not None,
             checks=route_checks(spec),
             inputs=lambda template: self.route_inputs(
-                template, (*self.api_dependencies, *spec.dependencies)
+                template, (*self.api_dependencies, *spec.dependencies), auth=spec.auth
             ),
         )
 
@@ -424,7 +430,9 @@ class API(
         if self.static_route:
             self.mount(self.static_route, self.static_app)
         for path, view in self.health.routes():  # each check has its own timeout
-            self.add_route(path, view, methods=["GET"], include_in_schema=False, timeout=False)
+            self.add_route(
+                path, view, methods=["GET"], include_in_schema=False, timeout=False, auth=None
+            )
         self.lifespan.startup.append(self.health.start)
         self.lifespan.stopping.append(self.health.stop)
         if not self.docs_options.enabled:
@@ -434,8 +442,8 @@ class API(
 
         security = self.layers.security
         csp = security.csp if security is not None else None
-        for path, view in docs_routes(self, self.docs_options, csp):
-            self.add_route(path, view, methods=["GET"], include_in_schema=False)
+        for path, view in docs_routes(self, self.docs_options, csp):  # open, for Authorize
+            self.add_route(path, view, methods=["GET"], include_in_schema=False, auth=None)
 
     def add_spa(self, path: str = "/") -> Any:
         """Serve ``index.html`` of the static directory at ``path`` and for unknown pages.
@@ -443,8 +451,8 @@ class API(
         The single-page-app setup; ``add_route(path, static=True)`` is the same.
         Paths under the API's ``spa_exclude`` prefixes still get their 404.
         """
-        view = spa_view(self.static_app)
-        self.add_route(path, view, methods=["GET"], include_in_schema=False)
+        view = spa_view(self.static_app)  # open, as the static files it loads are
+        self.add_route(path, view, methods=["GET"], include_in_schema=False, auth=None)
         self.app.spa_fallback = view
         return view
 

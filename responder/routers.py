@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._api_helpers import VerbRoutes
 from .errors import RouteNotFoundError
+from .resources.auth import NOT_GIVEN, check_auth
 from .resources.hooks import Hook
 
 if TYPE_CHECKING:
@@ -45,11 +46,13 @@ class Include:
     name: str | None = None
     hooks: tuple[Hook, ...] = ()
     dependencies: tuple[Any, ...] = ()
+    auth: Any = NOT_GIVEN
 
     def around(self, inner: Include) -> Include:
         """Wrap ``inner`` in this inclusion: prefixes and names compose, tags merge.
 
-        Hooks and dependencies concatenate, this inclusion's first.
+        Hooks and dependencies concatenate, this inclusion's first; the
+        inner ``auth`` wins when it was given.
         """
         names = [n for n in (self.name, inner.name) if n]
         return Include(
@@ -58,6 +61,7 @@ class Include:
             name=":".join(names) or None,
             hooks=(*self.hooks, *inner.hooks),
             dependencies=(*self.dependencies, *inner.dependencies),
+            auth=self.auth if inner.auth is NOT_GIVEN else inner.auth,
         )
 
 
@@ -90,6 +94,8 @@ class Router(VerbRoutes):
             hooks; one that sets ``resp.status_code`` answers the request.
         name: namespaces the router's route names: a route named ``detail``
             in a router named ``users`` is ``url_for("users:detail")``.
+        auth: the scheme (``responder.ext.auth``) guarding its HTTP routes,
+            unless a route says otherwise; None opts them out of the API's.
     """
 
     def __init__(
@@ -100,11 +106,13 @@ class Router(VerbRoutes):
         dependencies: Sequence[Any] = (),
         before_request: Sequence[Callable[..., Any]] = (),
         name: str | None = None,
+        auth: Any = NOT_GIVEN,
     ) -> None:
         self.prefix = _prefix(prefix, "router")
         self.tags = tuple(tags)
         self.dependencies = tuple(dependencies)
         self.name = name
+        self.auth = check_auth(auth, "Router(...)")
         self.hooks: list[Hook] = [Hook(hook) for hook in before_request]
         self.entries: list[RouterEntry | tuple[Router, Include]] = []
 
@@ -149,21 +157,28 @@ class Router(VerbRoutes):
         prefix: str = "",
         tags: Sequence[str] = (),
         dependencies: Sequence[Any] = (),
+        auth: Any = NOT_GIVEN,
     ) -> None:
         """Nest ``router`` under this one (its prefix after ``prefix``; tags merged).
 
-        ``dependencies`` guard its routes, after this router's own.
+        ``dependencies`` guard its routes, after this router's own; ``auth``
+        guards those of its routes that (nor whose router) say otherwise.
         """
         if router is self:
             raise ValueError("A router cannot include itself.")
         include = Include(
-            _prefix(prefix, "include"), tuple(tags), dependencies=tuple(dependencies)
+            _prefix(prefix, "include"),
+            tuple(tags),
+            dependencies=tuple(dependencies),
+            auth=check_auth(auth, "include_router(...)"),
         )
         self.entries.append((router, include))
 
     def walk(self, outer: Include) -> Iterator[tuple[RouterEntry, Include]]:
         """Every registration, nested routers included, with what surrounds it."""
-        own = Include(self.prefix, self.tags, self.name, tuple(self.hooks), self.dependencies)
+        own = Include(
+            self.prefix, self.tags, self.name, tuple(self.hooks), self.dependencies, self.auth
+        )
         context = outer.around(own)
         for entry in self.entries:
             if isinstance(entry, RouterEntry):
@@ -190,6 +205,8 @@ def with_context(entry: RouterEntry, context: Include) -> dict[str, Any]:
     options["name"] = route_name(entry, context)
     if context.dependencies:  # outermost first, the route's own last
         options["dependencies"] = [*context.dependencies, *(options.get("dependencies") or ())]
+    if "auth" not in options and context.auth is not NOT_GIVEN:  # the route's own wins
+        options["auth"] = context.auth
     return options
 
 
@@ -208,11 +225,14 @@ class RouterInclusion:
         tags: Sequence[str] = (),
         dependencies: Sequence[Any] = (),
         name: str | None = None,
+        auth: Any = NOT_GIVEN,
     ) -> None:
         """Add ``router``'s routes (nested routers' too) under ``prefix``.
 
         ``dependencies`` guard every HTTP route of the router, before the
         router's own guards (WebSocket routes take their guards themselves).
+        ``auth`` guards the HTTP routes for which neither the route nor a
+        router says otherwise, instead of the API's.
 
         Prefixes compose (``prefix`` + the router's own + its routes' paths),
         tags merge, names are namespaced by ``name`` and the routers' names
@@ -230,6 +250,7 @@ class RouterInclusion:
             tags=tuple(tags),
             name=name,
             dependencies=tuple(dependencies),
+            auth=check_auth(auth, "include_router(...)"),
         )
         for entry, context in router.walk(outer):
             path = context.prefix + entry.path

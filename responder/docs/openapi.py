@@ -23,6 +23,7 @@ from .downgrade import downgrade
 from .models import ModelSchemas
 from .operations import HTTP_METHODS, Context, openapi_path, operations
 from .options import DEFAULT_OPENAPI_VERSION, DocsOptions
+from .security import SecuritySchemes
 
 __all__ = ["DEFAULT_OPENAPI_VERSION", "SpecSource", "build_spec", "iter_operations"]
 
@@ -121,7 +122,9 @@ def build_spec(api: SpecSource, options: DocsOptions) -> dict[str, Any]:
     for name, schema in api.schemas.items():
         models.register(name, schema)
     models.prepare(api.router)
-    context = Context(models, api.media, version)
+    # Read, not required: a SpecSource without auth documents none.
+    security = SecuritySchemes(getattr(api, "auth", None), version)
+    context = Context(models, api.media, version, security)
     spec.components.schema("Problem", _PROBLEM)
     spec.components.schema("InvalidParameters", _invalid(_PARAMETER_ERROR))
     spec.components.schema("InvalidBody", _invalid(_BODY_ERROR))
@@ -130,6 +133,8 @@ def build_spec(api: SpecSource, options: DocsOptions) -> dict[str, Any]:
     for path, found in paths:
         if found:
             spec.path(path=openapi_path(path), operations=found)
+    for name, entry in security.entries.items():
+        spec.components.security_scheme(name, entry)
     document = spec.to_dict()
     models.hoist(document)
     if not version.startswith("3.1"):

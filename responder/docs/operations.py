@@ -31,6 +31,7 @@ from .parameters import (
     reads_body,
     typed_inputs,
 )
+from .security import SecuritySchemes
 
 __all__ = ["HTTP_METHODS", "Context", "openapi_path", "operations", "parse_docstring"]
 
@@ -54,11 +55,19 @@ class Context:
             models a form can fill).
         version: the document's OpenAPI version (uploads are marked the 3.1
             way in a 3.1 document).
+        security: the security schemes the document names (none by default).
     """
 
-    def __init__(self, models: ModelSchemas, media: MediaRegistry, version: str = "3.1.0") -> None:
+    def __init__(
+        self,
+        models: ModelSchemas,
+        media: MediaRegistry,
+        version: str = "3.1.0",
+        security: SecuritySchemes | None = None,
+    ) -> None:
         self.models = models
         self.version = version
+        self.security = security or SecuritySchemes(None, version)
         self.response_types = media.response_media_types
         self.problem_types = list(
             dict.fromkeys(h.problem_content_type for h in media if h.serializes)
@@ -134,6 +143,8 @@ def operations(route: Route, context: Context) -> dict[str, Any]:
         _request_body(operation, method, spec, context)
         _planned_body(operation, method, handler, context)
         operation["responses"] = _responses(operation.get("responses") or {}, handler, context)
+        problems = {t: {"schema": {"$ref": PROBLEM_REF}} for t in context.problem_types}
+        context.security.describe(operation, spec, problems)
         _operation_id(operation, f"{method} {openapi_path(route.path)}", route, handler, context)
         found[method.lower()] = operation
     return found

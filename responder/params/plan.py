@@ -19,7 +19,8 @@ import sys
 import typing
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from ..dependencies.graph import Depends, Graph, Node
@@ -74,7 +75,11 @@ class Parameter:
 
 @dataclass(frozen=True)
 class PlanContext:
-    """What the route tells the plan: its parameters, methods and dependencies."""
+    """What the route tells the plan: its parameters, methods and dependencies.
+
+    ``provided`` names parameters the route itself gives, by provider: the
+    principal of its auth scheme as ``user``, ``principal`` or ``auth``.
+    """
 
     view: str
     path: str
@@ -83,6 +88,9 @@ class PlanContext:
     methods: frozenset[str] | None = None
     graph: Graph | None = None
     websocket: bool = False
+    provided: Mapping[str, Callable[..., Any]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
 
 @dataclass(frozen=True)
@@ -134,6 +142,8 @@ def _needs_plan(item: Declared, ctx: PlanContext) -> bool:
         return not _plain_route(item, ctx)
     if ctx.graph is not None and item.name in ctx.graph.by_name:
         return True
+    if item.name in ctx.provided:
+        return True
     return not ctx.websocket and item.annotation is not None and is_body_type(item.annotation)
 
 
@@ -153,6 +163,8 @@ def _source(item: Declared, ctx: PlanContext) -> Parameter | None:
         return _marked(item, Path(), ctx)
     if ctx.graph is not None and item.name in ctx.graph.by_name:
         return _dependency(item, ctx, ctx.graph.by_name[item.name].provider)
+    if item.name in ctx.provided:  # a registered dependency of that name wins
+        return _dependency(item, ctx, ctx.provided[item.name])
     if not ctx.websocket and item.annotation is not None and is_body_type(item.annotation):
         return _marked(item, Body(), ctx)
     if item.has_default:

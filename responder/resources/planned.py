@@ -41,19 +41,24 @@ class Inputs:
     Args:
         route_types: each route value's type as its convertor gives it.
         injector: the API's dependencies.
-        guards: the route's ``dependencies=[...]``, outermost first, as nodes.
+        guards: the route's ``dependencies=[...]``, outermost first, as nodes
+            (its auth scheme's first).
+        provided: parameters the route gives by name, with their providers
+            (the principal, on a route with an auth scheme).
     """
 
-    __slots__ = ("guards", "injector", "route_types")
+    __slots__ = ("guards", "injector", "provided", "route_types")
 
     def __init__(
         self,
         route_types: Mapping[str, Any] | None = None,
         injector: Injector | None = None,
         guards: tuple[Node, ...] = (),
+        provided: Mapping[str, Callable[..., Any]] | None = None,
     ) -> None:
         self.route_types = route_types
         self.injector, self.guards = injector, guards
+        self.provided = provided or {}
 
     def plan(
         self,
@@ -75,6 +80,7 @@ class Inputs:
             methods=methods,
             injector=self.injector,
             websocket=websocket,
+            provided=self.provided,
         )
 
 
@@ -87,6 +93,7 @@ def plan_for(
     methods: frozenset[str] | None,
     injector: Injector | None,
     websocket: bool = False,
+    provided: Mapping[str, Callable[..., Any]] | None = None,
 ) -> Plan | None:
     """The plan of one responder (``fn`` as it will be called), or None if it needs none."""
     ctx = PlanContext(
@@ -97,6 +104,7 @@ def plan_for(
         methods=methods,
         graph=injector.graph if injector is not None else None,
         websocket=websocket,
+        provided=provided or {},
     )
     return make_plan(fn, ctx, injector)
 

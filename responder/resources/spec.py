@@ -45,6 +45,7 @@ class RouteOptions(TypedDict, total=False):
     deprecated: bool
     responses: dict[Any, Any] | None
     timeout: float | bool | None
+    auth: Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,8 @@ class RouteSpec:
         timeout: the seconds its handlers have before the client gets a 504
             (``timeout=``, else the API's ``request_timeout``), or None.
         csrf: the API's CSRF settings (``API(csrf=...)``), or None when off.
+        auth: the scheme (``responder.ext.auth``) that guards it: its own
+            ``auth=``, else its routers', else the API's; None for none.
     """
 
     path: str
@@ -100,6 +103,7 @@ class RouteSpec:
     dependencies: tuple[Any, ...] = ()
     timeout: float | None = None
     csrf: CSRF | None = None
+    auth: Any = None
 
     def __post_init__(self) -> None:
         status = self.status_code

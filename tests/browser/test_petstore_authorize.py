@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib.util
 import json
 
-import pytest
 from playwright.sync_api import expect
 
 from .docs_apps import EXAMPLE
@@ -20,14 +19,6 @@ from .harness import running_app
 
 PROTECTED = "Add a pet."
 NEW_PET = {"name": "Rex", "species": "dog", "age": 2}
-
-
-def _has_auth() -> bool:
-    try:
-        import responder.ext.auth  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _demo_token() -> str:
@@ -53,7 +44,6 @@ def _execute(page, operation) -> int:
     return status
 
 
-@pytest.mark.skipif(not _has_auth(), reason="needs responder.ext.auth")
 def test_authorize_then_try_the_protected_operation(page, page_log, artifacts):
     token = _demo_token()
     with running_app("tests.browser.docs_apps:swagger_ui", factory=True) as url:
