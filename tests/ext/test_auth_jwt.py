@@ -206,7 +206,7 @@ def test_a_tampered_token_does_not_verify():
         "a.b.c",
         "a.b",
         "....",
-        f"{b64(b'[1]')}.{b64(claims())}.x",
+        pytest.param(f"{b64(b'[1]')}.{b64(claims())}.x", id="header-not-an-object"),
         "ü.ü.ü",
         f"{b64({'alg': 'HS256'})}.bm90IGpzb24.sig",
         f"{b64({'alg': ['HS256']})}.e30.x",
