@@ -375,6 +375,30 @@ def _workers(text: str) -> int:
     return count
 
 
+def _add_worker(commands: Any) -> None:
+    """The ``worker`` command's arguments."""
+    worker = commands.add_parser(
+        "worker",
+        help="run an API's queued jobs",
+        description="Run the jobs of the job queue of the responder.API named by TARGET "
+        "(API(tasks=responder.tasks.Queue(url))) until SIGTERM. See docs/jobs.md.",
+        epilog="TARGET: as for `responder run`.",
+    )
+    worker.add_argument("target", metavar="TARGET", help="the module, file or URL of the API")
+    worker.add_argument(
+        "--concurrency", type=_workers, default=10, metavar="N", help="jobs at once (default 10)"
+    )
+    worker.add_argument(
+        "--grace",
+        type=_grace,
+        default=30.0,
+        metavar="SECONDS",
+        help="time running jobs get to finish after SIGTERM (default 30)",
+    )
+    worker.add_argument("--debug", action="store_true", help="debug logging")
+    worker.set_defaults(handler=_worker)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="responder", description="Serve and build Responder apps."
@@ -421,26 +445,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=_run)
 
-    worker = commands.add_parser(
-        "worker",
-        help="run an API's queued jobs",
-        description="Run the jobs of the job queue of the responder.API named by TARGET "
-        "(API(tasks=responder.tasks.Queue(url))) until SIGTERM. See docs/jobs.md.",
-        epilog="TARGET: as for `responder run`.",
-    )
-    worker.add_argument("target", metavar="TARGET", help="the module, file or URL of the API")
-    worker.add_argument(
-        "--concurrency", type=_workers, default=10, metavar="N", help="jobs at once (default 10)"
-    )
-    worker.add_argument(
-        "--grace",
-        type=_grace,
-        default=30.0,
-        metavar="SECONDS",
-        help="time running jobs get to finish after SIGTERM (default 30)",
-    )
-    worker.add_argument("--debug", action="store_true", help="debug logging")
-    worker.set_defaults(handler=_worker)
+    _add_worker(commands)
 
     build = commands.add_parser(
         "build",

@@ -108,11 +108,19 @@ class StreamBroker(RedisStreamBroker):
                     block=self.block,
                     count=self.count,
                 )
-                for stream, entries in fetched or ():
-                    for entry_id, fields in entries:
-                        yield self._message(stream, entry_id, fields)
-                for entry_id, fields in await self._reclaim(redis):
-                    yield self._message(self.queue_name, entry_id, fields)
+                # Every entry read is this worker's from now on (kept alive while it
+                # waits its turn), not only the one being yielded.
+                batch = [
+                    self._message(stream, entry_id, fields)
+                    for stream, entries in fetched or ()
+                    for entry_id, fields in entries
+                ]
+                batch += [
+                    self._message(self.queue_name, entry_id, fields)
+                    for entry_id, fields in await self._reclaim(redis)
+                ]
+                for message in batch:
+                    yield message
 
     def _message(self, stream: Any, entry_id: Any, fields: Any) -> AckableMessage:
         return AckableMessage(

@@ -191,16 +191,21 @@ class Queue:
             yield self.broker
             return
         broker = self._broker()
-        await broker.startup()
         try:
             yield broker
         finally:
             await broker.shutdown()
 
     async def open(self) -> None:
-        """At startup, on the server's loop: declare the stream and its group, connect."""
+        """At startup, on the server's loop: bind to it; a worker also declares its group.
+
+        A web process connects on its first send, so an app starts (and
+        answers, with 503 for jobs) while Redis is down. The group reads the
+        stream from its start, so jobs sent before any worker ran are kept.
+        """
         self._loop = asyncio.get_running_loop()
-        await self.broker.startup()
+        if self.broker.is_worker_process:
+            await self.broker.startup()
 
     async def close(self) -> None:
         """At shutdown: wait for the sends still running, then disconnect."""

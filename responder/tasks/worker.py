@@ -41,6 +41,7 @@ async def _work(api: Any, queue: Queue, concurrency: int, grace: float) -> None:
     loop = asyncio.get_running_loop()
     finish = asyncio.Event()
     queue.broker.is_worker_process = True  # before startup: the broker then keeps its jobs alive
+    queue.broker.count = concurrency  # read no more than it runs, so others take the rest
     async with api.lifespan.running({}):
         with ThreadPoolExecutor(concurrency, thread_name_prefix="responder-worker") as pool:
             receiver = _Receiver(

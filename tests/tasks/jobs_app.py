@@ -60,6 +60,19 @@ def build(url: str, name: str, log: Path) -> responder.API:
         record("end", key, os.getpid())
         return os.getpid()
 
+    api.jobs = {  # for tests that call the tasks directly
+        "note": note,
+        "multiply": multiply,
+        "flaky": flaky,
+        "doomed": doomed,
+        "sleepy": sleepy,
+        "slow": slow,
+    }
+    _routes(api, note, multiply)
+    return api
+
+
+def _routes(api, note, multiply):
     @api.route("/note/{key}")
     async def queue_note(req, resp, *, key):
         job = await note(key)
@@ -74,16 +87,8 @@ def build(url: str, name: str, log: Path) -> responder.API:
         job = await multiply(a, b)
         resp.media = {"product": await job.result(timeout=20)}
 
-    api.jobs = {  # for tests that call the tasks directly
-        "note": note,
-        "multiply": multiply,
-        "flaky": flaky,
-        "doomed": doomed,
-        "sleepy": sleepy,
-        "slow": slow,
-    }
-    return api
-
 
 if "JOBS_REDIS_URL" in os.environ:
-    api = build(os.environ["JOBS_REDIS_URL"], os.environ["JOBS_QUEUE"], Path(os.environ["JOBS_LOG"]))
+    api = build(
+        os.environ["JOBS_REDIS_URL"], os.environ["JOBS_QUEUE"], Path(os.environ["JOBS_LOG"])
+    )
