@@ -56,6 +56,22 @@ def task_name(func: Callable[..., Any]) -> str:
     return f"{module}:{func.__qualname__}"
 
 
+def _register(broker: StreamBroker, func: Callable[..., Any], name: str, labels: Any) -> Any:
+    """``broker.register_task``, undoing what it does to ``func`` for process pools we never use.
+
+    taskiq renames the function (``f__taskiq_original``) and sets it on its
+    module under that name; the user's function keeps its own name here.
+    """
+    names = func.__name__, func.__qualname__
+    task = broker.register_task(func, task_name=name, **labels)
+    renamed = func.__name__
+    func.__name__, func.__qualname__ = names
+    module = sys.modules.get(func.__module__)
+    if module is not None and getattr(module, renamed, None) is func and renamed != names[0]:
+        delattr(module, renamed)
+    return task
+
+
 class Queue:
     """A job queue on Redis Streams: ``API(tasks=responder.tasks.Queue("redis://..."))``.
 
@@ -133,7 +149,7 @@ class Queue:
             labels["timeout"] = options.timeout
         if options.result:
             labels[KEEP_RESULT] = True
-        task = self.broker.register_task(func, task_name=name, **labels)
+        task = _register(self.broker, func, name, labels)
         self.options[name] = options
 
         def enqueue(*args: Any, **kwargs: Any) -> Job:

@@ -129,3 +129,16 @@ def test_worker_refuses_bad_numbers(option, capsys):
         main(["worker", "app:api", *option])
     assert exited.value.code == 2
     assert "not a" in capsys.readouterr().err
+
+
+def test_a_queued_task_keeps_its_name_and_leaves_its_module_alone():
+    api = responder.API(tasks=Queue(unreachable()))
+
+    def report(day):
+        """Builds the day's report."""
+
+    module = sys.modules[__name__]
+    task = api.background.task(report)
+    assert (task.__name__, task.__doc__) == ("report", "Builds the day's report.")
+    assert report.__qualname__.endswith("<locals>.report")
+    assert not [name for name in vars(module) if name.endswith("__taskiq_original")]
