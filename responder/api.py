@@ -41,6 +41,7 @@ from .resources.timeouts import check_timeout
 from .routers import RouterInclusion
 from .sessions import DEFAULT_SESSION_MAX_AGE, SessionOptions, SessionSettings
 from .staticfiles import StaticFiles, spa_view
+from .task_options import TaskBackend
 from .templates import Templates
 from .types import ASGIApp, Receive, Scope, Send
 
@@ -93,6 +94,8 @@ class API(
         lifespan: an async context manager factory ``lifespan(api)`` run
             around the server's life.
         background_threads, background_queue_size: background work's own pool, job limit.
+        tasks: a job queue (``responder.tasks.Queue("redis://...")``) that
+            ``@api.background.task`` functions go to, run by ``responder worker``.
         max_request_size: the largest request body accepted, in bytes (413 beyond).
         strict_negotiation: answer 406 when no format fits ``Accept``,
             instead of falling back to JSON.
@@ -172,6 +175,7 @@ class API(
         shutdown_delay: float = 0.0,
         csrf: bool | CSRF | None = None,
         auth: Any = None,
+        tasks: TaskBackend | None = None,
     ) -> None:
         self._debug = debug
         # Each component gets its own settings, checked here, once (see ARCHITECTURE.md).
@@ -209,7 +213,7 @@ class API(
         self.routes = RouteTable(max_number_param_length)
         self.media, self.hooks = MediaRegistry(), Hooks()
         self.exception_handlers = ExceptionHandlers()
-        self.background = BackgroundQueue(background_threads, background_queue_size)
+        self.background = BackgroundQueue(background_threads, background_queue_size, tasks)
         self.lifespan = Lifespan(self, lifespan, self.background)
         self._setup_dependencies(dependencies, auth)
         self.app = App(

@@ -16,10 +16,11 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from ._concurrency import is_async_callable
 from .errors import HTTPServiceUnavailable
+from .task_options import TaskBackend, TaskOptions, with_retries
 
 __all__ = [
     "DEFAULT_BACKGROUND_QUEUE_SIZE",
@@ -71,10 +72,15 @@ class BackgroundQueue:
     shutdown the API waits for unfinished tasks, while the ``lifespan=``
     context is still open.
 
+    With ``tasks`` (``API(tasks=responder.tasks.Queue(url))``), functions
+    decorated with ``@api.background.task`` go to that queue instead, to run
+    in ``responder worker`` processes; ``api.background(func)`` still runs here.
+
     Args:
         threads: the most sync functions that run at once.
         queue_size: the most jobs pending at once (running or waiting, of
             either kind); starting one more raises :class:`BackgroundQueueFull`.
+        tasks: where decorated tasks run instead of this process.
 
     Raises:
         ValueError: ``threads`` or ``queue_size`` is not a positive integer.
@@ -84,6 +90,7 @@ class BackgroundQueue:
         self,
         threads: int = DEFAULT_BACKGROUND_THREADS,
         queue_size: int = DEFAULT_BACKGROUND_QUEUE_SIZE,
+        tasks: TaskBackend | None = None,
     ) -> None:
         for name, value in (
             ("background_threads", threads),
@@ -92,6 +99,7 @@ class BackgroundQueue:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, not {value!r}.")
         self.threads, self.queue_size = threads, queue_size
+        self.tasks = tasks
         self.pending: set[Job] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         # Jobs are started from the loop and from worker threads at once: one lock
@@ -104,14 +112,59 @@ class BackgroundQueue:
         """Use ``loop`` for coroutines started from worker threads (set at startup)."""
         self._loop = loop
 
-    def task(self, func: F) -> F:
-        """Decorate ``func`` so that calling it starts it in the background (see the class)."""
+    async def open(self) -> None:
+        """At startup: bind to the running loop, and connect the task queue if there is one."""
+        self.bind(asyncio.get_running_loop())
+        if self.tasks is not None:
+            await self.tasks.open()
 
-        @functools.wraps(func)
-        def schedule(*args: Any, **kwargs: Any) -> Job:
-            return self.run(func, *args, **kwargs)
+    @overload
+    def task(self, func: F, /) -> F: ...
 
-        return schedule  # type: ignore[return-value]
+    @overload
+    def task(
+        self,
+        /,
+        *,
+        retries: int = 0,
+        backoff: float | Callable[[int], float] = 1.0,
+        timeout: float | None = None,
+        result: bool = False,
+        name: str | None = None,
+    ) -> Callable[[F], F]: ...
+
+    def task(
+        self,
+        func: Any = None,
+        /,
+        *,
+        retries: int = 0,
+        backoff: float | Callable[[int], float] = 1.0,
+        timeout: float | None = None,
+        result: bool = False,
+        name: str | None = None,
+    ) -> Any:
+        """Decorate ``func`` so that calling it starts it in the background (see the class).
+
+        Used bare (``@api.background.task``) or with options
+        (``@api.background.task(retries=3, timeout=30)``; see
+        :class:`~responder.task_options.TaskOptions`), checked here, once.
+        """
+        options = TaskOptions(retries, backoff, timeout, result, name)
+
+        def decorate(func: F) -> F:
+            options.check(func)
+            if self.tasks is not None:
+                return functools.wraps(func)(self.tasks.register(func, options))  # type: ignore[return-value]
+            target = with_retries(func, options)
+
+            @functools.wraps(func)
+            def schedule(*args: Any, **kwargs: Any) -> Job:
+                return self.run(target, *args, **kwargs)
+
+            return schedule  # type: ignore[return-value]
+
+        return decorate if func is None else decorate(func)
 
     def __call__(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Job:
         """Start ``func(*args, **kwargs)`` in the background: ``await api.background(f, x)``."""
@@ -198,7 +251,8 @@ class BackgroundQueue:
     async def drain(self) -> None:
         """Wait for every pending task, including those started while waiting (at shutdown).
 
-        Then the pool's threads end; a job started after this gets a new pool.
+        Then the pool's threads end (a job started after this gets a new pool),
+        and the task queue, if any, finishes its sends and disconnects.
         """
         loop = asyncio.get_running_loop()
         while True:
@@ -220,6 +274,8 @@ class BackgroundQueue:
             executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=False)
+        if self.tasks is not None:  # last: the jobs drained above may have enqueued more
+            await self.tasks.close()
 
 
 def _run_coroutine(

@@ -4,6 +4,7 @@ Usage::
 
     responder run TARGET [--host HOST] [--port PORT] [--workers N] [--reload] [--debug]
                          [--proxy-headers] [--forwarded-allow-ips IPS]
+    responder worker TARGET [--concurrency N] [--grace SECONDS]
     responder build [DIR]
     responder -v | --version
 
@@ -36,6 +37,7 @@ import argparse
 import contextlib
 import importlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -302,6 +304,41 @@ def _serve(target: Target, host: str, port: int, args: argparse.Namespace) -> No
     )
 
 
+def _worker(args: argparse.Namespace) -> int:
+    """Run the queued jobs of the target's API (``API(tasks=Queue(...))``) until SIGTERM."""
+    target = parse_target(args.target)
+    with _local(target) as local:
+        api = load_api(local)
+        try:
+            from .tasks import Queue
+            from .tasks.worker import run
+        except ImportError as exc:
+            raise CLIError(
+                f'responder worker needs the tasks extra: pip install "responder[tasks]" ({exc})'
+            ) from None
+        queue = api.background.tasks
+        if not isinstance(queue, Queue):
+            raise CLIError(
+                f"{target} has no job queue; create it with API(tasks=responder.tasks.Queue(url))"
+            )
+        logging.basicConfig(
+            level=logging.DEBUG if args.debug else logging.INFO,
+            format="%(levelname)s: %(name)s: %(message)s",
+        )
+        run(api, queue, concurrency=args.concurrency, grace=args.grace)
+    return 0
+
+
+def _grace(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
+    return seconds
+
+
 def _build(args: argparse.Namespace) -> int:
     directory = Path(args.dir)
     if not directory.is_dir():
@@ -336,6 +373,30 @@ def _workers(text: str) -> int:
     if count < 1:
         raise argparse.ArgumentTypeError(f"not a positive number of workers: {text!r}")
     return count
+
+
+def _add_worker(commands: Any) -> None:
+    """The ``worker`` command's arguments."""
+    worker = commands.add_parser(
+        "worker",
+        help="run an API's queued jobs",
+        description="Run the jobs of the job queue of the responder.API named by TARGET "
+        "(API(tasks=responder.tasks.Queue(url))) until SIGTERM. See docs/jobs.md.",
+        epilog="TARGET: as for `responder run`.",
+    )
+    worker.add_argument("target", metavar="TARGET", help="the module, file or URL of the API")
+    worker.add_argument(
+        "--concurrency", type=_workers, default=10, metavar="N", help="jobs at once (default 10)"
+    )
+    worker.add_argument(
+        "--grace",
+        type=_grace,
+        default=30.0,
+        metavar="SECONDS",
+        help="time running jobs get to finish after SIGTERM (default 30)",
+    )
+    worker.add_argument("--debug", action="store_true", help="debug logging")
+    worker.set_defaults(handler=_worker)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -383,6 +444,8 @@ def _parser() -> argparse.ArgumentParser:
         "(implies --proxy-headers)",
     )
     run.set_defaults(handler=_run)
+
+    _add_worker(commands)
 
     build = commands.add_parser(
         "build",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import traceback
 from collections.abc import AsyncIterator, Callable
@@ -68,7 +67,7 @@ class Lifespan:
                 else:
                     _share(state, stack.enter_context(manager))
             if self.background is not None:
-                self.background.bind(asyncio.get_running_loop())
+                await self.background.open()
             await _call_all(self.startup)
             yield
             await _call_all(self.stopping)
