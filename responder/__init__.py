@@ -4,6 +4,7 @@
 # it loads graphene only when GraphQLView is first used.
 from . import ext, status_codes
 from .api import API
+from .broadcast import Broadcast
 from .dependencies import (
     DependencyCycleError,
     DependencyError,
@@ -38,12 +39,14 @@ from .request import Request
 from .resources.hooks import after, before
 from .response import Response
 from .routers import Router
+from .session_stores import MemorySessions, RedisSessions
 
 __version__ = "0.1.0"
 
 __all__ = [
     "API",
     "Body",
+    "Broadcast",
     "Cookie",
     "DependencyCycleError",
     "DependencyError",
@@ -71,8 +74,10 @@ __all__ = [
     "HTTPUnsupportedMediaType",
     "Header",
     "MediaMalformedError",
+    "MemorySessions",
     "Path",
     "Query",
+    "RedisSessions",
     "Request",
     "Response",
     "RouteNotFoundError",

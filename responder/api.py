@@ -23,6 +23,7 @@ from ._api_inputs import DependencyRegistration, Deps, as_depends, route_checks
 from ._api_stack import Stack
 from .app import App, ExceptionHandlers, Hooks
 from .background import DEFAULT_BACKGROUND_QUEUE_SIZE, DEFAULT_BACKGROUND_THREADS, BackgroundQueue
+from .broadcast import Broadcast, as_broadcast
 from .docs.options import DocsOptions
 from .health import Health, HealthOptions, HealthRegistration
 from .layers import LayerOptions
@@ -37,6 +38,7 @@ from .resources.spec import RouteOptions
 from .resources.table import RouteTable, WebSocketRun
 from .resources.timeouts import check_timeout
 from .routers import RouterInclusion
+from .session_stores import SessionStore, check_store, stored_codec
 from .sessions import DEFAULT_SESSION_MAX_AGE, SessionOptions, SessionSettings
 from .staticfiles import StaticFiles, spa_view
 from .templates import Templates
@@ -82,6 +84,11 @@ class API(
         session_cookie, session_max_age, session_https_only, session_same_site:
             the session cookie's name, lifetime in seconds, Secure flag (None:
             on with ``enable_hsts``) and SameSite (see docs/web.md).
+        sessions: a server-side session store (``MemorySessions()``,
+            ``RedisSessions(url)``): the cookie then carries a signed id only,
+            and sessions can be revoked (see docs/web.md). None: signed cookies.
+        broadcast: what ``api.broadcast`` is: ``Broadcast("redis://...")`` to
+            fan out across processes; an in-memory one by default.
         websocket_idle_timeout: close WebSockets silent for this many seconds.
         enable_hsts, cors, cors_params, allowed_hosts, request_id:
             optional layers, present only when configured (see ``responder.layers``).
@@ -148,6 +155,8 @@ class API(
         session_max_age: int = DEFAULT_SESSION_MAX_AGE,
         session_https_only: bool | None = None,
         session_same_site: str = "lax",
+        sessions: SessionStore | None = None,
+        broadcast: Broadcast | None = None,
         background_threads: int = DEFAULT_BACKGROUND_THREADS,
         background_queue_size: int = DEFAULT_BACKGROUND_QUEUE_SIZE,
         websocket_idle_timeout: float | None = None,
@@ -198,13 +207,12 @@ class API(
         self.templates_dir, self.auto_escape = templates_dir, auto_escape
         self.schemas: dict[str, Any] = {}
         self.routes = RouteTable(max_number_param_length)
-        self.media, self.hooks, self.exception_handlers = (
-            MediaRegistry(),
-            Hooks(),
-            ExceptionHandlers(),
-        )
+        self.media, self.hooks = MediaRegistry(), Hooks()
+        self.exception_handlers = ExceptionHandlers()
         self.background = BackgroundQueue(background_threads, background_queue_size)
         self.lifespan = Lifespan(self, lifespan, self.background)
+        self.session_store, self.broadcast = check_store(sessions), as_broadcast(broadcast)
+        self.lifespan.manage(sessions, broadcast)  # their connections live with the app
         self._setup_dependencies(dependencies)
         self.app = App(
             router=self.routes.router,
@@ -217,6 +225,7 @@ class API(
             max_request_size=max_request_size,
             strict_negotiation=strict_negotiation,
             sessions=self._sessions,
+            stored_sessions=None if sessions is None else stored_codec(self),
             websocket_idle_timeout=websocket_idle_timeout,
             gzip=gzip,
             spa_exclude=spa_exclude or (),
