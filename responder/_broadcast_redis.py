@@ -16,6 +16,7 @@ import contextlib
 import logging
 from typing import Any
 
+from ._redis_clients import require_redis
 from ._subscriptions import BroadcastError, Subscription, deliver
 
 __all__ = ["RedisHub", "check_installed"]
@@ -28,12 +29,7 @@ TIMEOUT = 5.0
 
 def check_installed() -> None:
     """Raise ImportError, saying what to install, when redis-py is missing."""
-    try:
-        import redis.asyncio  # noqa: F401 - checked here, used when connecting
-    except ImportError as exc:
-        raise ImportError(
-            "Broadcast(url) needs the 'redis' package: pip install 'responder[redis]'."
-        ) from exc
+    require_redis("Broadcast(url)")
 
 
 class RedisHub:

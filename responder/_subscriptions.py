@@ -57,6 +57,8 @@ class Subscription:
         self._queue: deque[Event] = deque()
         self._ready = asyncio.Event()
         self._error: BroadcastError | None = None
+        #: The loop the subscriber waits on (made inside ``subscribe``, so one is running).
+        self.loop = asyncio.get_running_loop()
 
     def deliver(self, event: Event) -> None:
         """Queue ``event`` (called by the backend); on overflow apply the policy."""
@@ -94,12 +96,23 @@ class Subscription:
 
 
 def deliver(subscriptions: Any, channel: str, data: str | bytes) -> None:
-    """Give each subscription its own decoded copy of ``data``."""
+    """Give each subscription its own decoded copy of ``data``.
+
+    A subscriber waiting on another event loop (in memory, a publisher in
+    another thread: a second test client, say) is handed the event through
+    its own loop, since asyncio objects are not thread-safe.
+    """
+    loop = asyncio.get_running_loop()
     for subscription in list(subscriptions):
-        subscription.deliver(Event(channel, json.loads(data)))
+        event = Event(channel, json.loads(data))
+        if subscription.loop is loop:
+            subscription.deliver(event)
+        elif not subscription.loop.is_closed():
+            subscription.loop.call_soon_threadsafe(subscription.deliver, event)
 
 
 def discard(channels: dict[str, set[Subscription]], channel: str, sub: Subscription) -> None:
+    """Remove ``sub`` from its channel's set, and the channel once nobody listens."""
     members = channels.get(channel)
     if members is not None:
         members.discard(sub)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from itsdangerous import BadSignature
 
+from ._redis_clients import LoopClients, require_redis
 from .errors import HTTPServiceUnavailable
 from .sessions import Session, SessionCodec, SessionOptions, SessionSettings
 
@@ -170,7 +171,7 @@ class MemorySessions(SessionStore):
         self._next_sweep = now + SWEEP_INTERVAL
 
 
-class RedisSessions(SessionStore):
+class RedisSessions(LoopClients, SessionStore):
     """Sessions in Redis (or Valkey): shared by every worker and host using the same server.
 
     Each session is one string key, ``prefix + id``, written with ``SET ...
@@ -202,12 +203,7 @@ class RedisSessions(SessionStore):
         timeout: float = 1.0,
         **options: Any,
     ) -> None:
-        try:
-            import redis.asyncio  # noqa: F401 - checked here, used when connecting
-        except ImportError as exc:
-            raise ImportError(
-                "RedisSessions needs the 'redis' package: pip install 'responder[redis]'."
-            ) from exc
+        require_redis("RedisSessions")
         if not timeout > 0:
             raise ValueError(f"timeout must be positive, not {timeout!r}.")
         self.url, self.prefix, self.timeout = url, prefix, timeout
@@ -216,23 +212,6 @@ class RedisSessions(SessionStore):
         options.setdefault("socket_connect_timeout", timeout)
         self.options = options
         self._clients: dict[asyncio.AbstractEventLoop, Any] = {}
-
-    def _connect(self) -> Any:
-        from redis.asyncio import Redis
-
-        return Redis.from_url(self.url, **self.options)
-
-    async def open(self) -> None:
-        """Open a connection pool for the running event loop (once)."""
-        loop = asyncio.get_running_loop()
-        if loop not in self._clients:
-            self._clients[loop] = self._connect()
-
-    async def aclose(self) -> None:
-        """Close the running event loop's connection pool."""
-        client = self._clients.pop(asyncio.get_running_loop(), None)
-        if client is not None:
-            await client.aclose()
 
     async def _run(self, command: str, *args: Any) -> Any:
         from redis.exceptions import RedisError
