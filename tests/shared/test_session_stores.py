@@ -305,3 +305,26 @@ def test_a_session_store_that_is_down_answers_503_not_500(tmp_path):
         response = fresh.get("/login/bob")  # a write that fails: 503, and no cookie
         assert response.status_code == 503
         assert "set-cookie" not in response.headers
+
+
+def test_regenerate_on_a_signed_cookie_session_writes_the_cookie_again():
+    """No store, no id to rotate: the same view code works, the cookie is simply rewritten."""
+    api = responder.API(secret_key=KEY)
+
+    @api.route("/login")
+    def login(req, resp):
+        req.session["user"] = "ann"
+
+    @api.route("/rotate")
+    def rotate(req, resp):
+        req.session.regenerate()
+
+    @api.route("/me")
+    def me(req, resp):
+        resp.media = {"user": req.session.get("user")}
+
+    client = api.session()
+    client.get("/login")
+    response = client.get("/rotate")
+    assert "session=" in response.headers["set-cookie"]
+    assert client.get("/me").json() == {"user": "ann"}
