@@ -62,12 +62,20 @@ class RedisHub:
             self._client = self._connect()
 
     async def publish(self, channel: str, data: str) -> None:
-        """``PUBLISH prefix+channel data``."""
+        """``PUBLISH prefix+channel data``, on the pool :meth:`open` made, else on a connection.
+
+        A loop that did not run the app's startup (a test client used
+        without ``with``) so leaves no connection open behind it.
+        """
         from redis.exceptions import RedisError
 
-        await self.open()
+        name = self.prefix + channel
         try:
-            await asyncio.wait_for(self._client.publish(self.prefix + channel, data), TIMEOUT)
+            if self._client is not None:
+                await asyncio.wait_for(self._client.publish(name, data), TIMEOUT)
+            else:
+                async with self._connect() as client:
+                    await asyncio.wait_for(client.publish(name, data), TIMEOUT)
         except (RedisError, OSError, asyncio.TimeoutError) as exc:
             raise BroadcastError(f"Redis at {self.url}: {exc or type(exc).__name__}") from exc
 

@@ -100,6 +100,9 @@ class Broadcast:
         loop = asyncio.get_running_loop()
         hub = self._hubs.get(loop)
         if hub is None or hub.closed:
+            # Forget the hubs of loops that ended without a shutdown (a test client's, say).
+            for ended in [other for other in self._hubs if other.is_closed()]:
+                del self._hubs[ended]
             hub = self._hubs[loop] = RedisHub(url, self.prefix, self.options)
         return hub
 

@@ -238,3 +238,17 @@ def test_importing_responder_does_not_import_redis():
     """The redis extra is optional: only a Broadcast or store given a URL loads it."""
     code = "import sys, responder; assert not any(m.startswith('redis') for m in sys.modules)"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_one_broadcast_serves_loop_after_loop_and_forgets_the_ended_ones(redis_url):
+    """A test client starts a loop per request when its lifespan is not entered."""
+    broadcast = responder.Broadcast(redis_url, prefix=f"test:{uuid.uuid4().hex}:")
+
+    async def talk(text: str):
+        async with broadcast.subscribe("room") as events:
+            await broadcast.publish("room", text)
+            return (await events.__anext__()).message
+
+    assert [run(talk(text)) for text in ("one", "two", "three")] == ["one", "two", "three"]
+    assert len(broadcast._hubs) == 1  # only the last loop's; the ended ones were dropped
+    run(broadcast.aclose())
