@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import threading
 import uuid
 
 import pytest
@@ -252,3 +253,21 @@ def test_one_broadcast_serves_loop_after_loop_and_forgets_the_ended_ones(redis_u
     assert [run(talk(text)) for text in ("one", "two", "three")] == ["one", "two", "three"]
     assert len(broadcast._hubs) == 1  # only the last loop's; the ended ones were dropped
     run(broadcast.aclose())
+
+
+def test_in_memory_a_publish_from_another_thread_wakes_an_idle_subscriber():
+    """The subscriber's loop has nothing else to do: only a thread-safe hand-over wakes it."""
+    broadcast = responder.Broadcast()
+    subscribed, heard = threading.Event(), []
+
+    async def listen():
+        async with broadcast.subscribe("room") as events:
+            subscribed.set()
+            heard.append(await events.__anext__())
+
+    listener = threading.Thread(target=asyncio.run, args=(listen(),), daemon=True)
+    listener.start()
+    assert subscribed.wait(10)
+    asyncio.run(broadcast.publish("room", "wake up"))
+    listener.join(10)  # a deadline: without the hand-over the listener would sleep forever
+    assert heard == [Event("room", "wake up")]
