@@ -1,19 +1,27 @@
 """The WebSocket tutorial's server: an echo socket and a chat room.
 
 ``/ws`` answers every text message with ``Echo: <message>``; ``/chat`` sends
-each message to every connected client. The page at ``/`` is the tutorial's
-browser client for the chat room (the tutorial saves it as
-``static/index.html``; a route keeps the example to one file).
+each message to every connected client, through ``api.broadcast``: with
+``REDIS_URL`` set, every worker and host sharing that Redis is one room.
+The page at ``/`` is the tutorial's browser client for the chat room (the
+tutorial saves it as ``static/index.html``; a route keeps the example to one
+file).
 
 Serve it with ``python examples/websocket_chat.py`` and open
-http://127.0.0.1:5042/ in two browser tabs.
+http://127.0.0.1:5042/ in two browser tabs; or, across processes, with
+``REDIS_URL=redis://127.0.0.1:6379/0 responder run examples/websocket_chat.py:api --workers 2``.
 """
+
+import asyncio
+import os
 
 from starlette.websockets import WebSocketDisconnect
 
 import responder
 
-api = responder.API()
+# One room for every process that shares the Redis in REDIS_URL (``responder run
+# --workers 2``, several hosts); without it, the room lives in this process.
+api = responder.API(broadcast=responder.Broadcast(os.environ.get("REDIS_URL")))
 
 PAGE = """<!DOCTYPE html>
 <html>
@@ -54,23 +62,24 @@ async def echo(ws):
         await ws.send_text(f"Echo: {data}")
 
 
-connected = set()
-
-
 @api.route("/chat", websocket=True)
 async def chat(ws):
     await ws.accept()
-    connected.add(ws)
-    try:
-        while True:
-            message = await ws.receive_text()
+    async with api.broadcast.subscribe("chat") as events:
+
+        async def hear():
             # Everyone in the room hears every message, the sender included.
-            for client in connected:
-                await client.send_text(message)
-    except WebSocketDisconnect:
-        pass
-    finally:
-        connected.discard(ws)
+            async for event in events:
+                await ws.send_text(event.message)
+
+        hearing = asyncio.create_task(hear())
+        try:
+            while True:
+                await api.broadcast.publish("chat", await ws.receive_text())
+        except WebSocketDisconnect:
+            pass
+        finally:
+            hearing.cancel()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 # it loads graphene only when GraphQLView is first used.
 from . import ext, status_codes
 from .api import API
+from .broadcast import Broadcast
 from .csrf import CSRF, CSRFError, csrf_exempt
 from .dependencies import (
     DependencyCycleError,
@@ -39,6 +40,7 @@ from .request import Request
 from .resources.hooks import after, before
 from .response import Response
 from .routers import Router
+from .session_stores import MemorySessions, RedisSessions
 
 __version__ = "0.1.0"
 
@@ -46,6 +48,7 @@ __all__ = [
     "API",
     "CSRF",
     "Body",
+    "Broadcast",
     "CSRFError",
     "Cookie",
     "DependencyCycleError",
@@ -74,8 +77,10 @@ __all__ = [
     "HTTPUnsupportedMediaType",
     "Header",
     "MediaMalformedError",
+    "MemorySessions",
     "Path",
     "Query",
+    "RedisSessions",
     "Request",
     "Response",
     "RouteNotFoundError",

@@ -23,6 +23,7 @@ from ._api_inputs import DependencyRegistration, Deps, as_depends, route_checks
 from ._api_stack import Stack
 from .app import App, ExceptionHandlers, Hooks
 from .background import DEFAULT_BACKGROUND_QUEUE_SIZE, DEFAULT_BACKGROUND_THREADS, BackgroundQueue
+from .broadcast import Broadcast, as_broadcast
 from .csrf import CSRF
 from .docs.options import DocsOptions
 from .health import Health, HealthOptions, HealthRegistration
@@ -39,6 +40,7 @@ from .resources.spec import RouteOptions
 from .resources.table import RouteTable, WebSocketRun
 from .resources.timeouts import check_timeout
 from .routers import RouterInclusion
+from .session_stores import SessionStore, check_store, stored_codec
 from .sessions import DEFAULT_SESSION_MAX_AGE, SessionOptions, SessionSettings
 from .staticfiles import StaticFiles, spa_view
 from .task_options import TaskBackend
@@ -85,6 +87,11 @@ class API(
         session_cookie, session_max_age, session_https_only, session_same_site:
             the session cookie's name, lifetime in seconds, Secure flag (None:
             on with ``enable_hsts``) and SameSite (see docs/web.md).
+        sessions: a server-side session store (``MemorySessions()``,
+            ``RedisSessions(url)``): the cookie then carries a signed id only,
+            and sessions can be revoked (see docs/web.md). None: signed cookies.
+        broadcast: what ``api.broadcast`` is: ``Broadcast("redis://...")`` to
+            fan out across processes; an in-memory one by default.
         websocket_idle_timeout: close WebSockets silent for this many seconds.
         enable_hsts, cors, cors_params, allowed_hosts, request_id:
             optional layers, present only when configured (see ``responder.layers``).
@@ -157,6 +164,8 @@ class API(
         session_max_age: int = DEFAULT_SESSION_MAX_AGE,
         session_https_only: bool | None = None,
         session_same_site: str = "lax",
+        sessions: SessionStore | None = None,
+        broadcast: Broadcast | None = None,
         background_threads: int = DEFAULT_BACKGROUND_THREADS,
         background_queue_size: int = DEFAULT_BACKGROUND_QUEUE_SIZE,
         websocket_idle_timeout: float | None = None,
@@ -196,13 +205,8 @@ class API(
         self.session_options = SessionOptions(  # the fields in order: key, name, age, ...
             secret_key, session_cookie, session_max_age, https_only, session_same_site
         )
-        self.layers = LayerOptions.from_settings(
-            cors=cors,
-            cors_params=cors_params,
-            enable_hsts=enable_hsts,
-            allowed_hosts=allowed_hosts,
-            request_id=request_id,
-            security_headers=security_headers,
+        self.layers = LayerOptions.from_settings(  # the same keywords, in order
+            cors, cors_params, enable_hsts, allowed_hosts, request_id, security_headers
         )
         self.request_timeout = check_timeout(request_timeout, "request_timeout")
         self.csrf = CSRF.from_setting(csrf)
@@ -215,6 +219,8 @@ class API(
         self.exception_handlers = ExceptionHandlers()
         self.background = BackgroundQueue(background_threads, background_queue_size, tasks)
         self.lifespan = Lifespan(self, lifespan, self.background)
+        self.session_store, self.broadcast = check_store(sessions), as_broadcast(broadcast)
+        self.lifespan.manage(sessions, broadcast)  # their connections live with the app
         self._setup_dependencies(dependencies, auth)
         self.app = App(
             router=self.routes.router,
@@ -227,6 +233,7 @@ class API(
             max_request_size=max_request_size,
             strict_negotiation=strict_negotiation,
             sessions=self._sessions,
+            stored_sessions=None if sessions is None else stored_codec(self),
             websocket_idle_timeout=websocket_idle_timeout,
             gzip=gzip,
             spa_exclude=spa_exclude or (),

@@ -28,6 +28,7 @@ from .resources.hooks import Hook, run_before, run_hooks
 from .resources.timeouts import RequestTimeout
 from .resources.validation import ResponseModelError
 from .response import Response
+from .session_stores import StoredSessionCodec
 from .sessions import SessionCodec
 from .types import ASGIApp, Receive, Scope, Send
 from .urls import route_path
@@ -89,6 +90,9 @@ class App:
         max_request_size: body limit in bytes (413 beyond it).
         strict_negotiation: 406 instead of falling back to JSON.
         sessions: gives the session codec (built on first use).
+        stored_sessions: gives the stored-session codec, when ``API(sessions=...)``
+            keeps sessions in a store: they are then read before the hooks and
+            written after them.
         websocket_idle_timeout: seconds a WebSocket may stay silent before it is closed.
         gzip: compress large responses for clients that accept gzip.
         spa_exclude: path prefixes the single-page-app fallback never answers.
@@ -113,6 +117,7 @@ class App:
         max_request_size: int = DEFAULT_MAX_REQUEST_SIZE,
         strict_negotiation: bool = False,
         sessions: Callable[[], SessionCodec] | None = None,
+        stored_sessions: Callable[[], StoredSessionCodec] | None = None,
         websocket_idle_timeout: float | None = None,
         gzip: bool = True,
         spa_exclude: Iterable[str] = (),
@@ -129,6 +134,7 @@ class App:
         self.max_request_size = max_request_size
         self.strict_negotiation = strict_negotiation
         self.sessions = sessions
+        self.stored_sessions = stored_sessions
         self.websocket_idle_timeout = websocket_idle_timeout
         self.gzip = gzip
         self.redirect_slashes = redirect_slashes
@@ -190,6 +196,8 @@ class App:
         unhandled: BaseException | None = None
         hooks = self.hooks
         try:
+            if self.stored_sessions is not None:  # async store: read before any hook looks
+                await self.stored_sessions().preload(req)
             if not (hooks.before and await run_before(hooks.before, resp, req, resp)):
                 if match is not None:
                     handler = match[0].handlers.get(scope["method"])
@@ -213,6 +221,9 @@ class App:
                 await run_hooks(hooks.after, req, resp)
             except Exception as exc:  # noqa: BLE001 - a failing hook becomes a response too
                 unhandled = await self.handle_exception(req, resp, exc) or unhandled
+        stored = self.stored_sessions
+        if stored is not None and req.loaded_session is not None:
+            resp, unhandled = await self._save_session(stored(), req, resp, unhandled)
         head = scope["method"] == "HEAD"
         try:
             await resp.send_to(send, head, self.gzip, self.auto_etag)
@@ -233,6 +244,22 @@ class App:
                 await used.close()
         if unhandled is not None or resp._after is not None:
             await self._after_sending(resp, unhandled)
+
+    async def _save_session(
+        self,
+        codec: StoredSessionCodec,
+        req: Request,
+        resp: Response,
+        unhandled: BaseException | None,
+    ) -> tuple[Response, BaseException | None]:
+        """Write a changed stored session, once; a store that fails makes the answer a 503."""
+        try:
+            await codec.persist(req)
+        except Exception as exc:  # noqa: BLE001 - the failure becomes the response
+            req.loaded_session = None  # no cookie naming a session that was not saved
+            resp = Response(req, self.media, strict_negotiation=self.strict_negotiation)
+            unhandled = await self.handle_exception(req, resp, exc) or unhandled
+        return resp, unhandled
 
     async def _after_sending(self, resp: Response, unhandled: BaseException | None) -> None:
         """Run the work the view queued; re-raise a bug once its 500 went out.

@@ -56,6 +56,16 @@ class Lifespan:
         self.check_event(event)
         getattr(self, event).append(handler)
 
+    def manage(self, *resources: Any) -> None:
+        """Open each resource (``open()``) at startup and close it (``aclose()``) at shutdown.
+
+        None is skipped: an app that configured no store passes it as it is.
+        """
+        for resource in resources:
+            if resource is not None:
+                self.startup.append(resource.open)
+                self.shutdown.append(resource.aclose)
+
     @contextlib.asynccontextmanager
     async def running(self, state: dict[str, Any] | None = None) -> AsyncIterator[None]:
         """Start up, yield while serving, shut down (see the class for the order)."""

@@ -18,7 +18,7 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from itsdangerous import BadSignature, TimestampSigner
 
@@ -26,6 +26,7 @@ from ._csrf_token import derive_key
 
 __all__ = [
     "DEFAULT_SESSION_MAX_AGE",
+    "CodecMaker",
     "Session",
     "SessionCodec",
     "SessionOptions",
@@ -90,12 +91,29 @@ class SessionOptions:
 
 
 class Session(dict[str, Any]):
-    """A dict that remembers whether it was changed."""
+    """A dict that remembers whether it was changed, and (server-side) its id.
+
+    With a session store (``API(sessions=...)``), ``session_id`` is the id the
+    store keeps it under (None for a new session) and ``rotate`` asks for a
+    new id when it is saved: :meth:`clear` and :meth:`regenerate` set it, so
+    the old id is revoked in the store.
+    """
 
     modified: bool = False
+    session_id: str | None = None
+    rotate: bool = False
 
     def _touch(self) -> None:
         self.modified = True
+
+    def regenerate(self) -> None:
+        """Keep the data under a new session id (call it at login), revoking the old id.
+
+        With signed-cookie sessions, which have no id, the cookie is simply
+        written again.
+        """
+        self.rotate = True
+        self._touch()
 
     def __setitem__(self, key: str, value: Any) -> None:
         super().__setitem__(key, value)
@@ -106,8 +124,9 @@ class Session(dict[str, Any]):
         self._touch()
 
     def clear(self) -> None:
-        """Empty the session (the cookie is then cleared)."""
+        """Empty the session (the cookie is then cleared; a stored session is revoked)."""
         super().clear()
+        self.rotate = True
         self._touch()
 
     def pop(self, key: str, *default: Any) -> Any:
@@ -166,20 +185,35 @@ class SessionCodec:
 
     def set_cookie_header(self, session: Session) -> bytes:
         """The ``Set-Cookie`` value that stores ``session`` (or deletes an empty one)."""
+        if not session:
+            return self.cookie_header(None)
+        payload = base64.urlsafe_b64encode(json.dumps(session, separators=(",", ":")).encode())
+        return self.cookie_header(self.signer.sign(payload).decode("ascii"))
+
+    def cookie_header(self, value: str | None) -> bytes:
+        """The ``Set-Cookie`` value carrying ``value``, or deleting the cookie when None."""
         attributes = f"; Path=/; HttpOnly; SameSite={self.same_site}"
         if self.https_only:
             attributes += "; Secure"
-        if not session:
+        if value is None:
             return f"{self.cookie_name}=; Max-Age=0{attributes}".encode("latin-1")
-        payload = base64.urlsafe_b64encode(json.dumps(session, separators=(",", ":")).encode())
-        value = self.signer.sign(payload).decode("ascii")
         return f"{self.cookie_name}={value}; Max-Age={self.max_age}{attributes}".encode("latin-1")
+
+
+class CodecMaker(Protocol):
+    """A session store, seen from here: it makes the codec that reads and writes its cookie."""
+
+    def codec(self, options: SessionOptions) -> SessionCodec:
+        """The codec for cookies naming sessions in this store."""
+        ...
 
 
 class SessionSettings:
     """The API's session options and the codec made from them (a mixin of ``API``)."""
 
     session_options: SessionOptions
+    #: The server-side store given as ``API(sessions=...)``; None for signed-cookie sessions.
+    session_store: CodecMaker | None = None
     _session_codec: SessionCodec | None = None
 
     @property
@@ -201,7 +235,8 @@ class SessionSettings:
         Made on first use, so a late ``api.secret_key = ...`` counts.
         """
         if self._session_codec is None:
-            self._session_codec = SessionCodec(self.session_options)
+            store, options = self.session_store, self.session_options
+            self._session_codec = SessionCodec(options) if store is None else store.codec(options)
         return self._session_codec
 
     def _sessions(self) -> SessionCodec:

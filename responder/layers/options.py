@@ -48,7 +48,6 @@ class LayerOptions:
     @classmethod
     def from_settings(
         cls,
-        *,
         cors: bool = False,
         cors_params: Mapping[str, Any] | None = None,
         enable_hsts: bool = False,

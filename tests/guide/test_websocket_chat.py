@@ -29,7 +29,7 @@ from tests.test_examples import load
 
 @pytest.fixture
 def chat_app():
-    """A fresh copy of the tutorial's module: its own empty ``connected`` set."""
+    """A fresh copy of the tutorial's module: its own API and in-memory room."""
     return load("websocket_chat")
 
 
@@ -88,8 +88,8 @@ def test_chat_forgets_a_client_that_left(chat_app):
         # Bob is gone: the room still works for Ann, and only Ann is in it.
         ann.send_text("after")
         assert ann.receive_text() == "after"
-        assert len(chat_app.connected) == 1
-    assert chat_app.connected == set()
+        assert chat_app.api.broadcast.subscribers("chat") == 1
+    assert chat_app.api.broadcast.subscribers("chat") == 0
 
 
 def test_the_chat_page_opens_a_socket_to_the_room(api):
@@ -249,26 +249,31 @@ def test_live_echo(live):
 
 
 def test_live_chat_room_with_three_clients(live):
-    async def talk():
-        heard: dict[str, list[str]] = {"ann": [], "bob": [], "cat": []}
-        async with contextlib.AsyncExitStack() as stack:
-            clients = {}
-            # One at a time: a client is in the room once its own message comes back.
-            for name in heard:
-                ws = clients[name] = await stack.enter_async_context(
-                    websockets.connect(f"{live}/chat")
-                )
-                await ws.send(f"{name} joined")
-                await hear_until(ws, f"{name} joined", heard[name])
-            await clients["bob"].send("hello from bob")
-            for name, ws in clients.items():
-                await hear_until(ws, "hello from bob", heard[name])
-        return heard
-
-    heard = run(talk())
+    heard = run(chat_in_room([live], ["ann", "bob", "cat"], "bob"))
     assert heard["ann"] == ["ann joined", "bob joined", "cat joined", "hello from bob"]
     assert heard["bob"] == ["bob joined", "cat joined", "hello from bob"]
     assert heard["cat"] == ["cat joined", "hello from bob"]
+
+
+async def chat_in_room(urls: list[str], names: list[str], speaker: str) -> dict[str, list[str]]:
+    """Clients join ``/chat`` one at a time (round the ``urls``), then ``speaker`` speaks.
+
+    A client is in the room once its own "joined" message comes back; each
+    client's list holds what it heard, up to the speaker's message.
+    """
+    heard: dict[str, list[str]] = {name: [] for name in names}
+    async with contextlib.AsyncExitStack() as stack:
+        clients = {}
+        for number, name in enumerate(names):
+            url = urls[number % len(urls)]
+            ws = await stack.enter_async_context(websockets.connect(f"{url}/chat"))
+            clients[name] = ws
+            await ws.send(f"{name} joined")
+            await hear_until(ws, f"{name} joined", heard[name])
+        await clients[speaker].send(f"hello from {speaker}")
+        for name, ws in clients.items():
+            await hear_until(ws, f"hello from {speaker}", heard[name])
+    return heard
 
 
 async def hear_until(ws, last: str, heard: list[str]) -> None:

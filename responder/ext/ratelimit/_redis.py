@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from ..._redis_clients import LoopClients, require_redis
 from .stores import Decision, Store, StoreUnavailable, bounded_key, slack_for
 
 __all__ = ["RedisStore"]
@@ -27,7 +28,7 @@ DEFAULT_TIMEOUT = 0.25
 DEFAULT_COOLDOWN = 1.0
 
 
-class RedisStore(Store):
+class RedisStore(LoopClients, Store):
     """State in Redis: one limit shared by every process and host using the same server.
 
     Each hit is one atomic Lua script (``EVALSHA``, falling back to ``EVAL``
@@ -69,12 +70,7 @@ class RedisStore(Store):
         clock: Callable[[], float] | None = None,
         **options: Any,
     ) -> None:
-        try:
-            import redis.asyncio  # noqa: F401 - checked here, used when connecting
-        except ImportError as exc:
-            raise ImportError(
-                "RedisStore needs the 'redis' package: pip install 'redis>=5.0.1'."
-            ) from exc
+        require_redis("RedisStore")
         if not timeout > 0:
             raise ValueError(f"timeout must be positive, not {timeout!r}.")
         if not cooldown >= 0:
@@ -91,23 +87,6 @@ class RedisStore(Store):
         self._clients: dict[asyncio.AbstractEventLoop, Any] = {}
         # time.monotonic() before which Redis is not tried again, after a failure.
         self._down_until = 0.0
-
-    def _connect(self) -> Any:
-        from redis.asyncio import Redis
-
-        return Redis.from_url(self.url, **self.options)
-
-    async def open(self) -> None:
-        """Open a connection pool for the running event loop (once)."""
-        loop = asyncio.get_running_loop()
-        if loop not in self._clients:
-            self._clients[loop] = self._connect()
-
-    async def aclose(self) -> None:
-        """Close the running event loop's connection pool."""
-        client = self._clients.pop(asyncio.get_running_loop(), None)
-        if client is not None:
-            await client.aclose()
 
     async def hit(self, key: str, limit: int, period: float) -> Decision:
         """Count one request for ``key``; see :class:`Store`.
