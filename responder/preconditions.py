@@ -16,11 +16,15 @@ and it costs nothing to routes that do not use it. Per request it:
 4. on GET and HEAD, sets the validators on the response, so the view need
    not (a value the view sets wins).
 
-A validator is called as ``func(req, params)``: ``params`` are the route
-parameters. Async ones are awaited on the loop; sync ones (both, if both are
-sync) run in one hop to the thread pool, since they usually read storage.
-:func:`_validator` is the one place a callable becomes a validator, so that
-injecting dependencies there later changes nothing else.
+A validator is called as ``func(req, params, **dependencies)``: ``params``
+are the route parameters; keywords after them are dependencies, declared as
+a view declares them (``Depends(provider)``, ``Annotated[..., Depends(...)]``
+or a registered dependency's name). Their signatures are read when the route
+is added (:meth:`Preconditions.bind_route`, called by the adapters with the
+route's inputs), and they are resolved per request in the view's cache, so
+a provider the view also uses runs once. Async validators are awaited on
+the loop; sync ones (both, if both are sync) run in one hop to the thread
+pool, since they usually read storage.
 """
 
 from __future__ import annotations
@@ -30,6 +34,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._concurrency import is_async_callable, run_sync
+from .dependencies import (
+    DependencyError,
+    DependencyResolutionError,
+    Depends,
+    Injector,
+    Node,
+    resolve,
+)
+from .dependencies.signature import callable_name, read_signature
 from .errors import HTTPPreconditionFailed, HTTPPreconditionRequired
 from .resources.hooks import before
 from .validators import evaluate, format_etag, parse_http_date
@@ -38,11 +51,11 @@ if TYPE_CHECKING:
     from .request import Request
     from .response import Response
 
-__all__ = ["conditional"]
+__all__ = ["Preconditions", "conditional"]
 
 T = TypeVar("T")
 Params = dict[str, Any]
-#: A validator as the hook calls it: ``(req, params)``, sync or async.
+#: A validator as the hook calls it: ``(req, params, **dependencies)``, sync or async.
 Validator = Callable[["Request", Params], Any]
 
 #: Methods whose changes ``require_if_match`` guards.
@@ -66,9 +79,10 @@ def conditional(
 
     Args:
         etag: ``(req, params)`` → the current ETag (as ``resp.etag`` takes it),
-            or None when the resource does not exist.
+            or None when the resource does not exist. Keywords after
+            ``params`` are dependencies, resolved as a view's are.
         last_modified: ``(req, params)`` → when it last changed (``datetime`` or
-            HTTP-date), or None.
+            HTTP-date), or None; it may take dependencies too.
         require_if_match: on PUT, PATCH and DELETE, a request without
             ``If-Match`` is refused with 428, so no client overwrites a change
             it has not seen.
@@ -81,20 +95,52 @@ def conditional(
     for name, func in (("etag", etag), ("last_modified", last_modified)):
         if func is not None and not callable(func):
             raise TypeError(f"conditional({name}=...) takes a callable (req, params).")
-    return before(_Preconditions(etag, last_modified, require_if_match))
+    validators = (_Validator.of("etag", etag), _Validator.of("last_modified", last_modified))
+    return before(Preconditions(validators, require_if_match))
 
 
-class _Preconditions:
-    """The before hook ``conditional`` installs; all choices made at decoration."""
+class Preconditions:
+    """The before hook ``conditional`` installs; all choices made at decoration or registration.
+
+    Args:
+        validators: the ``etag`` and ``last_modified`` validators (None for one
+            not given).
+        require_if_match: whether a change without ``If-Match`` is a 428.
+        injector: the route's dependencies, once a validator declares some.
+    """
 
     def __init__(
-        self, etag: Validator | None, last_modified: Validator | None, require_if_match: bool
+        self,
+        validators: Pair,
+        require_if_match: bool,
+        injector: Injector | None = None,
     ) -> None:
+        self.validators = validators
         self.require_if_match = require_if_match
-        validators = [_validator(func) for func in (etag, last_modified)]
-        self.current = _current(*validators)
+        self.current = _current(validators, injector)
+
+    @property
+    def validates(self) -> tuple[bool, bool]:
+        """Whether an ETag and whether a Last-Modified validator is given (for OpenAPI)."""
+        return self.validators[0] is not None, self.validators[1] is not None
+
+    def bind_route(self, inputs: Any, where: str) -> Preconditions:
+        """Bind the hook to one route: its validators' dependencies are read now, at registration.
+
+        Called by the adapters with the route's ``Inputs``; a hook whose
+        validators declare nothing is returned as it is, and costs nothing more.
+
+        Raises:
+            DependencyError: a dependency is unknown, forms a cycle, or needs
+                what an HTTP route does not have (the message names the validator).
+        """
+        bound = tuple(v.bind(inputs, where) if v is not None else None for v in self.validators)
+        if all(b is v for b, v in zip(bound, self.validators, strict=True)):
+            return self
+        return Preconditions((bound[0], bound[1]), self.require_if_match, inputs.injector)
 
     async def __call__(self, req: Request, resp: Response, resource: Any, params: Params) -> None:
+        """Answer 428, 412 or 304 from the validators, or let the view run."""
         method = req.scope["method"]
         header = req.header
         if self.require_if_match and method in _CHANGES and header(b"if-match") is None:
@@ -104,7 +150,7 @@ class _Preconditions:
         safe = method in _SAFE
         if not safe and all(header(name) is None for name in _CONDITIONS):
             return  # nothing to check, and a change's answer needs no old validators
-        etag, modified = await self.current(req, params)
+        etag, modified = await self.current(req, resp, params)
         exists = etag is not None or modified is not None
         outcome = evaluate(method, header, etag, modified, exists)
         if outcome == 412:
@@ -121,38 +167,123 @@ class _Preconditions:
                 resp.status_code = 304
 
 
-Current = Callable[["Request", Params], Awaitable[tuple["str | None", "datetime | None"]]]
+Current = Callable[
+    ["Request", "Response", Params], Awaitable[tuple["str | None", "datetime | None"]]
+]
 
 
-def _validator(func: Validator | None) -> tuple[Validator, bool] | None:
-    """A user callable as a validator and whether it is async (the place DI would hook in)."""
-    return None if func is None else (func, is_async_callable(func))
+class _Validator:
+    """One validator callable: whether it is async, and the dependencies it declares."""
+
+    __slots__ = ("deps", "func", "is_async", "role")
+
+    def __init__(
+        self, role: str, func: Validator, deps: tuple[tuple[str, Node], ...] = ()
+    ) -> None:
+        self.role, self.func, self.deps = role, func, deps
+        self.is_async = is_async_callable(func)
+
+    @classmethod
+    def of(cls, role: str, func: Validator | None) -> _Validator | None:
+        """``func`` as the ``role`` validator (``etag``, ``last_modified``), if given."""
+        return None if func is None else cls(role, func)
+
+    def bind(self, inputs: Any, where: str) -> _Validator:
+        """Resolve the keywords after ``(req, params)`` to providers, for one route.
+
+        Raises:
+            DependencyError: a keyword names nothing that can be provided, or
+                its provider cannot be wired.
+        """
+        read = read_signature(self.func, 2, lambda value: isinstance(value, Depends))
+        declared = read[0] if read is not None else []
+        if not declared:
+            return self
+        name = f"@conditional({self.role}={callable_name(self.func)}) on {where}"
+        try:
+            deps = tuple(_dependencies(declared, inputs, name))
+        except DependencyError as exc:
+            if str(exc).startswith(name):
+                raise
+            raise type(exc)(f"{name}: {exc}") from None
+        return _Validator(self.role, self.func, deps) if deps else self
 
 
-def _current(
-    etag: tuple[Validator, bool] | None, last_modified: tuple[Validator, bool] | None
-) -> Current:
-    """One coroutine giving ``(etag, last_modified)``, formatted; sync ones share a thread hop."""
+def _dependencies(declared: list[Any], inputs: Any, name: str) -> list[tuple[str, Node]]:
+    """Each declared keyword's provider node; keywords with a plain default are left to it."""
+    injector: Injector | None = inputs.injector
+    found = []
+    for item in declared:
+        provider = None
+        if isinstance(item.marker, Depends):
+            provider = item.marker.provider
+        elif injector is not None and item.name in injector.graph.by_name:
+            provider = injector.graph.by_name[item.name].provider
+        elif item.name in inputs.provided:
+            provider = inputs.provided[item.name]
+        elif item.has_default:
+            continue
+        if provider is not None and injector is None:
+            raise DependencyResolutionError(f"{name}: dependencies need a route added to an API.")
+        if provider is None or injector is None:
+            raise DependencyResolutionError(
+                f"{name}: its parameter {item.name!r} is neither a Depends(...) default "
+                "nor a registered dependency; register it with "
+                f"api.add_dependency({item.name!r}, provider) or give it a default."
+            )
+        node = injector.graph.node(provider)
+        missing = sorted(node.needs - {"req", "resp"})
+        if missing:
+            raise DependencyResolutionError(
+                f"{name}: the dependency {node.name} of {item.name!r} needs "
+                f"{', '.join(missing)}, which an HTTP route does not have."
+            )
+        found.append((item.name, node))
+    return found
 
-    def call_sync(req: Request, params: Params) -> tuple[Any, Any]:
-        return (
-            etag[0](req, params) if etag is not None and not etag[1] else None,
-            last_modified[0](req, params)
-            if last_modified is not None and not last_modified[1]
-            else None,
-        )
 
-    any_sync = any(v is not None and not v[1] for v in (etag, last_modified))
+Pair = tuple["_Validator | None", "_Validator | None"]
+_NO_ARGUMENTS: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
 
-    async def current(req: Request, params: Params) -> tuple[str | None, datetime | None]:
-        tag, modified = await run_sync(call_sync, req, params) if any_sync else (None, None)
-        if etag is not None and etag[1]:
-            tag = await etag[0](req, params)
-        if last_modified is not None and last_modified[1]:
-            modified = await last_modified[0](req, params)
-        return _formatted(tag, modified)
+
+def _current(validators: Pair, injector: Injector | None) -> Current:
+    """One coroutine giving ``(etag, last_modified)``, formatted; sync ones share a thread hop.
+
+    Dependencies are resolved first, on the loop, in the request's cache.
+    """
+    given = [(i, v) for i, v in enumerate(validators) if v is not None]
+    sync = [(i, v) for i, v in given if not v.is_async]
+    coroutines = [(i, v) for i, v in given if v.is_async]
+    needs = injector if any(v.deps for _, v in given) else None
+
+    def call_sync(req: Request, params: Params, kwargs: Any) -> list[tuple[int, Any]]:
+        return [(i, v.func(req, params, **kwargs[i])) for i, v in sync]
+
+    async def current(
+        req: Request, resp: Response, params: Params
+    ) -> tuple[str | None, datetime | None]:
+        kwargs = _NO_ARGUMENTS if needs is None else await _arguments(validators, needs, req, resp)
+        values: list[Any] = [None, None]
+        if sync:
+            for i, value in await run_sync(call_sync, req, params, kwargs):
+                values[i] = value
+        for i, v in coroutines:
+            values[i] = await v.func(req, params, **kwargs[i])
+        return _formatted(values[0], values[1])
 
     return current
+
+
+async def _arguments(
+    validators: Pair, injector: Injector, req: Request, resp: Response
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Each validator's dependencies for this request (shared with the view's)."""
+    call = injector.call({"req": req, "resp": resp}, req.scope)
+    kwargs: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+    for i, validator in enumerate(validators):
+        for name, node in validator.deps if validator is not None else ():
+            kwargs[i][name] = await resolve(node, call)
+    return kwargs
 
 
 def _formatted(tag: Any, modified: Any) -> tuple[str | None, datetime | None]:

@@ -5,8 +5,8 @@ responder's docstring YAML (after a ``---`` line), the route's keywords
 (``summary=``, ``description=``, ``tags=``, ``operation_id=``, ...), the
 docstring's prose, then what is derived: path parameters from convertors,
 the request body from ``request_model`` in every format that can carry it,
-the success response from the response model, keyed by its real status, and
-the problem-details default.
+the success response from the response model, keyed by its real status, the
+problem-details default, and what ``@conditional`` answers (:mod:`.conditional`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import yaml
 from ..media import MediaRegistry
 from ..resources import Handler, Route, RouteSpec
 from ..resources.validation import BODY_METHODS
+from .conditional import describe_conditional
 from .models import ModelSchemas
 from .parameters import (
     body_parameter,
@@ -145,6 +146,7 @@ def operations(route: Route, context: Context) -> dict[str, Any]:
         operation["responses"] = _responses(operation.get("responses") or {}, handler, context)
         problems = {t: {"schema": {"$ref": PROBLEM_REF}} for t in context.problem_types}
         context.security.describe(operation, spec, problems)
+        describe_conditional(operation, method, handler, problems)
         _operation_id(operation, f"{method} {openapi_path(route.path)}", route, handler, context)
         found[method.lower()] = operation
     return found

@@ -287,6 +287,8 @@ def _handler(
     model = response_model_of(shape.spec, answering)
     output = output_checks(shape.spec, model, view)
     before, after = hooks_of(resource, responder) if responder is not None else ((), ())
+    where = f"{view} ({shape.path})" if shape.path else view
+    before = tuple(hook.bound(shape.inputs, where) for hook in before)
     plans: list[Plan] = []
     first = None
     if on_request is not None:

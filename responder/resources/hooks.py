@@ -77,6 +77,19 @@ class Hook:
         else:
             self.call(*call_args)
 
+    def bound(self, inputs: Any, where: str) -> Hook:
+        """Bind the hook to one route, when its action reads the route's inputs at registration.
+
+        An action with a ``bind_route(inputs, where)`` method (``@conditional``,
+        whose validators may take dependencies) is replaced by what it returns;
+        any other hook is returned as it is.
+        """
+        bind = getattr(self.action, "bind_route", None)
+        if bind is None:
+            return self
+        action = bind(inputs, where)
+        return self if action is self.action else Hook(action, *self.args, **self.kwargs)
+
     def __repr__(self) -> str:
         return f"Hook({self.action!r}, args={self.args!r}, kwargs={self.kwargs!r})"
 

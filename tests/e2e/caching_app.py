@@ -70,3 +70,29 @@ def oops(req, resp):
 def logout(req, resp):
     resp.delete_cookie("session-id", path="/")
     resp.no_content()
+
+
+# @conditional with a validator that reads its store from a generator dependency.
+EVENTS: list[str] = []
+
+
+def versions():
+    EVENTS.append("open")
+    yield DOCS
+    EVENTS.append("close")
+
+
+def current_version(req, params, docs=responder.Depends(versions)):
+    return f"v{docs['1']['version']}"
+
+
+@api.route("/guarded")
+@responder.conditional(etag=current_version)
+def guarded(req, resp):
+    EVENTS.append("view")
+    resp.text = "guarded"
+
+
+@api.route("/events")
+def events(req, resp):
+    resp.media = EVENTS

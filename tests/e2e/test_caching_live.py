@@ -1,5 +1,6 @@
 """Caching validators, @conditional and the response helpers over a real uvicorn server."""
 
+import time
 from urllib.parse import quote
 
 import httpx2 as httpx
@@ -119,3 +120,14 @@ def test_helpers_over_http(server):
     assert out.status_code == 204
     assert "Max-Age=0" in out.headers["set-cookie"]
     assert quote("session-id") in out.headers["set-cookie"]
+
+
+def test_conditional_with_a_dependency_over_http(server):
+    tag = get(server, "/guarded").headers["etag"]
+    assert get(server, "/guarded", headers={"If-None-Match": tag}).status_code == 304
+    # The teardown runs after the response is sent: wait for it, with a deadline.
+    expected = ["open", "view", "close", "open", "close"]  # the 304 ran no view
+    deadline = time.monotonic() + 10
+    while (seen := get(server, "/events").json()) != expected:
+        assert time.monotonic() < deadline, seen
+        time.sleep(0.05)
