@@ -28,6 +28,7 @@ from .health import Health, HealthOptions, HealthRegistration
 from .layers import LayerOptions
 from .lifespan import Lifespan
 from .media import MediaRegistry
+from .observability import Observability, ObservabilityRegistration
 from .request import DEFAULT_MAX_REQUEST_SIZE
 from .resources import Route, RouteSpec
 from .resources import Router as PathRouter
@@ -62,6 +63,7 @@ class API(
     DependencyRegistration,
     SessionSettings,
     HealthRegistration,
+    ObservabilityRegistration,
 ):
     """A Responder application; itself an ASGI app.
 
@@ -111,12 +113,17 @@ class API(
         health_route, ready_route, shutdown_delay: the health and readiness
             routes (``api.add_health_check``), and seconds to keep serving
             after a stop signal with readiness at 503 (see ``responder.health``).
+        metrics_route, enable_logging, log_format: Prometheus metrics served at
+            this path; one access line per request and request fields on log
+            records (``api.log``), as ``"text"`` or ``"json"`` lines (turns
+            ``request_id`` on). See ``responder.observability``.
     """
 
     status_codes = status_codes
     _stack: ASGIApp | None = None  # built on the first connection
     _client: TestClient | None = None
     _templates: Templates | None = None
+    schemas: dict[str, Any]  # name → model, listed in the OpenAPI components
 
     def __init__(
         self,
@@ -164,6 +171,9 @@ class API(
         health_route: str | None = None,
         ready_route: str | None = None,
         shutdown_delay: float = 0.0,
+        metrics_route: str | None = None,
+        enable_logging: bool = False,
+        log_format: str = "text",
     ) -> None:
         self._debug = debug
         # Each component gets its own settings, checked here, once (see ARCHITECTURE.md).
@@ -189,14 +199,14 @@ class API(
             cors_params=cors_params,
             enable_hsts=enable_hsts,
             allowed_hosts=allowed_hosts,
-            request_id=request_id,
+            request_id=request_id or enable_logging,  # access lines name their request
             security_headers=security_headers,
         )
         self.request_timeout = check_timeout(request_timeout, "request_timeout")
         self.health = Health(HealthOptions(health_route, ready_route, shutdown_delay))
+        self.observability = Observability.of(metrics_route, enable_logging, log_format)
         self.static_dir, self.static_route, self.gzip = static_dir, static_route, gzip
-        self.templates_dir, self.auto_escape = templates_dir, auto_escape
-        self.schemas: dict[str, Any] = {}
+        self.templates_dir, self.auto_escape, self.schemas = templates_dir, auto_escape, {}
         self.routes = RouteTable(max_number_param_length)
         self.media, self.hooks, self.exception_handlers = (
             MediaRegistry(),
@@ -422,8 +432,11 @@ class API(
             self.mount(self.static_route, self.static_app)
         for path, view in self.health.routes():  # each check has its own timeout
             self.add_route(path, view, methods=["GET"], include_in_schema=False, timeout=False)
+        for path, view in self.observability.routes():  # a scrape reads, never times out
+            self.add_route(path, view, methods=["GET"], include_in_schema=False, timeout=False)
         self.lifespan.startup.append(self.health.start)
         self.lifespan.stopping.append(self.health.stop)
+        self.lifespan.shutdown.append(self.observability.stop)
         if not self.docs_options.enabled:
             return
         # Imported here so that apps without docs never load apispec.

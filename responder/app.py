@@ -19,6 +19,7 @@ from .after_response import run_after
 from .background import BackgroundQueue
 from .dependencies.runtime import SCOPE_KEY as DEPENDENCIES
 from .errors import HTTPError, HTTPMethodNotAllowed, HTTPNotFound
+from .layers.observe import ROUTE_SLOT, UNMATCHED
 from .lifespan import Lifespan
 from .media import MediaRegistry
 from .media.negotiation import parse_accept, quality
@@ -141,6 +142,11 @@ class App:
         self.spa_fallback: Callable[[Request, Response], None] | None = None
         #: Prefixes (``/api`` and ``/api/``) under which an unknown path is always a 404.
         self.spa_exclude = tuple(_prefix_pair(prefix) for prefix in spa_exclude)
+        #: Whether the observing layer is on: then the matched route's template (a
+        #: mount's prefix) is written into ``scope[ROUTE_SLOT]`` for its labels.
+        self.observed = False
+        #: WebSocket routes' templates by ``id`` of their handler (for the observer).
+        self.websocket_paths: dict[int, str] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Dispatch by connection type."""
@@ -171,6 +177,8 @@ class App:
         """
         for prefix, prefix_slash, app in self.mounts:
             if path == prefix or path.startswith(prefix_slash):
+                if self.observed:
+                    scope[ROUTE_SLOT][0] = prefix
                 root = scope.get("root_path", "") + prefix
                 # The mounted app is the top of its own routing tree: Starlette's url_for
                 # builds on app_root_path, and a router found in the scope would be the
@@ -185,6 +193,8 @@ class App:
         """Answer one HTTP request; ``path`` is what this app routes on (after ``root_path``)."""
         match = self.router.match(path)
         params = match[1] if match is not None else {}
+        if self.observed and match is not None:
+            scope[ROUTE_SLOT][0] = match[0].template.template
         req = Request(scope, receive, self.media, self.max_request_size, params, self.sessions)
         resp = Response(req, self.media, strict_negotiation=self.strict_negotiation)
         unhandled: BaseException | None = None
@@ -333,6 +343,8 @@ class App:
             return
         endpoint, params = match
         scope["path_params"] = params
+        if self.observed:
+            scope[ROUTE_SLOT][0] = self.websocket_paths.get(id(endpoint), UNMATCHED)
         try:
             for hook in self.hooks.websocket_before:
                 await hook(ws)

@@ -52,7 +52,7 @@ from typing import Any, Literal
 
 from . import __version__
 from ._api_helpers import DEFAULT_ADDRESS as DEFAULT_HOST
-from ._api_helpers import DEFAULT_PORT, bind_address
+from ._api_helpers import DEFAULT_PORT, bind_address, server_log_options
 from ._download import DownloadError, download
 from .api import API
 
@@ -283,6 +283,7 @@ def _serve(target: Target, host: str, port: int, args: argparse.Namespace) -> No
     if args.forwarded_allow_ips is not None:
         options["forwarded_allow_ips"] = args.forwarded_allow_ips
     api = load_api(target, debug=args.debug)
+    options.update(server_log_options(api, {}))
     if args.workers == 1 and not args.reload:
         uvicorn.run(api, host=host, port=port, **options)
         return
@@ -290,16 +291,43 @@ def _serve(target: Target, host: str, port: int, args: argparse.Namespace) -> No
     spec = {"kind": target.kind, "ref": ref, "name": target.name, "debug": args.debug}
     os.environ[TARGET_ENV] = json.dumps(spec)
     reload_dirs = [str(Path(ref).parent)] if target.kind == "file" else [os.getcwd()]
-    uvicorn.run(
-        f"{__name__}:_worker_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=args.workers,
-        reload=args.reload,
-        reload_dirs=reload_dirs if args.reload else None,
-        **options,
-    )
+    with _metrics_directory(api, args.workers):
+        uvicorn.run(
+            f"{__name__}:_worker_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=args.workers,
+            reload=args.reload,
+            reload_dirs=reload_dirs if args.reload else None,
+            **options,
+        )
+
+
+@contextlib.contextmanager
+def _metrics_directory(api: API, workers: int) -> Iterator[None]:
+    """Under several workers, a fresh directory where they all keep their metrics.
+
+    prometheus-client's multiprocess mode: each worker writes its values to
+    files there, and a scrape of any worker adds them up. The directory is
+    made before the workers start (they read ``PROMETHEUS_MULTIPROC_DIR`` when
+    they import prometheus-client) and removed when the server stops. One the
+    operator set already is used as it is, and left in place.
+    """
+    if workers == 1 or api.observability.metrics is None:
+        yield
+        return
+    from .metrics import MULTIPROC_ENV  # the API has metrics: prometheus-client is installed
+
+    if os.environ.get(MULTIPROC_ENV):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="responder-metrics-") as directory:
+        os.environ[MULTIPROC_ENV] = directory
+        try:
+            yield
+        finally:
+            del os.environ[MULTIPROC_ENV]
 
 
 def _build(args: argparse.Namespace) -> int:
