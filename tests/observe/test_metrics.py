@@ -119,3 +119,16 @@ def test_an_api_without_metrics_has_no_observing_layer_and_no_route():
     assert api.requests.get("/metrics").status_code == 404
     assert api.middleware_stack is api.app
     assert api.app.observed is False
+
+
+def test_importing_responder_loads_no_observability_library():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, responder; api = responder.API(enable_logging=True); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('prometheus_client', 'opentelemetry')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
