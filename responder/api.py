@@ -436,6 +436,7 @@ class API(
             self.add_route(path, view, methods=["GET"], include_in_schema=False, timeout=False)
         self.lifespan.startup.append(self.health.start)
         self.lifespan.stopping.append(self.health.stop)
+        self.health.on_drain.append(self.app.close_websockets)
         self.lifespan.shutdown.append(self.observability.stop)
         if not self.docs_options.enabled:
             return

@@ -7,6 +7,7 @@ lookup, builds two small objects, runs the chain and sends two messages.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, Iterable
@@ -147,6 +148,8 @@ class App:
         self.observed = False
         #: WebSocket routes' templates by ``id`` of their handler (for the observer).
         self.websocket_paths: dict[int, str] = {}
+        #: The open WebSocket connections, closed with 1001 when the server stops.
+        self.sockets: set[WebSocket] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Dispatch by connection type."""
@@ -343,6 +346,7 @@ class App:
             return
         endpoint, params = match
         scope["path_params"] = params
+        self.sockets.add(ws)
         if self.observed:
             scope[ROUTE_SLOT][0] = self.websocket_paths.get(id(endpoint), UNMATCHED)
         try:
@@ -357,6 +361,15 @@ class App:
             if ws.application_state != WebSocketState.DISCONNECTED:
                 await ws.close(code=1011)
             raise
+        finally:
+            self.sockets.discard(ws)
+
+    async def close_websockets(self) -> None:
+        """Close every open WebSocket with 1001 (going away): the server is stopping."""
+        for ws in list(self.sockets):
+            if ws.application_state == WebSocketState.CONNECTED:
+                with contextlib.suppress(Exception):  # a peer gone already: nothing to tell
+                    await ws.close(code=1001, reason="server shutting down")
 
 
 def _is_page_request(req: Request, path: str, exclude: tuple[tuple[str, str], ...]) -> bool:

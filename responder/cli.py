@@ -2,7 +2,7 @@
 
 Usage::
 
-    responder run TARGET [--host HOST] [--port PORT] [--workers N] [--reload] [--debug]
+    responder run TARGET [--host HOST] [--port PORT] [--workers N] [--reload] [--debug] [--grace S]
                          [--proxy-headers] [--forwarded-allow-ips IPS]
     responder build [DIR]
     responder -v | --version
@@ -59,6 +59,8 @@ from .api import API
 __all__ = ["CLIError", "Target", "load_api", "main", "parse_target"]
 
 DEFAULT_NAME = "api"
+#: Seconds requests in flight get to finish after SIGTERM (``--grace``).
+DEFAULT_GRACE = 30.0
 #: Where the parent leaves the resolved target for ``--workers`` and ``--reload`` children.
 TARGET_ENV = "_RESPONDER_RUN_TARGET"
 
@@ -278,6 +280,8 @@ def _serve(target: Target, host: str, port: int, args: argparse.Namespace) -> No
     import uvicorn
 
     options: dict[str, Any] = {"log_level": "debug" if args.debug else "info"}
+    # After a stop signal, requests in flight get this long to finish; then they are cut.
+    options["timeout_graceful_shutdown"] = args.grace
     # Proxy headers are off unless asked for: uvicorn's default trusts them from loopback.
     options["proxy_headers"] = args.proxy_headers or args.forwarded_allow_ips is not None
     if args.forwarded_allow_ips is not None:
@@ -356,6 +360,16 @@ def _port(text: str) -> int:
     return port
 
 
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
+    return seconds
+
+
 def _workers(text: str) -> int:
     try:
         count = int(text)
@@ -364,6 +378,17 @@ def _workers(text: str) -> int:
     if count < 1:
         raise argparse.ArgumentTypeError(f"not a positive number of workers: {text!r}")
     return count
+
+
+def _add_grace(run: argparse.ArgumentParser) -> None:
+    run.add_argument(
+        "--grace",
+        type=_seconds,
+        default=DEFAULT_GRACE,
+        metavar="SECONDS",
+        help="after SIGTERM, seconds requests in flight may take to finish "
+        f"(default {DEFAULT_GRACE:g})",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -394,6 +419,7 @@ def _parser() -> argparse.ArgumentParser:
         "--workers", type=_workers, default=1, metavar="N", help="worker processes (default 1)"
     )
     run.add_argument("--reload", action="store_true", help="restart when a .py file changes")
+    _add_grace(run)
     run.add_argument(
         "--debug", action="store_true", help="tracebacks in 500 responses; debug logging"
     )

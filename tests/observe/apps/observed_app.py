@@ -35,7 +35,9 @@ async def item(req, resp, *, id):
 async def hold(req, resp):
     seconds = float(req.params.get("seconds", "60"))
     where = os.environ.get("HOLD_PID_FILE")
-    if where:
-        Path(where).write_text(str(os.getpid()))
+    if where:  # written whole, then renamed: a reader never sees part of the number
+        partial = Path(where + ".partial")
+        partial.write_text(str(os.getpid()))
+        partial.replace(where)
     await asyncio.sleep(seconds)
     resp.text = "held"
