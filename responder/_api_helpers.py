@@ -303,6 +303,7 @@ class ServingHelpers:
         host, port = bind_address(address, port)
         options.setdefault("log_level", "debug" if self.debug else "info")
         options.setdefault("proxy_headers", options.get("forwarded_allow_ips") is not None)
+        options.update(server_log_options(self, options))
         app: Any = self
         uvicorn.run(app, host=host, port=port, **options)
 
@@ -340,6 +341,17 @@ class ServingHelpers:
         if self._client is None:
             self._client = self.session()
         return self._client
+
+
+def server_log_options(api: Any, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The uvicorn logging options for ``api``: with ``enable_logging``, ours replace its own.
+
+    Our access line replaces uvicorn's, and uvicorn's other records go
+    through the handler ``enable_logging`` set up (one format for every line).
+    """
+    if api.observability.access_log is None:
+        return {}
+    return {"access_log": given.get("access_log", False), "log_config": given.get("log_config")}
 
 
 def bind_address(address: str | None, port: int | None) -> tuple[str, int]:

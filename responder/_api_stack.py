@@ -15,6 +15,8 @@ from .app import App
 from .layers import LayerOptions, wrap
 from .layers.compression import GZipLayer
 from .media import MediaRegistry
+from .observability import Observability
+from .resources.table import RouteTable
 from .types import ASGIApp
 
 __all__ = ["Stack"]
@@ -27,6 +29,8 @@ class Stack:
     gzip: bool
     layers: LayerOptions
     media: MediaRegistry
+    observability: Observability
+    routes: RouteTable
     _middleware: list[tuple[Callable[..., ASGIApp], dict[str, Any]]]
     _stack: ASGIApp | None = None  # built on the first connection
 
@@ -67,8 +71,12 @@ class Stack:
         app: ASGIApp = self.app
         for cls, options in self._middleware:
             app = cls(app, **options)
-        if self.layers.any:
-            app = wrap(app, self.layers, self.media)
+        observed = self.observability.any
+        # PERF: only an observed app writes the matched route into the scope.
+        self.app.observed = observed
+        self.app.websocket_paths = self.routes.websocket_paths
+        if self.layers.any or observed:
+            app = wrap(app, self.layers, self.media, self.observability.layer)
         self._stack = app
         return app
 

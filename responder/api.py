@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import status_codes
+from ._api_builtins import BuiltinRoutes
 from ._api_helpers import (
     HookRegistration,
     OptionField,
@@ -30,6 +31,7 @@ from .health import Health, HealthOptions, HealthRegistration
 from .layers import LayerOptions
 from .lifespan import Lifespan
 from .media import MediaRegistry
+from .observability import Observability, ObservabilityRegistration
 from .request import DEFAULT_MAX_REQUEST_SIZE
 from .resources import Route, RouteSpec
 from .resources import Router as PathRouter
@@ -42,7 +44,6 @@ from .resources.timeouts import check_timeout
 from .routers import RouterInclusion
 from .session_stores import SessionStore, check_store, stored_codec
 from .sessions import DEFAULT_SESSION_MAX_AGE, SessionOptions, SessionSettings
-from .staticfiles import StaticFiles, spa_view
 from .task_options import TaskBackend
 from .templates import Templates
 from .types import ASGIApp, Receive, Scope, Send
@@ -59,6 +60,7 @@ E = TypeVar("E")
 
 class API(
     Stack,
+    BuiltinRoutes,
     VerbRoutes,
     RouterInclusion,
     ViewHelpers,
@@ -67,6 +69,7 @@ class API(
     DependencyRegistration,
     SessionSettings,
     HealthRegistration,
+    ObservabilityRegistration,
 ):
     """A Responder application; itself an ASGI app.
 
@@ -127,12 +130,17 @@ class API(
             after a stop signal with readiness at 503 (see ``responder.health``).
         csrf: True or a ``responder.CSRF(...)``: unsafe requests carrying the
             session cookie need a token and a same-site origin (docs/security.md).
+        metrics_route, enable_logging, log_format: Prometheus metrics served at
+            this path; one access line per request and request fields on log
+            records (``api.log``), as ``"text"`` or ``"json"`` lines (turns
+            ``request_id`` on). See ``responder.observability``.
     """
 
     status_codes = status_codes
     _stack: ASGIApp | None = None  # built on the first connection
     _client: TestClient | None = None
     _templates: Templates | None = None
+    schemas: dict[str, Any]  # name → model, listed in the OpenAPI components
 
     def __init__(
         self,
@@ -185,6 +193,9 @@ class API(
         csrf: bool | CSRF | None = None,
         auth: Any = None,
         tasks: TaskBackend | None = None,
+        metrics_route: str | None = None,
+        enable_logging: bool = False,
+        log_format: str = "text",
     ) -> None:
         self._debug = debug
         # Each component gets its own settings, checked here, once (see ARCHITECTURE.md).
@@ -205,15 +216,16 @@ class API(
         self.session_options = SessionOptions(  # the fields in order: key, name, age, ...
             secret_key, session_cookie, session_max_age, https_only, session_same_site
         )
+        request_ids = request_id or enable_logging  # access lines name their request
         self.layers = LayerOptions.from_settings(  # the same keywords, in order
-            cors, cors_params, enable_hsts, allowed_hosts, request_id, security_headers
+            cors, cors_params, enable_hsts, allowed_hosts, request_ids, security_headers
         )
         self.request_timeout = check_timeout(request_timeout, "request_timeout")
         self.csrf = CSRF.from_setting(csrf)
         self.health = Health(HealthOptions(health_route, ready_route, shutdown_delay))
+        self.observability = Observability.of(metrics_route, enable_logging, log_format)
         self.static_dir, self.static_route, self.gzip = static_dir, static_route, gzip
-        self.templates_dir, self.auto_escape = templates_dir, auto_escape
-        self.schemas: dict[str, Any] = {}
+        self.templates_dir, self.auto_escape, self.schemas = templates_dir, auto_escape, {}
         self.routes = RouteTable(max_number_param_length)
         self.media, self.hooks = MediaRegistry(), Hooks()
         self.exception_handlers = ExceptionHandlers()
@@ -417,55 +429,6 @@ class API(
             return model
 
         return decorator
-
-    def graphql(self, path: str, *, schema: Any, **options: Any) -> Any:
-        """Serve a graphene ``schema`` at ``path`` (GraphiQL for browsers).
-
-        Options go to :class:`responder.ext.graphql.GraphQLView`: ``graphiql`` and
-        the limits of :class:`responder.ext.graphql.GraphQLLimits` (``max_depth``, …).
-        """
-        return self.add_route(path, self._graphql_view(schema, **options))
-
-    def _graphql_view(self, schema: Any, **options: Any) -> Any:
-        """The GraphQL resource for ``schema``, its GraphiQL page loading from our asset URL."""
-        # Imported here so that apps without GraphQL never load graphene.
-        from .ext.graphql import GraphQLView
-
-        return GraphQLView(schema=schema, assets_url=self.docs_options.assets_url, **options)
-
-    def _add_builtin_routes(self) -> None:
-        """Mount the static directory; add the health, schema and docs routes if configured."""
-        self.static_app = StaticFiles(
-            [self.static_dir] if self.static_dir else [], media=self.media
-        )
-        if self.static_route:
-            self.mount(self.static_route, self.static_app)
-        for path, view in self.health.routes():  # each check has its own timeout
-            self.add_route(
-                path, view, methods=["GET"], include_in_schema=False, timeout=False, auth=None
-            )
-        self.lifespan.startup.append(self.health.start)
-        self.lifespan.stopping.append(self.health.stop)
-        if not self.docs_options.enabled:
-            return
-        # Imported here so that apps without docs never load apispec.
-        from .docs.routes import docs_routes
-
-        security = self.layers.security
-        csp = security.csp if security is not None else None
-        for path, view in docs_routes(self, self.docs_options, csp):  # open, for Authorize
-            self.add_route(path, view, methods=["GET"], include_in_schema=False, auth=None)
-
-    def add_spa(self, path: str = "/") -> Any:
-        """Serve ``index.html`` of the static directory at ``path`` and for unknown pages.
-
-        The single-page-app setup; ``add_route(path, static=True)`` is the same.
-        Paths under the API's ``spa_exclude`` prefixes still get their 404.
-        """
-        view = spa_view(self.static_app)  # open, as the static files it loads are
-        self.add_route(path, view, methods=["GET"], include_in_schema=False, auth=None)
-        self.app.spa_fallback = view
-        return view
 
     def group(self, prefix: str, *, dependencies: list[Any] | None = None) -> RouteGroup:
         """A router whose routes all live under ``prefix`` (e.g. ``"/v1"``), with its guards."""

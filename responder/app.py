@@ -7,6 +7,7 @@ lookup, builds two small objects, runs the chain and sends two messages.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, Iterable
@@ -19,6 +20,7 @@ from .after_response import run_after
 from .background import BackgroundQueue
 from .dependencies.runtime import SCOPE_KEY as DEPENDENCIES
 from .errors import HTTPError, HTTPMethodNotAllowed, HTTPNotFound
+from .layers.observe import ROUTE_SLOT, UNMATCHED
 from .lifespan import Lifespan
 from .media import MediaRegistry
 from .media.negotiation import parse_accept, quality
@@ -147,6 +149,13 @@ class App:
         self.spa_fallback: Callable[[Request, Response], None] | None = None
         #: Prefixes (``/api`` and ``/api/``) under which an unknown path is always a 404.
         self.spa_exclude = tuple(_prefix_pair(prefix) for prefix in spa_exclude)
+        #: Whether the observing layer is on: then the matched route's template (a
+        #: mount's prefix) is written into ``scope[ROUTE_SLOT]`` for its labels.
+        self.observed = False
+        #: WebSocket routes' templates by ``id`` of their handler (for the observer).
+        self.websocket_paths: dict[int, str] = {}
+        #: The open WebSocket connections, closed with 1001 when the server stops.
+        self.sockets: set[WebSocket] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Dispatch by connection type."""
@@ -177,6 +186,8 @@ class App:
         """
         for prefix, prefix_slash, app in self.mounts:
             if path == prefix or path.startswith(prefix_slash):
+                if self.observed:
+                    scope[ROUTE_SLOT][0] = prefix
                 root = scope.get("root_path", "") + prefix
                 # The mounted app is the top of its own routing tree: Starlette's url_for
                 # builds on app_root_path, and a router found in the scope would be the
@@ -191,6 +202,8 @@ class App:
         """Answer one HTTP request; ``path`` is what this app routes on (after ``root_path``)."""
         match = self.router.match(path)
         params = match[1] if match is not None else {}
+        if self.observed and match is not None:
+            scope[ROUTE_SLOT][0] = match[0].template.template
         req = Request(scope, receive, self.media, self.max_request_size, params, self.sessions)
         resp = Response(req, self.media, strict_negotiation=self.strict_negotiation)
         unhandled: BaseException | None = None
@@ -360,6 +373,9 @@ class App:
             return
         endpoint, params = match
         scope["path_params"] = params
+        self.sockets.add(ws)
+        if self.observed:
+            scope[ROUTE_SLOT][0] = self.websocket_paths.get(id(endpoint), UNMATCHED)
         try:
             for hook in self.hooks.websocket_before:
                 await hook(ws)
@@ -372,6 +388,15 @@ class App:
             if ws.application_state != WebSocketState.DISCONNECTED:
                 await ws.close(code=1011)
             raise
+        finally:
+            self.sockets.discard(ws)
+
+    async def close_websockets(self) -> None:
+        """Close every open WebSocket with 1001 (going away): the server is stopping."""
+        for ws in list(self.sockets):
+            if ws.application_state == WebSocketState.CONNECTED:
+                with contextlib.suppress(Exception):  # a peer gone already: nothing to tell
+                    await ws.close(code=1001, reason="server shutting down")
 
 
 def _is_page_request(req: Request, path: str, exclude: tuple[tuple[str, str], ...]) -> bool:

@@ -209,7 +209,10 @@ class BackgroundQueue:
             return self._start_from_thread(func, args, kwargs)
         if is_async_callable(func):
             return loop.create_task(func(*args, **kwargs))
-        return asyncio.wrap_future(self._pool().submit(func, *args, **kwargs), loop=loop)
+        # The caller's contextvars go along (a task copies them itself): log records keep
+        # the request's ID, spans their parent.
+        call = functools.partial(contextvars.copy_context().run, func, *args, **kwargs)
+        return asyncio.wrap_future(self._pool().submit(call), loop=loop)
 
     def _start_from_thread(
         self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -217,7 +220,7 @@ class BackgroundQueue:
         """Start ``func`` from a thread with no running loop (a sync view, another task)."""
         loop = self._loop
         if not is_async_callable(func):
-            return self._pool().submit(func, *args, **kwargs)
+            return self._pool().submit(contextvars.copy_context().run, func, *args, **kwargs)
         if loop is not None and loop.is_running():
             return asyncio.run_coroutine_threadsafe(func(*args, **kwargs), loop)
         # No server loop to hand it to (the app runs without a lifespan, as the

@@ -2,7 +2,7 @@
 
 Usage::
 
-    responder run TARGET [--host HOST] [--port PORT] [--workers N] [--reload] [--debug]
+    responder run TARGET [--host HOST] [--port PORT] [--workers N] [--reload] [--debug] [--grace S]
                          [--proxy-headers] [--forwarded-allow-ips IPS]
     responder worker TARGET [--concurrency N] [--grace SECONDS]
     responder build [DIR]
@@ -39,7 +39,6 @@ import importlib
 import json
 import logging
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -47,165 +46,23 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType, ModuleType, TracebackType
-from typing import Any, Literal
+from types import FrameType, TracebackType
+from typing import Any
 
 from . import __version__
+from . import cli_targets as _targets
 from ._api_helpers import DEFAULT_ADDRESS as DEFAULT_HOST
-from ._api_helpers import DEFAULT_PORT, bind_address
-from ._download import DownloadError, download
+from ._api_helpers import DEFAULT_PORT, bind_address, server_log_options
 from .api import API
+from .cli_targets import CLIError, Target, _local, _UserCodeError, load_api, parse_target
 
 __all__ = ["CLIError", "Target", "load_api", "main", "parse_target"]
 
-DEFAULT_NAME = "api"
+#: Seconds requests in flight get to finish after SIGTERM (``--grace``).
+DEFAULT_GRACE = 30.0
 #: Where the parent leaves the resolved target for ``--workers`` and ``--reload`` children.
 TARGET_ENV = "_RESPONDER_RUN_TARGET"
-
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
-
-
-class CLIError(Exception):
-    """A user error: printed as one ``error: ...`` line, exit status 1."""
-
-
-class _UserCodeError(Exception):
-    """The target's own code raised while being imported; its traceback is shown."""
-
-    def __init__(self, target: str, cause: BaseException) -> None:
-        super().__init__(target)
-        self.target, self.cause = target, cause
-
-
-@dataclass(frozen=True)
-class Target:
-    """What ``responder run`` serves.
-
-    ``kind`` is ``"module"`` (``ref`` a dotted module name), ``"file"`` (``ref``
-    a path to a ``.py`` file) or ``"url"`` (``ref`` the URL without its
-    ``#fragment``); ``name`` is the attribute path of the API in it.
-    """
-
-    kind: Literal["module", "file", "url"]
-    ref: str
-    name: str = DEFAULT_NAME
-
-    def __str__(self) -> str:
-        if self.kind == "url":
-            return f"{self.ref}#{self.name}"
-        return f"{self.ref}:{self.name}"
-
-
-def _is_dotted_name(text: str) -> bool:
-    return bool(text) and all(part.isidentifier() for part in text.split("."))
-
-
-def parse_target(text: str) -> Target:
-    """Parse a TARGET argument; raise :class:`CLIError` when it is malformed."""
-    if not text:
-        raise CLIError("empty TARGET; give a module, a .py file or a URL")
-    if _URL.match(text):
-        ref, _, name = text.partition("#")
-        name = name or DEFAULT_NAME
-        if not _is_dotted_name(name):
-            raise CLIError(f"invalid API name {name!r} after '#' in {text!r}")
-        return Target("url", ref, name)
-    ref, name = text, DEFAULT_NAME
-    head, colon, tail = text.rpartition(":")
-    # "C:\\app.py" is a drive letter, not "C" with the name "\\app.py".
-    if colon and not (len(head) == 1 and tail[:1] in ("\\", "/")):
-        if not _is_dotted_name(tail):
-            raise CLIError(f"invalid API name {tail!r} after ':' in {text!r}")
-        ref, name = head, tail
-    if ref.endswith(".py") or "/" in ref or os.sep in ref:
-        return Target("file", ref, name)
-    if not _is_dotted_name(ref):
-        raise CLIError(f"{ref!r} is neither a module name nor a path to a .py file")
-    return Target("module", ref, name)
-
-
-# -- loading --------------------------------------------------------------------------------
-
-
-def _import(module_name: str, target: Target) -> ModuleType:
-    try:
-        return importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        missing = exc.name or ""
-        if missing and (module_name == missing or module_name.startswith(missing + ".")):
-            detail = "" if missing == module_name else f" (no module named {missing!r})"
-            raise CLIError(f"module {module_name!r} not found{detail}") from None
-        raise _UserCodeError(target.ref, exc) from exc
-    except Exception as exc:  # anything the user's module raises is shown as theirs
-        raise _UserCodeError(target.ref, exc) from exc
-
-
-def _module_for_file(path: Path, shown: str) -> tuple[str, Path]:
-    """The dotted module name of a file and the directory to put on ``sys.path``."""
-    stem = path.stem
-    if not stem.isidentifier():
-        raise CLIError(f"cannot import {shown!r}: {stem!r} is not a valid module name")
-    parts = [stem]
-    directory = path.parent
-    while (directory / "__init__.py").is_file() and directory.name.isidentifier():
-        parts.insert(0, directory.name)
-        directory = directory.parent
-    return ".".join(parts), directory
-
-
-def _put_first_on_path(directory: str) -> None:
-    if directory in sys.path:
-        sys.path.remove(directory)
-    sys.path.insert(0, directory)
-
-
-def _load_module(target: Target) -> tuple[ModuleType, str]:
-    """Import a module or file target; return the module and how to name it in messages."""
-    if target.kind == "module":
-        # `python -m responder` has the working directory on sys.path; the script does not.
-        if "" not in sys.path and os.getcwd() not in sys.path:
-            sys.path.insert(0, os.getcwd())
-        return _import(target.ref, target), f"module {target.ref!r}"
-    path = Path(target.ref)
-    if path.is_dir():
-        raise CLIError(f"{target.ref!r} is a directory, not a .py file")
-    if not path.is_file():
-        raise CLIError(f"file {target.ref!r} not found")
-    path = path.resolve()
-    module_name, root = _module_for_file(path, target.ref)
-    _put_first_on_path(str(root))
-    module = _import(module_name, target)
-    found = getattr(module, "__file__", None)
-    if found is None or Path(found).resolve() != path:
-        raise CLIError(
-            f"{target.ref!r} is shadowed by the module {module_name!r} "
-            f"from {found or 'a namespace package'}; rename the file"
-        )
-    return module, repr(target.ref)
-
-
-def load_api(target: Target, *, debug: bool = False) -> API:
-    """Import a module or file target and return its :class:`responder.API`.
-
-    With ``debug``, the API shows tracebacks in 500 responses.
-    """
-    module, where = _load_module(target)
-    obj: Any = module
-    for part in target.name.split("."):
-        try:
-            obj = getattr(obj, part)
-        except AttributeError:
-            found = sorted(k for k, v in vars(module).items() if isinstance(v, API))
-            hint = f"its APIs: {', '.join(found)}" if found else "it has no responder.API"
-            raise CLIError(f"{where} has no attribute {target.name!r} ({hint})") from None
-    if not isinstance(obj, API):
-        kind = type(obj).__name__
-        raise CLIError(f"{target} is not a responder.API (it is {kind!r})")
-    if debug:
-        obj.debug = True
-    return obj
 
 
 def _worker_app() -> API:
@@ -213,25 +70,6 @@ def _worker_app() -> API:
     spec = json.loads(os.environ[TARGET_ENV])
     target = Target(spec["kind"], spec["ref"], spec["name"])
     return load_api(target, debug=bool(spec["debug"]))
-
-
-# -- URL targets ----------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _local(target: Target) -> Iterator[Target]:
-    """A module or file target; a URL target is downloaded into a temporary directory."""
-    if target.kind != "url":
-        yield target
-        return
-    try:
-        filename, data = download(target.ref, user_agent=f"responder/{__version__}")
-    except DownloadError as exc:
-        raise CLIError(str(exc)) from None
-    with tempfile.TemporaryDirectory(prefix="responder-run-") as directory:
-        path = Path(directory, filename)
-        path.write_bytes(data)
-        yield Target("file", str(path), target.name)
 
 
 # -- commands -------------------------------------------------------------------------------
@@ -280,11 +118,14 @@ def _serve(target: Target, host: str, port: int, args: argparse.Namespace) -> No
     import uvicorn
 
     options: dict[str, Any] = {"log_level": "debug" if args.debug else "info"}
+    # After a stop signal, requests in flight get this long to finish; then they are cut.
+    options["timeout_graceful_shutdown"] = args.grace
     # Proxy headers are off unless asked for: uvicorn's default trusts them from loopback.
     options["proxy_headers"] = args.proxy_headers or args.forwarded_allow_ips is not None
     if args.forwarded_allow_ips is not None:
         options["forwarded_allow_ips"] = args.forwarded_allow_ips
     api = load_api(target, debug=args.debug)
+    options.update(server_log_options(api, {}))
     if args.workers == 1 and not args.reload:
         uvicorn.run(api, host=host, port=port, **options)
         return
@@ -292,16 +133,43 @@ def _serve(target: Target, host: str, port: int, args: argparse.Namespace) -> No
     spec = {"kind": target.kind, "ref": ref, "name": target.name, "debug": args.debug}
     os.environ[TARGET_ENV] = json.dumps(spec)
     reload_dirs = [str(Path(ref).parent)] if target.kind == "file" else [os.getcwd()]
-    uvicorn.run(
-        f"{__name__}:_worker_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=args.workers,
-        reload=args.reload,
-        reload_dirs=reload_dirs if args.reload else None,
-        **options,
-    )
+    with _metrics_directory(api, args.workers):
+        uvicorn.run(
+            f"{__name__}:_worker_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=args.workers,
+            reload=args.reload,
+            reload_dirs=reload_dirs if args.reload else None,
+            **options,
+        )
+
+
+@contextlib.contextmanager
+def _metrics_directory(api: API, workers: int) -> Iterator[None]:
+    """Under several workers, a fresh directory where they all keep their metrics.
+
+    prometheus-client's multiprocess mode: each worker writes its values to
+    files there, and a scrape of any worker adds them up. The directory is
+    made before the workers start (they read ``PROMETHEUS_MULTIPROC_DIR`` when
+    they import prometheus-client) and removed when the server stops. One the
+    operator set already is used as it is, and left in place.
+    """
+    if workers == 1 or api.observability.metrics is None:
+        yield
+        return
+    from .metrics import MULTIPROC_ENV  # the API has metrics: prometheus-client is installed
+
+    if os.environ.get(MULTIPROC_ENV):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="responder-metrics-") as directory:
+        os.environ[MULTIPROC_ENV] = directory
+        try:
+            yield
+        finally:
+            del os.environ[MULTIPROC_ENV]
 
 
 def _worker(args: argparse.Namespace) -> int:
@@ -365,6 +233,16 @@ def _port(text: str) -> int:
     return port
 
 
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
+    return seconds
+
+
 def _workers(text: str) -> int:
     try:
         count = int(text)
@@ -399,6 +277,17 @@ def _add_worker(commands: Any) -> None:
     worker.set_defaults(handler=_worker)
 
 
+def _add_grace(run: argparse.ArgumentParser) -> None:
+    run.add_argument(
+        "--grace",
+        type=_seconds,
+        default=DEFAULT_GRACE,
+        metavar="SECONDS",
+        help="after SIGTERM, seconds requests in flight may take to finish "
+        f"(default {DEFAULT_GRACE:g})",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="responder", description="Serve and build Responder apps."
@@ -427,6 +316,7 @@ def _parser() -> argparse.ArgumentParser:
         "--workers", type=_workers, default=1, metavar="N", help="worker processes (default 1)"
     )
     run.add_argument("--reload", action="store_true", help="restart when a .py file changes")
+    _add_grace(run)
     run.add_argument(
         "--debug", action="store_true", help="tracebacks in 500 responses; debug logging"
     )
@@ -458,11 +348,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_user_traceback(error: _UserCodeError) -> None:
-    """The cause's traceback, without the frames of this module and of importlib."""
+    """The cause's traceback, without the frames of the loader and of importlib."""
     cause = error.cause
     tb: TracebackType | None = cause.__traceback__
     while tb is not None and (
-        tb.tb_frame.f_code.co_filename in (__file__, importlib.__file__)
+        tb.tb_frame.f_code.co_filename in (__file__, _targets.__file__, importlib.__file__)
         or tb.tb_frame.f_code.co_filename.startswith("<frozen importlib")
     ):
         tb = tb.tb_next

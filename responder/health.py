@@ -21,12 +21,13 @@ import logging
 import math
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from ._concurrency import is_async_callable, run_sync
+from ._draining import begin
 
 if TYPE_CHECKING:
     from .request import Request
@@ -96,6 +97,9 @@ class Health:
         #: True from the moment shutdown begins: the readiness route answers 503.
         self.draining = False
         self._previous: dict[int, Any] = {}
+        #: Coroutine functions run when the server begins to stop (WebSockets close with 1001).
+        self.on_drain: list[Callable[[], Awaitable[None]]] = []
+        self._tasks: set[asyncio.Future[None]] = set()
 
     def add(self, name: str, check: Callable[[], Any], timeout: float) -> None:
         """Register ``check`` (sync or async, no arguments) under ``name``.
@@ -153,12 +157,11 @@ class Health:
 
         Only in the main thread (where signal handlers live), and only over a
         handler the server installed: ours marks the worker as draining, then
-        hands the signal on, after ``shutdown_delay`` seconds for the first one.
+        hands the signal on, after ``shutdown_delay`` seconds for the first one,
+        ending server-sent event streams and running ``on_drain`` (WebSockets
+        close with 1001) as it does.
         """
-        if (
-            self.options.ready_route is None
-            or threading.current_thread() is not threading.main_thread()
-        ):
+        if threading.current_thread() is not threading.main_thread():
             return
         loop = asyncio.get_running_loop()
         for signum in _SIGNALS:
@@ -172,15 +175,25 @@ class Health:
     ) -> Callable[[int, FrameType | None], None]:
         delay = self.options.shutdown_delay
 
+        def stop_now(signum: int, frame: FrameType | None) -> None:
+            loop.call_soon_threadsafe(self._drain)  # before the server closes connections
+            previous(signum, frame)
+
         def on_signal(signum: int, frame: FrameType | None) -> None:
             first, self.draining = not self.draining, True
             if first and delay > 0:
                 # Signal handlers may not touch the loop's timers: ask the loop to do it.
-                loop.call_soon_threadsafe(loop.call_later, delay, previous, signum, frame)
+                loop.call_soon_threadsafe(loop.call_later, delay, stop_now, signum, frame)
             else:  # no delay, or a second signal: stop now
-                previous(signum, frame)
+                stop_now(signum, frame)
 
         return on_signal
+
+    def _drain(self) -> None:
+        """The server begins to stop: streams end, the ``on_drain`` callbacks start."""
+        begin()
+        for callback in self.on_drain:
+            self._tasks.add(asyncio.ensure_future(callback()))
 
     def stop(self) -> None:
         """At shutdown: answer 503 from now on, and give the signals back to the server."""

@@ -8,15 +8,17 @@ with 206 (or 416), with a bound on the number of ranges.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import os
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any
 
 from starlette.concurrency import iterate_in_threadpool
 from starlette.responses import FileResponse, Response, StreamingResponse
 
+from ._draining import stopping
 from .media.handlers import JSONHandler
 from .types import ASGIApp
 from .validators import NOT_MODIFIED_DROPS, evaluate, parse_http_date
@@ -104,7 +106,7 @@ def stream_app(
     return response
 
 
-async def _iterate(items: Any) -> AsyncIterator[Any]:
+async def _iterate(items: Any) -> AsyncGenerator[Any, None]:
     if inspect.isasyncgen(items) or hasattr(items, "__aiter__"):
         async for item in items:
             yield item
@@ -119,8 +121,29 @@ async def _chunks(items: Any) -> AsyncIterator[bytes]:
 
 
 async def _events(items: Any) -> AsyncIterator[bytes]:
-    async for item in _iterate(items):
-        yield encode_event(item)
+    """Each item as an event, until the items end or the server begins to stop."""
+    stop = stopping()
+    if stop.is_set():
+        return
+    waiter = asyncio.ensure_future(stop.wait())
+    source = _iterate(items)
+    try:
+        while True:
+            # PERF: one task per event: a stream waits on its source and on the stop signal.
+            step = asyncio.ensure_future(source.__anext__())
+            await asyncio.wait({step, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            if not step.done():  # the server is stopping: end the stream cleanly
+                step.cancel()
+                await asyncio.wait({step})
+                return
+            try:
+                item = step.result()
+            except StopAsyncIteration:
+                return
+            yield encode_event(item)
+    finally:
+        waiter.cancel()
+        await source.aclose()
 
 
 _JSON = JSONHandler()

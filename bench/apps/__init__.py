@@ -24,6 +24,8 @@ SUBJECT = "responder"
 BASELINE = "raw"
 #: Responder with the stdlib JSON encoder instead of orjson (json and echo only).
 STDLIB_JSON = "responder-stdlib-json"
+#: Responder with metrics, logging, tracing, and all three (text, json, param, notfound).
+OBSERVED = ("responder-metrics", "responder-logging", "responder-tracing", "responder-observed")
 FRAMEWORKS: tuple[str, ...] = (
     SUBJECT,
     "falcon",
@@ -32,6 +34,7 @@ FRAMEWORKS: tuple[str, ...] = (
     "litestar",
     STDLIB_JSON,
     BASELINE,
+    *OBSERVED,
 )
 
 

@@ -21,9 +21,9 @@ TYPED = hasattr(responder, "Query") and hasattr(responder, "Depends")
 UNSUPPORTED = {} if TYPED else {"typed": "needs responder.Query/Depends"}
 
 
-def build() -> responder.API:
-    """A new API with one route per scenario."""
-    api = responder.API()
+def build(**options: Any) -> responder.API:
+    """A new API with one route per scenario; ``options`` go to ``responder.API``."""
+    api = responder.API(**options)
 
     @api.route("/text")
     async def text(req: Any, resp: Any) -> None:

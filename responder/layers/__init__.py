@@ -3,7 +3,8 @@
 Each layer is present only when the API is configured for it. They wrap the
 app (and any ``add_middleware`` middleware) in this order, outermost first::
 
-    RequestIDLayer      request_id=True
+    RequestIDLayer      request_id=True (or enable_logging=True)
+    ObserveLayer        metrics_route=, enable_logging=True, ext.otel.install
     SecurityHeadersLayer  security_headers=True or {...}
     TrustedHostLayer    allowed_hosts=[...]
     HSTSLayer           enable_hsts=True
@@ -22,6 +23,8 @@ Why this order:
 - **Request IDs** first, so that every answer, including the ones the other
   layers give themselves (400 for a bad host, HTTPS redirects, CORS
   preflights), carries an ``X-Request-ID`` to find it in the logs.
+- **Observing** next, so metrics, access lines and traces count every
+  answer, the other layers' refusals included, and know the request's ID.
 - **Security headers** next, for the same reason: the layers' own answers
   get ``nosniff`` and the rest too. A header already set inside is kept.
 - **Trusted hosts** next: a request for a foreign host is refused before any
@@ -41,6 +44,8 @@ elsewhere (the rate limiter) that put headers on the app's responses.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from ..media import MediaRegistry
 from ..types import ASGIApp
@@ -67,10 +72,16 @@ __all__ = [
 ]
 
 
-def wrap(app: ASGIApp, options: LayerOptions, media: MediaRegistry) -> ASGIApp:
+def wrap(
+    app: ASGIApp,
+    options: LayerOptions,
+    media: MediaRegistry,
+    observe: Callable[[ASGIApp], ASGIApp] | None = None,
+) -> ASGIApp:
     """Wrap ``app`` in the layers ``options`` asks for, and only those.
 
-    ``media`` writes the layers' own refusals in the client's format.
+    ``media`` writes the layers' own refusals in the client's format;
+    ``observe`` wraps in the observing layer, just inside the request IDs.
     """
     if options.cors is not None:
         app = CORSLayer(app, media, options.cors)
@@ -80,6 +91,8 @@ def wrap(app: ASGIApp, options: LayerOptions, media: MediaRegistry) -> ASGIApp:
         app = TrustedHostLayer(app, options.allowed_hosts, media)
     if options.security is not None:
         app = SecurityHeadersLayer(app, options.security)
+    if observe is not None:
+        app = observe(app)
     if options.request_id:
         app = RequestIDLayer(app)
     return app

@@ -39,6 +39,8 @@ class RouteTable:
         self.convertors = make_convertors(max_number_param_length)
         self.router: Router[Route] = Router()
         self.websocket_router: Router[WebSocketRun] = Router()
+        #: Each WebSocket route's template, by ``id`` of its handler (what observers label).
+        self.websocket_paths: dict[int, str] = {}
         #: Bumped whenever routes (or the API's schemas) change, so documents know to rebuild.
         self.version = 0
         # What url_for builds from: the first template an endpoint (or a name) was routed to.
@@ -113,6 +115,7 @@ class RouteTable:
         if name:
             self._check_name(name, template)
         self.websocket_router.add(template, run)
+        self.websocket_paths[id(run)] = template.template
         self._remember(endpoint, endpoint, template, name or getattr(endpoint, "__name__", None))
         return endpoint
 

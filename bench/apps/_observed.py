@@ -1,0 +1,69 @@
+"""Responder with metrics, logging and tracing on, alone or together: what each costs.
+
+Each variant is ``responder_app.build()`` with the observability settings
+added, so the ratio to the ``responder`` column is the cost of observing.
+Access lines go through the JSON formatter to a file (``os.devnull``), as a
+server writing to a pipe would; spans go to an OpenTelemetry SDK
+``TracerProvider`` with a ``BatchSpanProcessor`` and an exporter that drops
+them (what a collector would be sent, minus the network).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import responder
+from bench.apps.responder_app import build
+
+ONLY = frozenset({"text", "json", "param", "notfound"})
+
+
+def _log_to_devnull() -> None:
+    from responder.log import JSONFormatter
+
+    root = logging.getLogger()
+    if any(getattr(h, "_bench", False) for h in root.handlers):
+        return
+    handler = logging.StreamHandler(open(os.devnull, "w"))  # noqa: SIM115 - lives with the process
+    handler.setFormatter(JSONFormatter())
+    handler._bench = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def _provider() -> Any:
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import (
+        BatchSpanProcessor,
+        SpanExporter,
+        SpanExportResult,
+    )
+
+    class Drop(SpanExporter):
+        def export(self, spans: Sequence[Any]) -> SpanExportResult:
+            return SpanExportResult.SUCCESS
+
+    provider = TracerProvider()
+    provider.add_span_processor(BatchSpanProcessor(Drop()))
+    return provider
+
+
+def observed(*, metrics: bool = False, logging_on: bool = False, tracing: bool = False) -> Any:
+    """The scenario app with the chosen observers on."""
+    if logging_on:
+        _log_to_devnull()
+    options: dict[str, Any] = {}
+    if metrics:
+        options["metrics_route"] = "/metrics"
+    if logging_on:
+        options["enable_logging"] = True
+        options["log_format"] = "json"
+    api: responder.API = build(**options)
+    if tracing:
+        from responder.ext import otel
+
+        otel.install(api, tracer_provider=_provider())
+    return api

@@ -1,0 +1,7 @@
+"""Responder with metrics on (see ``bench.apps._observed``)."""
+
+from bench.apps._observed import ONLY, observed
+
+__all__ = ["ONLY", "app"]
+
+app = observed(metrics=True)

@@ -1,0 +1,156 @@
+"""OpenTelemetry tracing: ``responder.ext.otel.install(api, tracer_provider=...)``.
+
+A server span per HTTP request, named by method and route pattern
+(``GET /items/{id:int}``; ``GET`` alone for a path no route took), and one
+per WebSocket connection (``WS /chat/{room}``). An incoming W3C
+``traceparent`` (through the globally configured propagator, W3C trace
+context by default) makes the span its child. Jobs started with
+``api.background`` while a request is served get a span of their own,
+linked to the request's (they outlive it).
+
+The span is current while the view runs, so spans the view starts are its
+children. It ends when the last body byte is sent. Requires the ``otel``
+extra (``opentelemetry-api`` and ``-sdk``).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from opentelemetry.propagators.textmap import Getter
+from opentelemetry.trace import Link, SpanKind, Status, StatusCode
+
+from ..layers.observe import UNMATCHED
+
+if TYPE_CHECKING:
+    from ..api import API
+    from ..types import Scope
+
+__all__ = ["Tracing", "install"]
+
+_SCHEME = {"http": "http", "websocket": "ws"}
+
+
+class _HeaderGetter(Getter[list[tuple[bytes, bytes]]]):
+    """Read propagation headers straight from the ASGI scope's raw headers."""
+
+    def get(self, carrier: list[tuple[bytes, bytes]], key: str) -> list[str] | None:
+        name = key.lower().encode("latin-1")
+        found = [value.decode("latin-1") for header, value in carrier if header == name]
+        return found or None
+
+    def keys(self, carrier: list[tuple[bytes, bytes]]) -> list[str]:
+        return [header.decode("latin-1") for header, _ in carrier]
+
+
+_GETTER = _HeaderGetter()
+
+
+class Tracing:
+    """Starts and ends the server spans of one API (the observing layer calls it).
+
+    Args:
+        tracer: the tracer spans come from.
+    """
+
+    def __init__(self, tracer: trace.Tracer) -> None:
+        self.tracer = tracer
+
+    def start(self, scope: Scope) -> tuple[trace.Span, object, str]:
+        """Start the request's span (child of an incoming ``traceparent``) and make it current."""
+        parent = propagate.extract(scope.get("headers", []), getter=_GETTER)
+        method = scope.get("method") or "WS"
+        client = scope.get("client")
+        attributes: dict[str, Any] = {
+            "http.request.method": method,
+            "url.path": scope["path"],
+            "url.scheme": _SCHEME.get(scope["type"], scope["type"]),
+        }
+        if client:
+            attributes["client.address"] = client[0]
+        span = self.tracer.start_span(
+            method, context=parent, kind=SpanKind.SERVER, attributes=attributes
+        )
+        token = otel_context.attach(trace.set_span_in_context(span, parent))
+        return span, token, method
+
+    def finish(self, handle: tuple[trace.Span, object, str], route: str, status: int) -> None:
+        """Name the span by its route, record the status, end it."""
+        span, _, method = handle
+        if not span.is_recording():
+            return
+        if route != UNMATCHED:
+            span.update_name(f"{method} {route}")
+            span.set_attribute("http.route", route)
+        if method != "WS":
+            span.set_attribute("http.response.status_code", status)
+        if status >= 500:
+            span.set_status(Status(StatusCode.ERROR))
+        span.end()
+
+    def leave(self, handle: tuple[trace.Span, object, str]) -> None:
+        """Restore the context from before :meth:`start`."""
+        otel_context.detach(handle[1])  # type: ignore[arg-type]
+
+    def job(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """``func`` traced: a span of its own, linked to the span current when it was started."""
+        current = trace.get_current_span().get_span_context()
+        links: list[Link] = [Link(current)] if current.is_valid else []
+        name = f"job {getattr(func, '__qualname__', repr(func))}"
+        tracer = self.tracer
+
+        if _is_coroutine_function(func):
+
+            @functools.wraps(func)
+            async def traced_async(*args: Any, **kwargs: Any) -> Any:
+                with tracer.start_as_current_span(name, context=_ROOT, links=links):
+                    return await func(*args, **kwargs)
+
+            return traced_async
+
+        @functools.wraps(func)
+        def traced(*args: Any, **kwargs: Any) -> Any:
+            with tracer.start_as_current_span(name, context=_ROOT, links=links):
+                return func(*args, **kwargs)
+
+        return traced
+
+
+#: An empty context: a job's span starts a trace of its own (linked, not a child).
+_ROOT = otel_context.Context()
+
+
+def _is_coroutine_function(func: Any) -> bool:
+    from .._concurrency import is_async_callable
+
+    return is_async_callable(func)
+
+
+def install(api: API, tracer_provider: trace.TracerProvider | None = None) -> Tracing:
+    """Trace ``api``'s requests, WebSocket connections and background jobs.
+
+    Args:
+        api: the API; call before it serves its first request.
+        tracer_provider: where spans go (the global provider when None).
+
+    Returns:
+        The :class:`Tracing` installed.
+
+    Raises:
+        RuntimeError: the API has already served.
+    """
+    provider = tracer_provider or trace.get_tracer_provider()
+    tracing = Tracing(provider.get_tracer("responder"))
+    api.observability.install_tracer(tracing, built=api._stack is not None)
+    queue = api.background
+    start = queue.run
+
+    def run_traced(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return start(tracing.job(func), *args, **kwargs)
+
+    queue.run = run_traced  # type: ignore[method-assign]
+    return tracing

@@ -1,0 +1,182 @@
+"""The observing layer: metrics, the access log and traces, from one timing of each request.
+
+Present only when the API asks for one of them (``metrics_route=``,
+``enable_logging=True``, ``responder.ext.otel.install``). It sits just inside
+the request-ID layer, so it sees every answer, the other layers' refusals
+included, and knows the request's ID.
+
+Per request it reads the clock twice, wraps ``send`` to see the status and
+count the body's bytes, and reports once, when the last body message is sent
+(so the work a view queued for after its response is not counted in the
+duration), or when the app ends without answering (500). The route pattern
+comes from the pipeline: the layer puts a one-item list in the scope under
+:data:`ROUTE_SLOT`, and the pipeline writes the matched route's template
+into it (it was compiled at registration: no string is built per request).
+
+WebSocket connections are only traced (a span for the connection); metrics
+and the access log count HTTP requests.
+"""
+
+from __future__ import annotations
+
+from time import perf_counter
+from typing import Any, Protocol
+
+from ..log import AccessLog, RequestContext, enter, leave
+from ..types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = ["ROUTE_SLOT", "UNMATCHED", "MetricsRecorder", "ObserveLayer", "Tracer"]
+
+#: The scope key of the list whose one item is the matched route's pattern.
+ROUTE_SLOT = "responder.route"
+#: The route label of a request no route or mount took.
+UNMATCHED = "unmatched"
+
+
+class MetricsRecorder(Protocol):
+    """What the layer needs of :class:`responder.metrics.Metrics`."""
+
+    def started(self, method: str) -> Any:
+        """Count a request in progress."""
+
+    def finished(self, gauge: Any, method: str, route: str, status: int, seconds: float) -> None:
+        """Record one answered request."""
+
+
+class Tracer(Protocol):
+    """What the layer needs of :class:`responder.ext.otel.Tracing`."""
+
+    def start(self, scope: Scope) -> Any:
+        """Start the connection's span and make it current; returns its handle."""
+
+    def finish(self, handle: Any, route: str, status: int) -> None:
+        """End the span with the route and status."""
+
+    def leave(self, handle: Any) -> None:
+        """Restore the context from before :meth:`start`."""
+
+
+class _Exchange:
+    """One request as observed: when it began, what was sent, whether it was reported."""
+
+    __slots__ = (
+        "context",
+        "gauge",
+        "layer",
+        "reported",
+        "scope",
+        "size",
+        "slot",
+        "span",
+        "start",
+        "status",
+    )
+
+    def __init__(self, layer: ObserveLayer, scope: Scope, context: RequestContext) -> None:
+        self.start = perf_counter()
+        self.layer, self.scope, self.context = layer, scope, context
+        self.slot = [UNMATCHED]
+        scope[ROUTE_SLOT] = self.slot
+        self.status = 0
+        self.size = 0
+        self.reported = False
+        self.span = layer.tracer.start(scope) if layer.tracer is not None else None
+        metrics = layer.metrics
+        self.gauge = metrics.started(context.method) if metrics is not None else None
+
+    def report(self) -> None:
+        """Tell the metrics, the access log and the tracer how the request went (once)."""
+        self.reported = True
+        seconds = perf_counter() - self.start
+        status = self.status or 500  # the app ended without answering: a failure
+        layer, route = self.layer, self.slot[0]
+        if layer.metrics is not None:
+            layer.metrics.finished(self.gauge, self.context.method, route, status, seconds)
+        if layer.access_log is not None:
+            client = self.scope.get("client")
+            layer.access_log.write(self.context, route, status, self.size, seconds, client)
+        if layer.tracer is not None:
+            layer.tracer.finish(self.span, route, status)
+
+    def sender(self, send: Send) -> Send:
+        """``send``, watched: the status, the body's size, and the report after the last byte."""
+
+        async def observed(message: Message) -> None:
+            kind = message["type"]
+            if kind == "http.response.start":
+                self.status = message["status"]
+            elif kind == "http.response.body":
+                self.size += len(message.get("body", b""))
+                if not message.get("more_body", False) and not self.reported:
+                    await send(message)
+                    self.report()
+                    return
+            await send(message)
+
+        return observed
+
+
+class ObserveLayer:
+    """Report each request to the metrics, the access log and the tracer that are configured.
+
+    Args:
+        app: the app to observe.
+        metrics: the metrics, or None.
+        access_log: the access log, or None (with it, the request context is
+            set for :func:`responder.log.get_logger` records).
+        tracer: the tracer, or None.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        metrics: MetricsRecorder | None = None,
+        access_log: AccessLog | None = None,
+        tracer: Tracer | None = None,
+    ) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.access_log = access_log
+        self.tracer = tracer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Observe one HTTP request (or trace one WebSocket connection)."""
+        kind = scope["type"]
+        if kind == "http":
+            await self._http(scope, receive, send)
+        elif kind == "websocket" and self.tracer is not None:
+            await self._websocket(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        state = scope.get("state")
+        request_id = (state.get("request_id") if state else None) or "-"
+        context = RequestContext(request_id, scope["method"], scope["path"])
+        token = enter(context) if self.access_log is not None else None
+        exchange = _Exchange(self, scope, context)
+        try:
+            await self.app(scope, receive, exchange.sender(send))
+        finally:
+            if not exchange.reported:
+                exchange.report()
+            if self.tracer is not None:
+                self.tracer.leave(exchange.span)
+            if token is not None:
+                leave(token)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Trace the connection: one span from the handshake to the close."""
+        assert self.tracer is not None
+        slot = [UNMATCHED]
+        scope[ROUTE_SLOT] = slot
+        span = self.tracer.start(scope)
+        status = 101
+        try:
+            await self.app(scope, receive, send)
+        except BaseException:
+            status = 500
+            raise
+        finally:
+            self.tracer.finish(span, slot[0], status)
+            self.tracer.leave(span)

@@ -1,0 +1,252 @@
+"""Logging that knows the request: ``api.log``, ``get_logger`` and the access line.
+
+While a request is served (``API(enable_logging=True)``), a context variable
+holds its ID, method and path. Loggers from :func:`get_logger` (and
+``api.log``) put them on every record they make, as the attributes
+``request_id``, ``method`` and ``path``, so a log line written three calls
+deep, in a sync view (the thread pool copies the context) or in background
+work started by the request (it copies the context too) says which request it
+belongs to. Outside a request the attributes are ``"-"``.
+
+:func:`configure` gives the process one handler on the root logger writing to
+stderr, as text or as one JSON object per line, unless logging was already
+configured (the way ``logging.basicConfig`` decides). :class:`AccessLog`
+writes one line per request to the ``responder.access`` logger.
+
+Nothing here imports a third-party library; nothing here runs per request
+unless logging is enabled.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "ACCESS_LOGGER",
+    "LOG_FORMATS",
+    "AccessLog",
+    "JSONFormatter",
+    "RequestContext",
+    "RequestLogger",
+    "TextFormatter",
+    "configure",
+    "current_request",
+    "get_logger",
+]
+
+#: The logger the access lines go to.
+ACCESS_LOGGER = "responder.access"
+#: What ``API(log_format=...)`` accepts.
+LOG_FORMATS = ("text", "json")
+#: The record attributes the request context fills in.
+FIELDS = ("request_id", "method", "path")
+_NONE = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    """What the records made during one request carry."""
+
+    request_id: str
+    method: str
+    path: str
+
+
+#: The request being served in this context (None outside a request).
+_current: ContextVar[RequestContext | None] = ContextVar("responder_request", default=None)
+
+
+def current_request() -> RequestContext | None:
+    """The request this code runs for, or None outside a request."""
+    return _current.get()
+
+
+def enter(context: RequestContext) -> Any:
+    """Make ``context`` the current request; returns the token :func:`leave` takes."""
+    return _current.set(context)
+
+
+def leave(token: Any) -> None:
+    """Restore the context from before :func:`enter`."""
+    _current.reset(token)
+
+
+def _context_fields() -> dict[str, str]:
+    context = _current.get()
+    if context is None:
+        return {"request_id": _NONE, "method": _NONE, "path": _NONE}
+    return {"request_id": context.request_id, "method": context.method, "path": context.path}
+
+
+class RequestLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """A logger whose records carry the current request's ID, method and path.
+
+    The values are read when the record is made, so one logger made at
+    import time serves every request. ``extra=`` given to a call is kept, and
+    wins over the request's fields.
+    """
+
+    def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
+        """Add the request's fields to the record's ``extra``."""
+        extra = _context_fields()
+        given = kwargs.get("extra")
+        if given:
+            extra.update(given)
+        kwargs["extra"] = extra
+        return msg, kwargs
+
+
+def get_logger(name: str = "responder.app") -> RequestLogger:
+    """A logger named ``name`` whose records carry the request's ID, method and path."""
+    return RequestLogger(logging.getLogger(name), {})
+
+
+class _ContextFilter(logging.Filter):
+    """Fill in the request fields on records from loggers that did not set them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            for key, value in _context_fields().items():
+                setattr(record, key, value)
+        return True
+
+
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), 127)}
+_QUOTED = {**_CONTROL, ord("\\"): "\\\\", ord('"'): '\\"'}
+
+
+def _escaped(text: str) -> str:
+    """``text`` with its control characters escaped: one line, always."""
+    return text.translate(_CONTROL)
+
+
+def _quoted(text: str) -> str:
+    """``text`` safe between double quotes on one line (what a client sent, say)."""
+    return text.translate(_QUOTED)
+
+
+class TextFormatter(logging.Formatter):
+    """``time level logger [request_id] message``, one line per record, escaped.
+
+    Control characters in the message (a hostile path echoed into it, say)
+    are written as escapes (a line feed as backslash, x, 0a), so no record
+    can forge a second line.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one line."""
+        message = _escaped(record.getMessage())
+        stamp = self.formatTime(record, "%Y-%m-%dT%H:%M:%S")
+        line = (
+            f"{stamp}.{int(record.msecs):03d} {record.levelname} {record.name} "
+            f"[{getattr(record, 'request_id', _NONE)}] {message}"
+        )
+        if record.exc_info:
+            line += " " + _escaped(self.formatException(record.exc_info))
+        return line
+
+
+#: Attributes every ``LogRecord`` has: the rest came from ``extra=``.
+_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
+    "message",
+    "asctime",
+    "taskName",
+}
+
+
+class JSONFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request fields and extras.
+
+    Always valid JSON: values that JSON has no word for are written with
+    ``str``, and anything a client sent (a path, a header) is escaped by the
+    encoder, never pasted in.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one JSON line."""
+        data: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and not key.startswith("_"):
+                data[key] = value
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, default=str, ensure_ascii=True)
+
+
+def configure(log_format: str = "text") -> None:
+    """Send the process's logs to stderr in ``log_format``, unless logging is configured.
+
+    Like ``logging.basicConfig``: when the root logger has no handler yet, it
+    gets one (and level INFO if it was at the default WARNING); otherwise
+    the existing handlers are left alone. Idempotent.
+    """
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JSONFormatter() if log_format == "json" else TextFormatter())
+    handler.addFilter(_ContextFilter())
+    root.addHandler(handler)
+    if root.level == logging.WARNING:
+        root.setLevel(logging.INFO)
+
+
+class AccessLog:
+    """Writes the access line of each request to the ``responder.access`` logger.
+
+    Text: ``GET /items/42 200 17B 0.84ms route=/items/{id:int} client=1.2.3.4:5``;
+    JSON: the same as fields (``method``, ``path``, ``route``, ``status``,
+    ``bytes``, ``duration_ms``, ``client``, ``request_id``).
+    """
+
+    def __init__(self) -> None:
+        self.logger = logging.getLogger(ACCESS_LOGGER)
+
+    def write(
+        self,
+        context: RequestContext,
+        route: str,
+        status: int,
+        size: int,
+        seconds: float,
+        client: tuple[str, int] | None,
+    ) -> None:
+        """Log one finished request (at INFO)."""
+        logger = self.logger
+        if not logger.isEnabledFor(logging.INFO):
+            return
+        peer = f"{client[0]}:{client[1]}" if client else _NONE
+        millis = round(seconds * 1000, 3)
+        extra = {
+            "request_id": context.request_id,
+            "method": context.method,
+            "path": context.path,
+            "route": route,
+            "status": status,
+            "bytes": size,
+            "duration_ms": millis,
+            "client": peer,
+        }
+        logger.info(
+            '%s "%s" %d %dB %.3fms route=%s client=%s',
+            context.method,
+            _quoted(context.path),
+            status,
+            size,
+            millis,
+            route,
+            peer,
+            extra=extra,
+        )

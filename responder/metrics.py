@@ -1,0 +1,168 @@
+"""Prometheus metrics: ``API(metrics_route="/metrics")``, on prometheus-client.
+
+Three metrics, labelled by method, route *pattern* and status, so that their
+number of series stays bounded whatever clients send:
+
+- ``responder_requests_total`` (counter): requests answered;
+- ``responder_request_duration_seconds`` (histogram): from the request's
+  arrival to its last body byte;
+- ``responder_requests_in_progress`` (gauge, by method): requests not yet answered.
+
+The route label is the template the request matched (``/items/{id:int}``), a
+mount's prefix for a mounted app, or ``unmatched``. A method outside the
+standard ones is counted as ``other``.
+
+Each API has its own registry, so several APIs in one process (tests) never
+collide. Under several worker processes (``responder run --workers N``) the
+values live in files in ``PROMETHEUS_MULTIPROC_DIR``, which the CLI creates
+and removes, and a scrape of any worker adds up all of them. Live gauges of
+workers that died are dropped at the next scrape.
+
+Imported only by APIs that ask for metrics: ``import responder`` never loads
+prometheus-client.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client import multiprocess as _multiprocess
+
+if TYPE_CHECKING:
+    from .request import Request
+    from .response import Response
+
+__all__ = ["MULTIPROC_ENV", "Metrics", "reap_dead_workers"]
+
+#: Where prometheus-client keeps the values of several processes.
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+#: Methods counted under their own name; any other is ``other``.
+METHODS = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"}
+)
+_LIVE_FILE = re.compile(r"gauge_live\w*?_(\d+)\.db")
+
+
+def _multiprocess_dir() -> str | None:
+    return os.environ.get(MULTIPROC_ENV) or None
+
+
+class Metrics:
+    """The API's metrics and its ``/metrics`` view.
+
+    Label values are resolved to the metric's children once per
+    (method, route, status) and kept: per request there is one dict lookup,
+    one counter increment and one histogram observation.
+    """
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        labels = ("method", "route", "status")
+        self.requests = Counter(
+            "responder_requests", "HTTP requests answered.", labels, registry=self.registry
+        )
+        self.duration = Histogram(
+            "responder_request_duration_seconds",
+            "Seconds from a request's arrival to its last body byte.",
+            labels,
+            registry=self.registry,
+        )
+        self.in_progress = Gauge(
+            "responder_requests_in_progress",
+            "HTTP requests being answered.",
+            ("method",),
+            registry=self.registry,
+            multiprocess_mode="livesum",
+        )
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+        self._gauges: dict[str, Any] = {}
+
+    def started(self, method: str) -> Any:
+        """Count a request in progress; returns what :meth:`finished` takes."""
+        gauge = self._gauges.get(method)
+        if gauge is None:
+            label = method if method in METHODS else "other"
+            gauge = self._gauges[method] = self.in_progress.labels(label)
+        gauge.inc()
+        return gauge
+
+    def finished(self, gauge: Any, method: str, route: str, status: int, seconds: float) -> None:
+        """Record one answered request."""
+        gauge.dec()
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            label = method if method in METHODS else "other"
+            values = (label, route, str(status))
+            children = (self.requests.labels(*values), self.duration.labels(*values))
+            self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
+
+    def exposition(self) -> bytes:
+        """The text a scrape gets: this process's metrics, or every worker's."""
+        directory = _multiprocess_dir()
+        if directory is None:
+            return bytes(generate_latest(self.registry))
+        reap_dead_workers(directory)
+        registry = CollectorRegistry()
+        _multiprocess.MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
+        return bytes(generate_latest(registry))
+
+    def stop(self) -> None:
+        """At shutdown: drop this worker's live gauges, as it serves no more requests."""
+        directory = _multiprocess_dir()
+        if directory is not None:
+            _multiprocess.mark_process_dead(os.getpid(), directory)  # type: ignore[no-untyped-call]
+
+    def view(self, req: Request, resp: Response) -> None:
+        """``GET /metrics``: the Prometheus text format (sync: a scrape reads files)."""
+        resp.content = self.exposition()
+        resp.headers["Content-Type"] = CONTENT_TYPE_LATEST
+        resp.headers["Cache-Control"] = "no-store"
+
+
+def reap_dead_workers(directory: str) -> list[int]:
+    """Drop the live gauges of processes that are gone; returns their ids.
+
+    A worker killed with a request in flight never decrements its gauge; its
+    file would keep it counted forever. Counters and histograms of dead
+    workers stay: what they counted did happen.
+    """
+    dead: list[int] = []
+    for path in Path(directory).glob("gauge_live*.db"):
+        found = _LIVE_FILE.fullmatch(path.name)
+        if found is None:
+            continue
+        pid = int(found.group(1))
+        if pid not in dead and not _alive(pid):
+            dead.append(pid)
+    for pid in dead:
+        _multiprocess.mark_process_dead(pid, directory)  # type: ignore[no-untyped-call]
+    return dead
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs; a zombie (killed, not yet reaped by its parent) does not."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:  # no /proc (not Linux): trust the signal
+        return True
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]

@@ -1,0 +1,127 @@
+"""The API's observability settings and the pieces built from them.
+
+``API(metrics_route=..., enable_logging=..., log_format=...)`` becomes an
+:class:`ObservabilityOptions`, checked when the API is created; the API's
+:class:`Observability` (``api.observability``) builds the metrics (importing
+prometheus-client only then), the access log and, once
+``responder.ext.otel.install`` gives it a tracer, the layer that reports to
+all three (:class:`responder.layers.observe.ObserveLayer`). An API with none
+of them gets no layer: it pays nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .layers.observe import ObserveLayer, Tracer
+from .log import LOG_FORMATS, AccessLog, RequestLogger, configure, get_logger
+from .types import ASGIApp
+
+if TYPE_CHECKING:
+    from .metrics import Metrics
+
+__all__ = ["Observability", "ObservabilityOptions", "ObservabilityRegistration"]
+
+
+@dataclass(frozen=True)
+class ObservabilityOptions:
+    """Metrics and logging settings, checked once.
+
+    Attributes:
+        metrics_route: where Prometheus scrapes, or None for no metrics.
+        enable_logging: one access line per request, and request fields on log records.
+        log_format: ``"text"`` or ``"json"`` (one JSON object per line).
+
+    Raises:
+        ValueError: the route does not start with ``/`` or the format is unknown.
+    """
+
+    metrics_route: str | None = None
+    enable_logging: bool = False
+    log_format: str = "text"
+
+    def __post_init__(self) -> None:
+        route = self.metrics_route
+        if route is not None and (not isinstance(route, str) or not route.startswith("/")):
+            raise ValueError(f"metrics_route must be a path starting with '/', not {route!r}.")
+        if self.log_format not in LOG_FORMATS:
+            raise ValueError(f"log_format must be 'text' or 'json', not {self.log_format!r}.")
+
+
+class Observability:
+    """What observes the API's requests: metrics, the access log, a tracer.
+
+    Args:
+        options: the checked settings.
+    """
+
+    def __init__(self, options: ObservabilityOptions) -> None:
+        self.options = options
+        self.metrics: Metrics | None = None
+        self.access_log = AccessLog() if options.enable_logging else None
+        self.tracer: Tracer | None = None
+        if options.metrics_route is not None:
+            # Imported here so that an API without metrics never loads prometheus-client.
+            from .metrics import Metrics
+
+            self.metrics = Metrics()
+        if options.enable_logging:
+            configure(options.log_format)
+
+    @classmethod
+    def of(cls, metrics_route: str | None, enable_logging: bool, log_format: str) -> Observability:
+        """Check ``API(...)``'s settings and build what they ask for.
+
+        Raises:
+            ValueError: see :class:`ObservabilityOptions`.
+        """
+        return cls(ObservabilityOptions(metrics_route, enable_logging, log_format))
+
+    @property
+    def any(self) -> bool:
+        """Whether anything observes requests (else no layer is built)."""
+        return self.metrics is not None or self.access_log is not None or self.tracer is not None
+
+    def routes(self) -> list[tuple[str, Any]]:
+        """The ``(path, view)`` pairs the API adds: the metrics route, if any."""
+        if self.metrics is None or self.options.metrics_route is None:
+            return []
+        return [(self.options.metrics_route, self.metrics.view)]
+
+    def layer(self, app: ASGIApp) -> ASGIApp:
+        """``app`` wrapped in the observing layer, or ``app`` itself when nothing observes."""
+        if not self.any:
+            return app
+        return ObserveLayer(app, self.metrics, self.access_log, self.tracer)
+
+    def install_tracer(self, tracer: Tracer, built: bool) -> None:
+        """Trace requests with ``tracer`` (``responder.ext.otel.install``).
+
+        Raises:
+            RuntimeError: the app has already served (its stack is built).
+        """
+        if built:
+            raise RuntimeError("Install tracing before the app serves its first request.")
+        self.tracer = tracer
+
+    def stop(self) -> None:
+        """At shutdown: this worker's live gauges go (under several workers)."""
+        if self.metrics is not None:
+            self.metrics.stop()
+
+    @staticmethod
+    def logger() -> RequestLogger:
+        """``api.log``: records carry the request's ID, method and path."""
+        return get_logger("responder.app")
+
+
+class ObservabilityRegistration:
+    """``api.log``: a mixin of ``API``, which sets ``observability``."""
+
+    observability: Observability
+
+    @property
+    def log(self) -> RequestLogger:
+        """A logger (``responder.app``) whose records carry the request's ID, method and path."""
+        return self.observability.logger()
