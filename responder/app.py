@@ -186,8 +186,8 @@ class App:
         """
         for prefix, prefix_slash, app in self.mounts:
             if path == prefix or path.startswith(prefix_slash):
-                if self.observed:
-                    scope[ROUTE_SLOT][0] = prefix
+                if self.observed and (slot := scope.get(ROUTE_SLOT)) is not None:
+                    slot[0] = prefix  # no slot: a WebSocket with metrics or logs but no tracer
                 root = scope.get("root_path", "") + prefix
                 # The mounted app is the top of its own routing tree: Starlette's url_for
                 # builds on app_root_path, and a router found in the scope would be the
@@ -374,8 +374,9 @@ class App:
         endpoint, params = match
         scope["path_params"] = params
         self.sockets.add(ws)
-        if self.observed:
-            scope[ROUTE_SLOT][0] = self.websocket_paths.get(id(endpoint), UNMATCHED)
+        # Only a tracer gives a WebSocket a slot; metrics and access lines count HTTP only.
+        if self.observed and (slot := scope.get(ROUTE_SLOT)) is not None:
+            slot[0] = self.websocket_paths.get(id(endpoint), UNMATCHED)
         try:
             for hook in self.hooks.websocket_before:
                 await hook(ws)

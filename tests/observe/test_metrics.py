@@ -62,6 +62,30 @@ def test_unmatched_paths_share_one_label_and_mounts_use_their_prefix(api):
     assert "/nothing/here" not in text
 
 
+def test_websockets_and_mounted_websocket_apps_are_served_with_metrics_on(api):
+    # Metrics count HTTP only: a WebSocket has no route label to be written (it was a 500).
+    @api.route("/echo", websocket=True)
+    async def echo(ws):
+        await ws.accept()
+        await ws.send_text(await ws.receive_text())
+        await ws.close()
+
+    async def mounted_socket(scope, receive, send):
+        await receive()  # websocket.connect
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": 1000})
+
+    api.mount("/sockets", mounted_socket)
+    with api.requests as client:
+        with client.websocket_connect("/echo") as ws:
+            ws.send_text("hi")
+            assert ws.receive_text() == "hi"
+        with client.websocket_connect("/sockets/room"):
+            pass
+        text = client.get("/metrics").text
+    assert 'route="/echo"' not in text and 'route="/sockets"' not in text
+
+
 def test_a_failing_view_is_counted_as_500():
     api = responder.API(metrics_route="/metrics")
 
