@@ -8,6 +8,7 @@ events published on one reach streams opened on the other.
 import os
 
 import responder
+from tests.shared.session_routes import session_routes
 
 REDIS_URL = os.environ["REDIS_URL"]
 PREFIX = os.environ.get("SHARED_PREFIX", "shared:")
@@ -19,20 +20,7 @@ api = responder.API(
 )
 
 
-@api.route("/login/{name}")
-def login(req, resp, *, name):
-    req.session["user"] = name
-    req.session.regenerate()
-
-
-@api.route("/me")
-def me(req, resp):
-    resp.media = {"user": req.session.get("user"), "pid": os.getpid()}
-
-
-@api.route("/logout")
-def logout(req, resp):
-    req.session.clear()
+session_routes(api)
 
 
 @api.route("/news")

@@ -84,7 +84,7 @@ class Worker:
         return self.proc.wait(timeout=timeout)
 
 
-def _wait_ready(worker: Worker, timeout: float = 30) -> None:
+def wait_ready(worker: Worker, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while "Worker ready" not in worker.log():
         if worker.proc.poll() is not None:
@@ -94,35 +94,46 @@ def _wait_ready(worker: Worker, timeout: float = 30) -> None:
         time.sleep(0.05)
 
 
+def start_worker_process(target: str, env: dict[str, str], log: Path, *options: str) -> Worker:
+    """Start ``responder worker TARGET`` with ``env`` added, logging to ``log``; once ready.
+
+    The caller stops it (:func:`stop_workers`), also when readiness fails.
+    """
+    argv = [sys.executable, "-m", "responder", "worker", target, *options]
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    return Worker(proc, log)
+
+
+def stop_workers(started: list[Worker]) -> None:
+    """Stop every worker still running (a paused one resumed first), by PID."""
+    for worker in started:
+        if worker.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                worker.signal(signal.SIGCONT)
+            stop(worker.proc)
+
+
 @pytest.fixture
 def start_worker(jobs: Jobs, tmp_path: Path) -> Iterator[Callable[..., Worker]]:
     """Start ``responder worker tests.tasks.jobs_app:api`` on this test's queue, ready."""
     started: list[Worker] = []
+    env = {"JOBS_REDIS_URL": jobs.url, "JOBS_QUEUE": jobs.name, "JOBS_LOG": str(jobs.log)}
 
     def start(*options: str) -> Worker:
         log = tmp_path / f"worker-{len(started)}.log"
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "JOBS_REDIS_URL": jobs.url,
-            "JOBS_QUEUE": jobs.name,
-            "JOBS_LOG": str(jobs.log),
-        }
-        argv = [sys.executable, "-m", "responder", "worker", "tests.tasks.jobs_app:api"]
-        with log.open("wb") as sink:
-            proc = subprocess.Popen(
-                [*argv, *options], cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT
-            )
-        worker = Worker(proc, log)
+        worker = start_worker_process("tests.tasks.jobs_app:api", env, log, *options)
         started.append(worker)
-        _wait_ready(worker)
+        wait_ready(worker)
         return worker
 
     try:
         yield start
     finally:
-        for worker in started:
-            if worker.proc.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    worker.signal(signal.SIGCONT)
-                stop(worker.proc)
+        stop_workers(started)
