@@ -83,9 +83,13 @@ def test_a_worker_killed_mid_request_is_not_counted_in_flight_forever(tmp_path):
         holder.join(10)
 
         def only_the_scrape():  # the kill takes effect soon, not at once
-            return _value(get(server.url + "/metrics")[1], "responder_requests_in_progress") == 1
+            try:  # a scrape may land on the dying worker's connection, or while it restarts
+                text = get(server.url + "/metrics")[1]
+            except OSError:
+                return False
+            return _value(text, "responder_requests_in_progress") == 1
 
-        _wait_for(only_the_scrape, timeout=10, what="the dead worker's gauge dropped")
+        _wait_for(only_the_scrape, timeout=20, what="the dead worker's gauge dropped")
 
 
 def test_access_lines_replace_uvicorns_and_are_json(tmp_path):
