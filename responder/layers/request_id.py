@@ -8,8 +8,8 @@ errors included, carries it back in ``X-Request-ID``.
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 
 from ..types import ASGIApp, Message, Receive, Scope, Send
 from ._asgi import response_headers, set_header
@@ -36,7 +36,9 @@ class RequestIDLayer:
     """Give every HTTP request and WebSocket handshake an ID.
 
     The ID is the client's ``X-Request-ID`` when exactly one is sent and it is
-    sane (:func:`is_sane_request_id`); otherwise a fresh ``uuid4().hex``. It is
+    sane (:func:`is_sane_request_id`); otherwise 16 fresh random bytes from
+    ``os.urandom`` as 32 lowercase hex digits (what ``uuid4().hex`` gives, at a
+    fifth of its cost: no ``UUID`` object is built). It is
     stored in ``scope["state"]["request_id"]`` (``req.state.request_id``) and
     set as the ``X-Request-ID`` header of the response (or of the WebSocket
     handshake's answer), replacing any the app set.
@@ -53,9 +55,11 @@ class RequestIDLayer:
         sent = [value for key, value in scope.get("headers", ()) if key == _NAME]
         if len(sent) == 1 and is_sane_request_id(sent[0]):
             raw = bytes(sent[0])
+            text = raw.decode("ascii")
         else:
-            raw = uuid.uuid4().hex.encode("ascii")
-        scope.setdefault("state", {})["request_id"] = raw.decode("ascii")
+            text = os.urandom(16).hex()
+            raw = text.encode("ascii")
+        scope.setdefault("state", {})["request_id"] = text
 
         async def send_with_id(message: Message) -> None:
             if message["type"] in _CARRIERS:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import re
 import threading
 
 import pytest
@@ -161,3 +163,62 @@ def test_an_unknown_log_format_is_refused():
 
 def test_logging_turns_request_ids_on(api):
     assert api.requests.get("/items/1").headers["x-request-id"]
+
+
+def test_access_records_fill_the_standard_attributes_a_format_string_names(api):
+    # The access record is made without Logger.info: a classic %-format naming the
+    # standard LogRecord attributes must still find every one of them.
+    lines: list[str] = []
+    handler = logging.Handler()
+    handler.setFormatter(
+        logging.Formatter(
+            "%(asctime)s %(levelname)s %(levelno)d %(name)s %(filename)s %(module)s "
+            "%(lineno)d %(funcName)s %(process)d %(processName)s %(thread)d "
+            "%(threadName)s %(relativeCreated)d %(msecs)d [%(request_id)s] %(message)s"
+        )
+    )
+    handler.emit = lambda record: lines.append(handler.format(record))  # type: ignore[method-assign]
+    logger = logging.getLogger(ACCESS_LOGGER)
+    logger.addHandler(handler)
+    old = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        api.requests.get("/items/7", headers={"X-Request-ID": "fmt-1"})
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old)
+    (line,) = lines
+    shape = (
+        rf" INFO 20 {ACCESS_LOGGER} log\.py log \d+ write {os.getpid()} \S+ \d+ \S+ \d+ \d+ "
+        r'\[fmt-1\] GET "/items/7" 200 8B [\d.]+ms route=/items/\{id:int\} client=testclient:'
+    )
+    assert re.search(shape, line), line
+
+
+def test_filters_on_the_access_logger_see_and_can_drop_access_records(api, caplog):
+    caplog.set_level(logging.INFO)
+    logger = logging.getLogger(ACCESS_LOGGER)
+    seen: list[int] = []
+
+    def only_failures(record: logging.LogRecord) -> bool:
+        seen.append(record.status)  # type: ignore[attr-defined]
+        return record.status >= 400  # type: ignore[attr-defined, no-any-return]
+
+    logger.addFilter(only_failures)
+    try:
+        api.requests.get("/items/7")
+        api.requests.get("/nowhere")
+    finally:
+        logger.removeFilter(only_failures)
+    assert seen == [200, 404]
+    assert [r.status for r in _records(caplog, ACCESS_LOGGER)] == [404]
+
+
+def test_json_lines_match_what_json_dumps_writes():
+    record = _access_record("/caf%C3%A9")
+    record.ratio = float("nan")
+    record.tags = ("a", 1, None, True)
+    line = JSONFormatter().format(record)
+    data = json.loads(line)
+    assert line == json.dumps(data, default=str, ensure_ascii=True)
+    assert "\\u00e9" in line and data["path"] == "/café"

@@ -10,12 +10,15 @@ import responder
 
 pytest.importorskip("opentelemetry.sdk")
 
-from opentelemetry import trace
+from opentelemetry import propagate, trace
+from opentelemetry.context import Context
+from opentelemetry.propagators.textmap import default_getter
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
     InMemorySpanExporter,
 )
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from responder.ext import otel
 
@@ -128,3 +131,35 @@ def test_install_after_serving_is_refused(traced):
     api.requests.get("/items/1")
     with pytest.raises(RuntimeError, match="before the app serves"):
         otel.install(api, tracer_provider=TracerProvider())
+
+
+class _ParentHeader(TraceContextTextMapPropagator):
+    """Reads the W3C parent from ``x-parent`` instead of ``traceparent``."""
+
+    def extract(self, carrier, context=None, getter=default_getter):
+        found = getter.get(carrier, "x-parent")
+        if not found:
+            return Context() if context is None else context
+        return super().extract({"traceparent": found[0]}, context)
+
+    @property
+    def fields(self):
+        return {"x-parent"}
+
+
+def test_a_propagator_set_later_is_read_with_its_own_header_names(traced):
+    # Headers are checked against the global propagator's field names before
+    # extracting; replacing the propagator must change which names are looked for.
+    api, exporter = traced
+    header = f"00-{TRACE_ID}-{PARENT_ID}-01"
+    api.requests.get("/items/3", headers={"x-parent": header})  # default propagator: ignored
+    before = propagate.get_global_textmap()
+    propagate.set_global_textmap(_ParentHeader())
+    try:
+        api.requests.get("/items/3", headers={"x-parent": header})
+        api.requests.get("/items/3", headers={"traceparent": header})  # not read any more
+    finally:
+        propagate.set_global_textmap(before)
+    ignored, child, unread = _spans(exporter, "GET /items/{id:int}")
+    assert ignored.parent is None and unread.parent is None
+    assert format(child.parent.span_id, "016x") == PARENT_ID
