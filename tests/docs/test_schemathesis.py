@@ -8,6 +8,7 @@ and, with valid data, from its 3.0 one: what the 3.0 rewriting must keep true.
 """
 
 import importlib.util
+import os
 from pathlib import Path
 
 import msgpack
@@ -37,8 +38,19 @@ def _msgpack(ctx, value):
         reject()  # an integer MessagePack cannot carry: not a body a client could send
 
 
+def examples(count: int) -> int:
+    """``count`` examples, scaled by ``RESPONDER_FUZZ_SCALE`` (``scripts/check --fast``: 0.25).
+
+    CI runs the full count; a quick local run fuzzes the same operations, less deeply.
+    """
+    return max(5, round(count * float(os.environ.get("RESPONDER_FUZZ_SCALE", "1"))))
+
+
 FUZZ = settings(
-    max_examples=100, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    max_examples=examples(100),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
 )
 
 schema = schemathesis.openapi.from_asgi("/schema.json", _load_example())
@@ -61,19 +73,19 @@ def test_api_conforms_to_its_own_schema(case):
 
 
 @rich_31.parametrize()
-@settings(FUZZ, max_examples=50)
+@settings(FUZZ, max_examples=examples(50))
 def test_rich_app_conforms_to_its_31_schema(case):
     case.call_and_validate()
 
 
 @rich_30.parametrize()
-@settings(FUZZ, max_examples=50)
+@settings(FUZZ, max_examples=examples(50))
 def test_rich_app_conforms_to_its_30_schema(case):
     case.call_and_validate()
 
 
 @typed_31.parametrize()
-@settings(FUZZ, max_examples=50)
+@settings(FUZZ, max_examples=examples(50))
 def test_typed_app_conforms_to_its_31_schema(case):
     # A form carries text only: a "number" or a non-binary "file" in it is text the
     # schema allows, so schemathesis's invalid forms are not invalid; all else is checked.
@@ -82,6 +94,6 @@ def test_typed_app_conforms_to_its_31_schema(case):
 
 
 @typed_30.parametrize()
-@settings(FUZZ, max_examples=50)
+@settings(FUZZ, max_examples=examples(50))
 def test_typed_app_conforms_to_its_30_schema(case):
     case.call_and_validate()

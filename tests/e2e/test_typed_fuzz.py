@@ -11,13 +11,13 @@ from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from responder.params.body import FORM_TYPES
-from tests.docs.test_schemathesis import FUZZ  # also registers the MessagePack serializer
+from tests.docs.test_schemathesis import FUZZ, examples  # also registers MessagePack
 from tests.e2e.server import serve_uvicorn
 
 
 def _fuzz(operation, mode):
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(FUZZ, max_examples=15)
+    @settings(FUZZ, max_examples=examples(15))
     def run(case):
         text_only = case.media_type in FORM_TYPES  # see test_typed_app_conforms_to_its_31_schema
         case.call_and_validate(excluded_checks=[negative_data_rejection] if text_only else None)
