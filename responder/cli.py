@@ -197,16 +197,6 @@ def _worker(args: argparse.Namespace) -> int:
     return 0
 
 
-def _grace(text: str) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds < float("inf"):
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
-    return seconds
-
-
 def _build(args: argparse.Namespace) -> int:
     directory = Path(args.dir)
     if not directory.is_dir():
@@ -268,7 +258,7 @@ def _add_worker(commands: Any) -> None:
     )
     worker.add_argument(
         "--grace",
-        type=_grace,
+        type=_seconds,
         default=30.0,
         metavar="SECONDS",
         help="time running jobs get to finish after SIGTERM (default 30)",

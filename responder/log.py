@@ -49,8 +49,6 @@ __all__ = [
 ACCESS_LOGGER = "responder.access"
 #: What ``API(log_format=...)`` accepts.
 LOG_FORMATS = ("text", "json")
-#: The record attributes the request context fills in.
-FIELDS = ("request_id", "method", "path")
 _NONE = "-"
 
 

@@ -34,18 +34,6 @@ class _Missing:
 
 MISSING: Any = _Missing()
 
-#: The keyword constraints a marker passes on to ``pydantic.Field``.
-CONSTRAINTS = (
-    "gt",
-    "ge",
-    "lt",
-    "le",
-    "multiple_of",
-    "min_length",
-    "max_length",
-    "pattern",
-)
-
 
 class Param:
     """Where one parameter is read from, and the constraints its value must meet.

@@ -112,8 +112,3 @@ class RouteSpec:
         operation_id = self.operation_id
         if operation_id is not None and (type(operation_id) is not str or not operation_id):
             raise ValueError(f"operation_id must be a non-empty str, not {operation_id!r}.")
-
-    @property
-    def validates(self) -> bool:
-        """Whether request or response bodies are checked against a model."""
-        return self.request_model is not None or self.response_model is not None
