@@ -8,8 +8,11 @@ interpreter of a venv that has nothing but ``pip install .``::
 (``-I`` keeps this directory, whose ``websockets/`` and ``docs/`` packages would
 shadow real ones, off ``sys.path``.)
 
-Each fenced block tagged exactly ``python`` runs on its own, in a fresh module,
-from a temporary working directory. Blocks that must not run use another tag
+Pages are found in ``docs/`` and its folders. Each fenced block tagged exactly
+``python`` runs on its own, in a fresh module, from a temporary working
+directory, except on a page that says ``<!-- samples: one module -->``
+(a tutorial whose app grows block by block): its blocks run in page order in
+one module and one working directory, as one sample. Blocks that must not run use another tag
 (``python-norun``, ``console``). A sample that needs a package Responder does
 not install says so on its first line, e.g. ``# requires: flask``; the bare
 check skips it when that package is missing, and names it.
@@ -36,25 +39,30 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 # An opening fence of exactly ```python (not ```python-norun), the body, a closing fence.
 FENCE = re.compile(r"^```python[ \t]*\n(?P<code>.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 REQUIRES = re.compile(r"#\s*requires:\s*(?P<names>[\w., -]+)")
+ONE_MODULE = "<!-- samples: one module -->"
 
 
 @dataclass(frozen=True)
 class Sample:
-    """One runnable block: where it is, and its code."""
+    """What runs as one: a block, or every block of a one-module page, in page order."""
 
     path: Path
-    first_line: int  # lines before the code in the .md file
-    code: str
-    index: int
+    name: str  # the page's path under the docs folder
+    blocks: tuple[tuple[int, str], ...]  # (lines before the code in the .md file, the code)
+    index: int | None  # the block's place on its page; None for a whole page
 
     @property
     def id(self) -> str:
-        return f"{self.path.name}-{self.index}"
+        return f"{self.name}-{'all' if self.index is None else self.index}"
+
+    @property
+    def code(self) -> str:
+        return "\n".join(code for _, code in self.blocks)
 
     @property
     def requires(self) -> list[str]:
-        """The import names listed by a ``# requires:`` first line."""
-        first = self.code.split("\n", 1)[0]
+        """The import names listed by a ``# requires:`` first line (of the first block)."""
+        first = self.blocks[0][1].split("\n", 1)[0]
         match = REQUIRES.fullmatch(first.strip())
         if match is None:
             return []
@@ -66,13 +74,19 @@ class Sample:
 
 
 def find_samples(docs: Path = DOCS) -> list[Sample]:
-    """Every runnable sample in ``docs/*.md``, in file and then page order."""
+    """Every runnable sample in ``docs/**/*.md``, in file and then page order."""
     samples = []
-    for path in sorted(docs.glob("*.md")):
+    for path in sorted(docs.rglob("*.md")):
         text = path.read_text(encoding="utf-8")
-        for index, match in enumerate(FENCE.finditer(text)):
-            first_line = text.count("\n", 0, match.start("code"))
-            samples.append(Sample(path, first_line, match.group("code"), index))
+        name = path.relative_to(docs).as_posix()
+        blocks = [
+            (text.count("\n", 0, match.start("code")), match.group("code"))
+            for match in FENCE.finditer(text)
+        ]
+        if blocks and ONE_MODULE in text:
+            samples.append(Sample(path, name, tuple(blocks), None))
+        else:
+            samples.extend(Sample(path, name, (block,), i) for i, block in enumerate(blocks))
     return samples
 
 
@@ -83,7 +97,10 @@ def run_sample(sample: Sample) -> None:
     resolving names through it (pydantic's forward references) see the sample
     as they would see user code.
     """
-    compiled = compile("\n" * sample.first_line + sample.code, str(sample.path), "exec")
+    compiled = [
+        compile("\n" * first_line + code, str(sample.path), "exec")
+        for first_line, code in sample.blocks
+    ]
     module = types.ModuleType("docs_sample")
     previous_cwd = os.getcwd()
     previous_module = sys.modules.get("docs_sample")
@@ -92,7 +109,8 @@ def run_sample(sample: Sample) -> None:
         os.chdir(workdir)
         sys.modules["docs_sample"] = module
         try:
-            exec(compiled, module.__dict__)
+            for block in compiled:
+                exec(block, module.__dict__)
         finally:
             os.chdir(previous_cwd)
             if previous_module is None:

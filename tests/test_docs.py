@@ -85,3 +85,19 @@ def test_samples_run_with_warnings_as_errors(tmp_path):
     result = run_runner(tmp_path)
     assert result.returncode == 1
     assert "DeprecationWarning: stale" in result.stderr
+
+
+def test_a_one_module_page_runs_its_blocks_in_order_as_one_sample(tmp_path):
+    """A tutorial grows its app block by block; a page in a folder is found too."""
+    folder = tmp_path / "tutorial"
+    folder.mkdir()
+    write_page(folder, "app = ['built']", "app.append('grown')\nassert app == ['built', 'grown']")
+    page = folder / "page.md"
+    page.write_text("<!-- samples: one module -->\n" + page.read_text())
+    result = run_runner(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "docs-samples: 1 passed, 0 failed, 0 skipped" in result.stdout
+    page.write_text(page.read_text().replace("'grown']\n", "'other']\n"))
+    result = run_runner(tmp_path)
+    assert "failed: tutorial/page.md-all" in result.stderr
+    assert 'page.md", line 12' in result.stderr  # the second block's assert
