@@ -185,7 +185,11 @@ class JSONFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        data.update({k: v for k, v in vars(record).items() if k not in _STANDARD and k[:1] != "_"})
+        fields = vars(record)
+        if type(record) is _AccessRecord and len(fields) == _ACCESS_SIZE:
+            data.update(record._extra)  # nothing was added on the way: its extras are known
+        else:
+            data.update({k: v for k, v in fields.items() if k not in _STANDARD and k[:1] != "_"})
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
         return "".join(_ENCODE(data, 0))
@@ -248,6 +252,7 @@ class _AccessRecord(logging.LogRecord):
         self.process = os.getpid()
         self.processName = _process_name()
         self.__dict__.update(extra)
+        self._extra = extra
 
 
 def _process_name() -> str:
@@ -268,6 +273,9 @@ _START = logging._startTime  # type: ignore[attr-defined]
 _ACCESS_CONSTANTS: dict[str, Any] = vars(
     logging.LogRecord(ACCESS_LOGGER, logging.INFO, __file__, 0, "", (), None, "write")
 )
+#: How many attributes an access record has when no filter added one: its
+#: constants, ``_extra`` and the eight fields :meth:`AccessLog.write` sets.
+_ACCESS_SIZE = len(_ACCESS_CONSTANTS) + 1 + 8
 
 
 class AccessLog:

@@ -222,3 +222,22 @@ def test_json_lines_match_what_json_dumps_writes():
     data = json.loads(line)
     assert line == json.dumps(data, default=str, ensure_ascii=True)
     assert "\\u00e9" in line and data["path"] == "/café"
+
+
+def test_json_access_lines_carry_what_a_filter_added():
+    """The JSON formatter's shortcut for untouched access records keeps a filter's field."""
+    untouched = _access_record("/items/1")
+    plain = json.loads(JSONFormatter().format(untouched))
+    assert set(plain) == {"time", "level", "logger", "message"} | {
+        "request_id",
+        "method",
+        "path",
+        "route",
+        "status",
+        "bytes",
+        "duration_ms",
+        "client",
+    }
+    touched = _access_record("/items/1")
+    touched.tenant = "acme"
+    assert json.loads(JSONFormatter().format(touched))["tenant"] == "acme"
