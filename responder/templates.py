@@ -1,12 +1,18 @@
-"""Jinja2 templates: files from a directory, or strings; autoescaped."""
+"""Jinja2 templates: files from a directory, or strings; autoescaped.
+
+Jinja2 is imported when the first :class:`Templates` is made, not with
+``responder``: it is a fifth of the package's import time, and most APIs
+never render a template.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["Templates"]
 
@@ -32,7 +38,9 @@ class Templates:
     ) -> None:
         self.directory = directory
         self.context: dict[str, Any] = dict(context or {})
-        self.env = jinja2.Environment(
+        import jinja2  # on first use: see the module docstring
+
+        self.env: jinja2.Environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(os.fspath(directory)),
             autoescape=autoescape,  # noqa: S701 - on unless the caller turns it off
             enable_async=enable_async,

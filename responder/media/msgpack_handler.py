@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-import msgpack
-
 from ..errors import MediaMalformedError
 from .decoded import MAX_DEPTH, check_depth, find_unwritable
 from .handlers import MediaHandler, bounded_depth, empty_body
@@ -48,6 +46,8 @@ class MessagePackHandler(MediaHandler):
         Raises:
             TypeError: part of ``obj`` cannot be written; the message names where.
         """
+        import msgpack  # loaded on first use, not at start-up
+
         try:
             packed: bytes = msgpack.packb(obj, default=_to_packable, use_bin_type=True)
         except (TypeError, ValueError, OverflowError) as exc:
@@ -58,6 +58,8 @@ class MessagePackHandler(MediaHandler):
         """Decode one MessagePack object; anything malformed or oversized is a 400."""
         if not data:
             raise empty_body("MessagePack")
+        import msgpack
+
         try:
             value = msgpack.unpackb(
                 data,
