@@ -1,16 +1,34 @@
-"""Running sync code off the event loop."""
+"""Running sync code off the event loop.
+
+Sync views, sync dependencies and other blocking steps run on a pool of
+worker threads of our own (:class:`Workers`), not through
+``loop.run_in_executor``. Each call is one item on a queue and one wake-up of
+the loop when it is done: ``run_in_executor`` also builds a
+``concurrent.futures.Future``, chains it to an asyncio one, and takes the
+executor's locks, which doubled the cost of the hop (see ``bench/README.md``).
+
+The contract is the executor's: the call runs with a copy of the caller's
+context variables, its exception is raised in the caller, and a caller that
+is cancelled (a timeout, a client gone) stops waiting while the thread runs
+the call to its end, its result dropped.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import functools
 import inspect
-from collections.abc import Callable
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from queue import SimpleQueue
 from typing import Any, TypeVar
 
-__all__ = ["get_executor", "is_async_callable", "run_sync"]
+__all__ = ["Workers", "get_executor", "is_async_callable", "run_sync"]
 
 T = TypeVar("T")
 
@@ -18,25 +36,123 @@ T = TypeVar("T")
 MAX_THREADS = 40
 _executor: ThreadPoolExecutor | None = None
 
+#: (loop, future, context, function, arguments): one call for a worker.
+_Call = tuple[asyncio.AbstractEventLoop, "asyncio.Future[Any]", contextvars.Context, Any, Any]
+
 
 def get_executor() -> ThreadPoolExecutor:
-    """The shared pool for sync views (background tasks have a pool of their own)."""
-    return _get_executor()
-
-
-def _get_executor() -> ThreadPoolExecutor:
+    """A shared ``ThreadPoolExecutor``, for code that needs an executor object."""
     global _executor
     if _executor is None:
         _executor = ThreadPoolExecutor(MAX_THREADS, thread_name_prefix="responder")
     return _executor
 
 
-async def run_sync(func: Callable[..., T], *args: Any) -> T:
-    """Run ``func(*args)`` in the shared thread pool, with the caller's contextvars."""
-    # PERF: run_in_executor on a long-lived pool is the cheapest thread hop asyncio offers.
-    loop = asyncio.get_running_loop()
-    context = contextvars.copy_context()
-    return await loop.run_in_executor(_get_executor(), context.run, func, *args)
+class Workers:
+    """Threads that run sync calls for event loops; started as needed, up to ``max_threads``.
+
+    A thread is started when a call arrives and none is idle, as
+    ``ThreadPoolExecutor`` does; threads then stay, waiting on the queue.
+    They are daemon threads: one still running a call when the interpreter
+    exits does not hold the exit up (the server waits for its requests
+    before it gets there).
+
+    Args:
+        max_threads: the most threads, hence the most sync calls at once.
+    """
+
+    def __init__(self, max_threads: int = MAX_THREADS) -> None:
+        self.max_threads = max_threads
+        self._calls: SimpleQueue[_Call | None] = SimpleQueue()
+        # One token per thread that finished a call and waits for the next: deque's
+        # append and pop are atomic, and cheaper than a Semaphore's Condition.
+        self._idle: deque[None] = deque()
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+
+    async def run(self, func: Callable[..., T], *args: Any) -> T:
+        """``func(*args)`` on a worker thread, with the caller's context variables."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._calls.put((loop, future, contextvars.copy_context(), func, args))
+        try:
+            self._idle.pop()
+        except IndexError:
+            self._start_thread()
+        return await future
+
+    def _start_thread(self) -> None:
+        with self._lock:
+            if len(self._threads) >= self.max_threads:
+                return  # the call waits for a thread to come free
+            thread = threading.Thread(
+                target=self._work, name=f"responder-{len(self._threads)}", daemon=True
+            )
+            self._threads.append(thread)
+        thread.start()
+
+    def _work(self) -> None:
+        """Run calls until told to stop (``None``), handing each outcome back to its loop."""
+        calls, idle = self._calls, self._idle
+        while (call := calls.get()) is not None:
+            loop, future, context, func, args = call
+            del call  # hold no reference to the arguments while waiting for the next
+            outcome: Callable[[asyncio.Future[Any], Any], None]
+            try:
+                outcome, value = _succeed, context.run(func, *args)
+            except BaseException as exc:  # noqa: BLE001 - the caller gets it, whatever it is
+                outcome, value = _fail, exc
+            # Idle before the caller wakes: its next call must find this thread free,
+            # or every sync request in a row would start a thread of its own.
+            idle.append(None)
+            _hand_back(loop, outcome, future, value)
+            del loop, future, context, func, args, value
+
+    def stop(self) -> None:
+        """Let every thread finish its call and end; a later call starts threads anew."""
+        with self._lock:
+            for _ in self._threads:
+                self._calls.put(None)
+            self._threads = []
+            self._idle = deque()  # the ending threads' tokens go with them
+
+
+def _hand_back(loop: asyncio.AbstractEventLoop, settle: Any, future: Any, value: Any) -> None:
+    # RuntimeError: the loop was closed while the call ran, so nobody waits for it.
+    with contextlib.suppress(RuntimeError):
+        loop.call_soon_threadsafe(settle, future, value)
+
+
+def _succeed(future: asyncio.Future[Any], result: Any) -> None:
+    if not future.done():  # the caller may have been cancelled meanwhile
+        future.set_result(result)
+
+
+def _fail(future: asyncio.Future[Any], exc: BaseException) -> None:
+    if not future.done():
+        future.set_exception(exc)
+
+
+_workers = Workers()
+
+
+def _new_pool_in_child() -> None:
+    """A forked child has none of its parent's threads: start from an empty pool."""
+    global _workers, _executor
+    _workers = Workers()
+    _executor = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_pool_in_child)
+
+
+def run_sync(func: Callable[..., T], *args: Any) -> Coroutine[Any, Any, T]:
+    """Run ``func(*args)`` on the shared worker threads: await what this returns.
+
+    A plain function handing back the pool's coroutine: one frame fewer per hop.
+    """
+    return _workers.run(func, *args)
 
 
 def is_async_callable(obj: Any) -> bool:
