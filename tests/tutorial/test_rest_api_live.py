@@ -2,11 +2,39 @@
 
 from __future__ import annotations
 
+import ast
+
 import httpx2 as httpx
 
-from tests.e2e.server import free_port, live_uvicorn, serve
+from tests.docs_samples import find_samples
+from tests.e2e.server import ROOT, free_port, live_uvicorn, serve
 
 APP = "examples.tutorial.rest_api.app:api"
+
+
+def statements(code: str) -> dict[str, str]:
+    """The module's top-level definitions, assignments and calls: each AST dump, to its source."""
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.Expr)
+    found = {}
+    for node in ast.parse(code).body:
+        if isinstance(node, kinds) and not (
+            isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)  # a docstring
+        ):
+            found[ast.dump(node)] = ast.get_source_segment(code, node) or ""
+    return found
+
+
+def assert_example_is_the_pages_app(example: str, page: str) -> None:
+    """Every statement of the example app is on the tutorial page, word for word."""
+    (sample,) = [s for s in find_samples() if s.name == page]
+    code = (ROOT / "examples" / "tutorial" / example / "app.py").read_text()
+    on_page = statements(sample.code)
+    missing = [source for dump, source in statements(code).items() if dump not in on_page]
+    assert not missing, f"{example}/app.py and {page} differ at:\n" + "\n\n".join(missing)
+
+
+def test_the_example_is_the_tutorials_app():
+    assert_example_is_the_pages_app("rest_api", "tutorial/rest-api.md")
 
 
 def test_articles_round_trip_over_http():
