@@ -55,6 +55,11 @@ class BuiltinRoutes:
         # Imported here so that apps without GraphQL never load graphene.
         from .ext.graphql import GraphQLView
 
+        if self.docs_options.assets_dir is not None and options.get("graphiql", True):
+            from .docs.assets import GRAPHIQL_PACKAGES
+            from .docs.local_assets import check_packages
+
+            check_packages(self.docs_options.assets_dir, GRAPHIQL_PACKAGES)
         return GraphQLView(schema=schema, assets_url=self.docs_options.assets_url, **options)
 
     def _add_builtin_routes(self) -> None:
@@ -76,6 +81,8 @@ class BuiltinRoutes:
         self.lifespan.stopping.append(self.health.stop)
         self.health.on_drain.append(self.app.close_websockets)
         self.lifespan.shutdown.append(self.observability.stop)
+        if self.docs_options.assets_dir is not None:
+            self._serve_docs_assets(self.docs_options.assets_dir)
         if not self.docs_options.enabled:
             return
         # Imported here so that apps without docs never load apispec.
@@ -87,6 +94,16 @@ class BuiltinRoutes:
             cast("SpecSource", self), self.docs_options, csp
         ):  # open, for Authorize
             self.add_route(path, view, methods=["GET"], include_in_schema=False, auth=None)
+
+    def _serve_docs_assets(self, directory: str) -> None:
+        """Mount the UI packages in ``directory``, checking the docs page's are there."""
+        from .docs.assets import LOCAL_ASSETS_URL
+        from .docs.local_assets import PackageFiles, check_packages
+        from .docs.ui import THEMES
+
+        options = self.docs_options
+        check_packages(directory, [THEMES[options.theme].package] if options.docs_route else [])
+        self.mount(LOCAL_ASSETS_URL.split("/{")[0], PackageFiles(directory, media=self.media))
 
     def add_spa(self, path: str = "/") -> Any:
         """Serve ``index.html`` of the static directory at ``path`` and for unknown pages.

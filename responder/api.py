@@ -49,6 +49,8 @@ from .templates import Templates
 from .types import ASGIApp, Receive, Scope, Send
 
 if TYPE_CHECKING:
+    from os import PathLike
+
     from typing_extensions import Unpack
 
     from .testing import TestClient
@@ -111,6 +113,8 @@ class API(
             instead of falling back to JSON.
         docs_assets_url: where the docs page loads its UI from: a template
             with ``{package}`` and ``{version}`` (a CDN by default).
+        docs_assets: a ``node_modules`` directory to serve the docs page's
+            (and GraphiQL's) files from, at ``/docs-assets`` (docs/openapi.md).
         spa_exclude, max_number_param_length: path prefixes the SPA fallback never
             answers (``["/api"]``); the most characters of an int/float route parameter.
         redirect_slashes: answer ``/users/`` with a 307 to ``/users`` when only
@@ -180,6 +184,7 @@ class API(
         max_request_size: int = DEFAULT_MAX_REQUEST_SIZE,
         strict_negotiation: bool = False,
         docs_assets_url: str | None = None,
+        docs_assets: str | PathLike[str] | None = None,
         spa_exclude: list[str] | None = None,
         max_number_param_length: int = DEFAULT_MAX_NUMBER_LENGTH,
         redirect_slashes: bool = True,
@@ -205,6 +210,7 @@ class API(
             docs_route=docs_route,
             theme=openapi_theme,
             assets_url=docs_assets_url,
+            assets_dir=None if docs_assets is None else str(docs_assets),
             title=title,
             version=version,
             description=description,

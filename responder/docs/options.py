@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .assets import LOCAL_ASSETS_URL
 from .ui import THEMES
 
 __all__ = ["DEFAULT_OPENAPI_VERSION", "DocsOptions"]
@@ -31,11 +32,15 @@ class DocsOptions:
         theme: the docs page's UI: ``swagger_ui``, ``redoc``, ``rapidoc`` or ``elements``.
         assets_url: where the docs page (and GraphiQL) load their UI from:
             a template with ``{package}`` and ``{version}``; None for the CDN.
+            With ``assets_dir``, the path the API serves that directory at.
+        assets_dir: a ``node_modules`` directory the API serves the UI's
+            files from (``API(docs_assets=...)``), or None.
         title, version, description, terms_of_service, contact, license:
             the document's ``info``.
 
     Raises:
-        ValueError: an unknown ``theme`` on an API that serves a docs page.
+        ValueError: an unknown ``theme`` on an API that serves a docs page, or
+            both ``assets_url`` and ``assets_dir``.
     """
 
     openapi_version: str | None = None
@@ -43,6 +48,7 @@ class DocsOptions:
     docs_route: str | None = None
     theme: str = "swagger_ui"
     assets_url: str | None = None
+    assets_dir: str | None = None
     title: str | None = None
     version: str | None = None
     description: str | None = None
@@ -54,6 +60,11 @@ class DocsOptions:
         if self.docs_route and self.theme not in THEMES:
             known = ", ".join(THEMES)
             raise ValueError(f"Unknown docs theme {self.theme!r}; choose one of {known}.")
+        if self.assets_dir is not None:
+            if self.assets_url is not None:
+                raise ValueError("Give docs_assets (a directory) or docs_assets_url, not both.")
+            # Frozen: set once here, so every reader of assets_url sees the local copy.
+            object.__setattr__(self, "assets_url", LOCAL_ASSETS_URL)
 
     @property
     def enabled(self) -> bool:

@@ -1,8 +1,10 @@
 """Interactive docs pages: one small class per theme, behind one interface.
 
-Each theme names the npm package it loads and the files it needs; the page
-fetches them from ``assets_url``, a template with ``{package}`` and
-``{version}``: a CDN by default, or your own server for offline deployments
+Each theme names the npm package it loads, pinned with its files' hashes in
+:mod:`responder.docs.assets`; the page fetches them from ``assets_url``, a
+template with ``{package}`` and ``{version}``: a CDN by default (each tag
+carrying its file's integrity hash), your own copy served by the API
+(``API(docs_assets="node_modules")``), or any server
 (``API(docs_assets_url="/vendor/{package}")``).
 """
 
@@ -14,24 +16,33 @@ import html
 from typing import ClassVar
 from urllib.parse import urlsplit
 
-__all__ = ["DEFAULT_ASSETS_URL", "THEMES", "DocsTheme", "get_theme"]
+from .assets import DEFAULT_ASSETS_URL, PACKAGES, asset_attributes
 
-DEFAULT_ASSETS_URL = "https://cdn.jsdelivr.net/npm/{package}@{version}"
+__all__ = ["DEFAULT_ASSETS_URL", "THEMES", "DocsTheme", "get_theme"]
 
 
 class DocsTheme:
     """A docs UI: the HTML page that renders an OpenAPI document."""
 
     name: ClassVar[str] = ""
-    package: ClassVar[str] = ""
-    version: ClassVar[str] = ""
+    package: ClassVar[str] = ""  # its pinned version and files: ``assets.PACKAGES``
     #: Sources the page loads from elsewhere than its assets, by CSP directive.
     elsewhere: ClassVar[dict[str, tuple[str, ...]]] = {}
 
-    def asset(self, assets_url: str, path: str) -> str:
-        """The URL of one of the package's files."""
-        base = assets_url.format(package=self.package, version=self.version).rstrip("/")
-        return html.escape(f"{base}/{path}", quote=True)
+    @property
+    def version(self) -> str:
+        """The exact release of the package the page loads."""
+        return PACKAGES[self.package].version
+
+    def script(self, assets_url: str, path: str, module: bool = False) -> str:
+        """A ``<script>`` tag loading one of the package's files (with its hash from a CDN)."""
+        kind = ' type="module"' if module else ""
+        return f"<script{kind} {asset_attributes(assets_url, self.package, path)}></script>"
+
+    def stylesheet(self, assets_url: str, path: str) -> str:
+        """A ``<link rel="stylesheet">`` tag for one of the package's files."""
+        attributes = asset_attributes(assets_url, self.package, path, "href")
+        return f'<link rel="stylesheet" {attributes}>\n'
 
     def body(self, spec_url: str, assets_url: str) -> str:
         """The theme's part of the page: its tags and script."""
@@ -85,10 +96,9 @@ class SwaggerUI(DocsTheme):
 
     name = "swagger_ui"
     package = "swagger-ui-dist"
-    version = "5"
 
     def head(self, assets_url: str) -> str:
-        return f'<link rel="stylesheet" href="{self.asset(assets_url, "swagger-ui.css")}">\n'
+        return self.stylesheet(assets_url, "swagger-ui.css")
 
     def inline_script(self, spec_url: str) -> str:
         return (
@@ -100,7 +110,7 @@ class SwaggerUI(DocsTheme):
     def body(self, spec_url: str, assets_url: str) -> str:
         return (
             '<div id="swagger-ui"></div>\n'
-            f'<script src="{self.asset(assets_url, "swagger-ui-bundle.js")}"></script>\n'
+            f"{self.script(assets_url, 'swagger-ui-bundle.js')}\n"
             f"<script>{self.inline_script(spec_url)}</script>"
         )
 
@@ -110,13 +120,12 @@ class ReDoc(DocsTheme):
 
     name = "redoc"
     package = "redoc"
-    version = "2"
     elsewhere = {"img-src": ("https://cdn.redoc.ly",)}  # its footer logo, always from there
 
     def body(self, spec_url: str, assets_url: str) -> str:
         return (
             f'<redoc spec-url="{spec_url}"></redoc>\n'
-            f'<script src="{self.asset(assets_url, "bundles/redoc.standalone.js")}"></script>'
+            f"{self.script(assets_url, 'bundles/redoc.standalone.js')}"
         )
 
 
@@ -125,12 +134,10 @@ class RapiDoc(DocsTheme):
 
     name = "rapidoc"
     package = "rapidoc"
-    version = "9"
 
     def body(self, spec_url: str, assets_url: str) -> str:
         return (
-            f'<script type="module" src="{self.asset(assets_url, "dist/rapidoc-min.js")}">'
-            "</script>\n"
+            f"{self.script(assets_url, 'dist/rapidoc-min.js', module=True)}\n"
             f'<rapi-doc spec-url="{spec_url}" render-style="read" show-header="false" '
             # load-fonts false: no request to Google Fonts; the page works offline.
             'load-fonts="false"></rapi-doc>'
@@ -142,14 +149,13 @@ class Elements(DocsTheme):
 
     name = "elements"
     package = "@stoplight/elements"
-    version = "9"
 
     def head(self, assets_url: str) -> str:
-        return f'<link rel="stylesheet" href="{self.asset(assets_url, "styles.min.css")}">\n'
+        return self.stylesheet(assets_url, "styles.min.css")
 
     def body(self, spec_url: str, assets_url: str) -> str:
         return (
-            f'<script src="{self.asset(assets_url, "web-components.min.js")}"></script>\n'
+            f"{self.script(assets_url, 'web-components.min.js')}\n"
             f'<elements-api apiDescriptionUrl="{spec_url}" router="hash" layout="sidebar">'
             "</elements-api>"
         )

@@ -26,7 +26,6 @@ What a request may ask for is bounded by :class:`GraphQLLimits`.
 from __future__ import annotations
 
 import functools
-import html
 import inspect
 import json
 from collections.abc import Awaitable
@@ -42,7 +41,7 @@ from graphql import (
 )
 
 from .._concurrency import run_sync
-from ..docs.ui import DEFAULT_ASSETS_URL
+from ..docs.assets import DEFAULT_ASSETS_URL, asset_attributes
 from ..errors import HTTPError, HTTPMethodNotAllowed, HTTPUnsupportedMediaType
 from ..media.negotiation import body_charset, parse_accept, parse_content_type, quality
 from .graphql_limits import (
@@ -278,24 +277,21 @@ def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionN
     return next((op for op in operations if op.name and op.name.value == name), None)
 
 
-# GraphiQL 4 is the last release that runs from plain files (with React 18's UMD builds).
-GRAPHIQL_PACKAGES = {"react": "18", "react-dom": "18", "graphiql": "4"}
-
-
 @functools.lru_cache(maxsize=32)  # a view serves one path (per root_path): built once each
 def graphiql_page(assets_url: str, endpoint: str) -> str:
     """The GraphiQL page, loading React and GraphiQL from ``assets_url``.
+
+    Their releases are pinned, and their tags carry integrity hashes when
+    ``assets_url`` names the version (see :mod:`responder.docs.assets`).
 
     Args:
         assets_url: a template with ``{package}`` and ``{version}``, as
             ``API(docs_assets_url=...)`` takes.
         endpoint: the path the page sends its queries to.
     """
-    template = assets_url
 
-    def asset(package: str, path: str) -> str:
-        base = template.format(package=package, version=GRAPHIQL_PACKAGES[package]).rstrip("/")
-        return html.escape(f"{base}/{path}", quote=True)
+    def asset(package: str, path: str, attribute: str = "src") -> str:
+        return asset_attributes(assets_url, package, path, attribute)
 
     url = json.dumps(endpoint)
     return f"""<!DOCTYPE html>
@@ -304,13 +300,13 @@ def graphiql_page(assets_url: str, endpoint: str) -> str:
 <meta charset="utf-8">
 <title>GraphiQL</title>
 <style>body {{ margin: 0; height: 100vh; }} #graphiql {{ height: 100vh; }}</style>
-<link rel="stylesheet" href="{asset("graphiql", "graphiql.min.css")}">
+<link rel="stylesheet" {asset("graphiql", "graphiql.min.css", "href")}>
 </head>
 <body>
 <div id="graphiql">Loading…</div>
-<script src="{asset("react", "umd/react.production.min.js")}"></script>
-<script src="{asset("react-dom", "umd/react-dom.production.min.js")}"></script>
-<script src="{asset("graphiql", "graphiql.min.js")}"></script>
+<script {asset("react", "umd/react.production.min.js")}></script>
+<script {asset("react-dom", "umd/react-dom.production.min.js")}></script>
+<script {asset("graphiql", "graphiql.min.js")}></script>
 <script>
 const fetcher = GraphiQL.createFetcher({{ url: {url} }});
 ReactDOM.createRoot(document.getElementById("graphiql")).render(

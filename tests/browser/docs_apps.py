@@ -1,4 +1,9 @@
-"""App factories for the docs UI and GraphiQL browser tests: the real features, local assets."""
+"""App factories for the docs UI and GraphiQL browser tests: the real features, no internet.
+
+Each docs theme and GraphiQL come two ways: from a local copy served by the API
+itself (``API(docs_assets=node_modules)``), and from the CDN default, which the
+tests answer from the same npm files (see ``cdn.py``).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,10 @@ import graphene
 
 import responder
 
-from .vendor import VendorFiles
+from .vendor import NODE_MODULES
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "petstore.py"
-LOCAL_ASSETS = "/vendor/{package}"
+LOCAL = {"docs_assets": NODE_MODULES}
 
 
 def _petstore(theme: str, **options: Any) -> Any:
@@ -21,8 +26,7 @@ def _petstore(theme: str, **options: Any) -> Any:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    api = module.make_api(openapi_theme=theme, docs_assets_url=LOCAL_ASSETS, **options)
-    return VendorFiles(api)
+    return module.make_api(openapi_theme=theme, **options)
 
 
 #: The strictest setting: every optional header on, the default CSP among them.
@@ -33,36 +37,42 @@ ALL_SECURITY_HEADERS = {
 }
 
 
+# The local copy under the strictest headers.
 def swagger_ui_csp() -> Any:
-    return _petstore("swagger_ui", security_headers=ALL_SECURITY_HEADERS)
+    return _petstore("swagger_ui", security_headers=ALL_SECURITY_HEADERS, **LOCAL)
 
 
 def redoc_csp() -> Any:
-    return _petstore("redoc", security_headers=ALL_SECURITY_HEADERS)
+    return _petstore("redoc", security_headers=ALL_SECURITY_HEADERS, **LOCAL)
 
 
 def rapidoc_csp() -> Any:
-    return _petstore("rapidoc", security_headers=ALL_SECURITY_HEADERS)
+    return _petstore("rapidoc", security_headers=ALL_SECURITY_HEADERS, **LOCAL)
 
 
 def elements_csp() -> Any:
+    return _petstore("elements", security_headers=ALL_SECURITY_HEADERS, **LOCAL)
+
+
+# The CDN default (pinned, with integrity hashes) under the strictest headers.
+def swagger_ui_cdn() -> Any:
+    return _petstore("swagger_ui", security_headers=ALL_SECURITY_HEADERS)
+
+
+def redoc_cdn() -> Any:
+    return _petstore("redoc", security_headers=ALL_SECURITY_HEADERS)
+
+
+def rapidoc_cdn() -> Any:
+    return _petstore("rapidoc", security_headers=ALL_SECURITY_HEADERS)
+
+
+def elements_cdn() -> Any:
     return _petstore("elements", security_headers=ALL_SECURITY_HEADERS)
 
 
 def swagger_ui() -> Any:
-    return _petstore("swagger_ui")
-
-
-def redoc() -> Any:
-    return _petstore("redoc")
-
-
-def rapidoc() -> Any:
-    return _petstore("rapidoc")
-
-
-def elements() -> Any:
-    return _petstore("elements")
+    return _petstore("swagger_ui", **LOCAL)
 
 
 class Query(graphene.ObjectType):
@@ -73,6 +83,12 @@ class Query(graphene.ObjectType):
 
 
 def graphiql() -> Any:
-    api = responder.API(docs_assets_url=LOCAL_ASSETS)
+    api = responder.API(**LOCAL)
     api.graphql("/graphql", schema=graphene.Schema(query=Query))
-    return VendorFiles(api)
+    return api
+
+
+def graphiql_cdn() -> Any:
+    api = responder.API()
+    api.graphql("/graphql", schema=graphene.Schema(query=Query))
+    return api

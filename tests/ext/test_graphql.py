@@ -247,7 +247,7 @@ def test_graphiql_for_browsers(api):
     r = api.requests.get("/graphql", headers={"Accept": "text/html,*/*;q=0.8"})
     assert r.headers["content-type"] == "text/html; charset=utf-8"
     assert "graphiql" in r.text.lower()
-    assert "https://cdn.jsdelivr.net/npm/graphiql@4/graphiql.min.js" in r.text
+    assert "https://cdn.jsdelivr.net/npm/graphiql@4.1.2/graphiql.min.js" in r.text
 
 
 def test_graphiql_assets_url_is_configurable():
