@@ -15,6 +15,7 @@ import re
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any
 
+import anyio
 from starlette.concurrency import iterate_in_threadpool
 from starlette.responses import FileResponse, Response, StreamingResponse
 
@@ -127,6 +128,7 @@ async def _events(items: Any) -> AsyncIterator[bytes]:
         return
     waiter = asyncio.ensure_future(stop.wait())
     source = _iterate(items)
+    step: asyncio.Future[Any] | None = None
     try:
         while True:
             # PERF: one task per event: a stream waits on its source and on the stop signal.
@@ -143,9 +145,29 @@ async def _events(items: Any) -> AsyncIterator[bytes]:
             yield encode_event(item)
     finally:
         waiter.cancel()
+        await _close_events(source, step)
+
+
+async def _close_events(
+    source: AsyncGenerator[Any, None], step: asyncio.Future[Any] | None
+) -> None:
+    """End an event stream's generator, its own cleanup included, even when cancelled.
+
+    When the client leaves, the server cancels the stream; this runs shielded so
+    that the generator's ``finally`` (leaving a broadcast channel, say) has run
+    before the response ends. A step still pending is inside the generator, which
+    cannot be closed while it runs: it is cancelled first, ending the generator
+    where it waits. A generator that ignores that is given up on after a while.
+    """
+    with anyio.move_on_after(_CLOSE_GRACE, shield=True):
+        if step is not None and not step.done():
+            step.cancel()
+            await asyncio.wait({step})
         await source.aclose()
 
 
+#: Seconds an event stream's generator may take to clean up once its client left.
+_CLOSE_GRACE = 10
 _JSON = JSONHandler()
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _EVENT_FIELDS = frozenset({"data", "event", "id", "retry", "comment"})
