@@ -3,6 +3,7 @@
 # ext is imported so that responder.ext.GraphQLView works after a bare `import responder`;
 # it loads graphene only when GraphQLView is first used.
 from . import ext, status_codes
+from ._version import __version__
 from .api import API
 from .broadcast import Broadcast
 from .csrf import CSRF, CSRFError, csrf_exempt
@@ -41,8 +42,6 @@ from .resources.hooks import after, before
 from .response import Response
 from .routers import Router
 from .session_stores import MemorySessions, RedisSessions
-
-__version__ = "0.1.0"
 
 __all__ = [
     "API",

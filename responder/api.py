@@ -81,31 +81,44 @@ class API(
 
     Args:
         debug: show tracebacks in 500 responses.
-        title, version, description, terms_of_service, contact, license:
-            the OpenAPI ``info`` of the generated schema.
+        title: the OpenAPI ``info.title`` of the generated schema.
+        version: its ``info.version``.
+        description: its ``info.description``.
+        terms_of_service: its ``info.termsOfService``.
+        contact: its ``info.contact``.
+        license: its ``info.license``.
         openapi: the OpenAPI version to generate (e.g. ``"3.0.2"``).
-        openapi_route, openapi_theme, docs_route: where the schema and the
-            interactive docs are served.
-        static_dir, static_route, templates_dir, auto_escape: static files
-            and Jinja2 templates.
+        openapi_route: where the schema is served.
+        openapi_theme: the interactive docs page's UI.
+        docs_route: where the interactive docs page is served.
+        static_dir: the directory of static files.
+        static_route: the path they are served under.
+        templates_dir: the directory of Jinja2 templates.
+        auto_escape: escape HTML in templates.
         secret_key: signs session cookies.
-        session_cookie, session_max_age, session_https_only, session_same_site:
-            the session cookie's name, lifetime in seconds, Secure flag (None:
-            on with ``enable_hsts``) and SameSite (see docs/web.md).
+        session_cookie: the session cookie's name.
+        session_max_age: its lifetime in seconds.
+        session_https_only: its Secure flag (None: on with ``enable_hsts``).
+        session_same_site: its SameSite attribute (see docs/web.md).
         sessions: a server-side session store (``MemorySessions()``,
             ``RedisSessions(url)``): the cookie then carries a signed id only,
             and sessions can be revoked (see docs/web.md). None: signed cookies.
         broadcast: what ``api.broadcast`` is: ``Broadcast("redis://...")`` to
             fan out across processes; an in-memory one by default.
         websocket_idle_timeout: close WebSockets silent for this many seconds.
-        enable_hsts, cors, cors_params, allowed_hosts, request_id:
-            optional layers, present only when configured (see ``responder.layers``).
+        enable_hsts: redirect HTTP to HTTPS and send HSTS (an optional layer,
+            present only when configured, as are the next four; see ``responder.layers``).
+        cors: answer cross-origin requests.
+        cors_params: the CORS settings.
+        allowed_hosts: the ``Host`` values accepted (trusted hosts).
+        request_id: give every request an ID, echoed in a response header.
         gzip: compress responses of 500 bytes or more for clients that accept
             gzip, mounted apps and static files included (on by default;
             see ``responder.layers.compression``). Read when the API is created.
         lifespan: an async context manager factory ``lifespan(api)`` run
             around the server's life.
-        background_threads, background_queue_size: background work's own pool, job limit.
+        background_threads: the threads of background work's own pool.
+        background_queue_size: how many background jobs may wait.
         tasks: a job queue (``responder.tasks.Queue("redis://...")``) that
             ``@api.background.task`` functions go to, run by ``responder worker``.
         max_request_size: the largest request body accepted, in bytes (413 beyond).
@@ -115,8 +128,8 @@ class API(
             with ``{package}`` and ``{version}`` (a CDN by default).
         docs_assets: a ``node_modules`` directory to serve the docs page's
             (and GraphiQL's) files from, at ``/docs-assets`` (docs/openapi.md).
-        spa_exclude, max_number_param_length: path prefixes the SPA fallback never
-            answers (``["/api"]``); the most characters of an int/float route parameter.
+        spa_exclude: path prefixes the SPA fallback never answers (``["/api"]``).
+        max_number_param_length: the most characters of an int/float route parameter.
         redirect_slashes: answer ``/users/`` with a 307 to ``/users`` when only
             that is routed (and the other way round); False: strict matching.
         dependencies: ``Depends(...)`` guards run before every HTTP route's own.
@@ -129,15 +142,17 @@ class API(
         security_headers: True for ``nosniff``, ``X-Frame-Options: DENY`` and a
             ``Referrer-Policy``; a mapping of header → value, True (our default,
             e.g. a Content-Security-Policy) or None to choose.
-        health_route, ready_route, shutdown_delay: the health and readiness
-            routes (``api.add_health_check``), and seconds to keep serving
-            after a stop signal with readiness at 503 (see ``responder.health``).
+        health_route: the health route (see ``responder.health``).
+        ready_route: the readiness route (its checks: ``api.add_health_check``).
+        shutdown_delay: seconds to keep serving after a stop signal, with
+            readiness at 503.
         csrf: True or a ``responder.CSRF(...)``: unsafe requests carrying the
             session cookie need a token and a same-site origin (docs/security.md).
-        metrics_route, enable_logging, log_format: Prometheus metrics served at
-            this path; one access line per request and request fields on log
-            records (``api.log``), as ``"text"`` or ``"json"`` lines (turns
-            ``request_id`` on). See ``responder.observability``.
+        metrics_route: serve Prometheus metrics at this path (see
+            ``responder.observability``).
+        enable_logging: one access line per request, and request fields on log
+            records (``api.log``); turns ``request_id`` on.
+        log_format: those lines as ``"text"`` or ``"json"``.
     """
 
     status_codes = status_codes

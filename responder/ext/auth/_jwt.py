@@ -60,11 +60,15 @@ class JWTAuth(BearerAuth):
             ``cryptography`` key, or a JWK dict), a JWKS dict, or one key.
         algorithms: the ``alg`` values accepted (``["HS256"]`` with a secret,
             ``["RS256"]`` otherwise); HMAC and public-key ones never mix.
-        audience, issuer: the ``aud`` and ``iss`` a token must carry, if given.
+        audience: the ``aud`` a token must carry, if given.
+        issuer: the ``iss`` a token must carry, if given.
         leeway: seconds of clock skew allowed on ``exp``, ``nbf`` and ``iat``.
         required_claims: claims every token must have (``exp`` by default).
-        max_length: the longest token read (a longer one is a 401).
-        realm, scheme_name, description: see :class:`~responder.ext.auth.AuthScheme`.
+        jwks_ttl: seconds a fetched JWKS document is kept.
+        jwks_min_refresh: the fewest seconds between two fetches.
+        **options: ``max_length``, the longest token read (a longer one is a 401);
+            ``realm``, ``scheme_name``, ``description``: see
+            :class:`~responder.ext.auth.AuthScheme`.
     """
 
     default_name = "jwtAuth"

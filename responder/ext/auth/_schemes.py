@@ -53,7 +53,7 @@ class BearerAuth(AuthScheme):
         tokens: the accepted tokens (each one's principal is ``"token-<i>"``)
             or ``{token: principal}``; a token may be stored as an argon2 hash.
         max_length: the longest token read (a longer one is a 401).
-        realm, scheme_name, description: see :class:`AuthScheme`.
+        **options: ``realm``, ``scheme_name``, ``description``: see :class:`AuthScheme`.
     """
 
     auth_scheme = "Bearer"
@@ -120,7 +120,7 @@ class BasicAuth(AuthScheme):
         credentials: ``{username: password}``; a password may be stored as an
             argon2 hash. The principal is the username.
         max_length: the longest credentials read (a longer header is a 401).
-        realm, scheme_name, description: see :class:`AuthScheme`.
+        **options: ``realm``, ``scheme_name``, ``description``: see :class:`AuthScheme`.
     """
 
     auth_scheme = "Basic"
@@ -202,7 +202,7 @@ class APIKeyAuth(AuthScheme):
         name: the header, query parameter or cookie that carries the key.
         location: ``"header"``, ``"query"`` or ``"cookie"``.
         max_length: the longest key read (a longer one is a 401).
-        realm, scheme_name, description: see :class:`AuthScheme`.
+        **options: ``realm``, ``scheme_name``, ``description``: see :class:`AuthScheme`.
     """
 
     auth_scheme = "APIKey"
