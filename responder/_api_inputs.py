@@ -19,6 +19,7 @@ from .resources.auth import (
     check_auth,
     check_requirements,
     choose_auth,
+    principal_guard,
     principal_providers,
     required_scopes,
 )
@@ -137,7 +138,8 @@ class DependencyRegistration:
         dependencies = tuple(dependencies)
         check_requirements(auth, dependencies, template.template)
         if auth is not None:
-            dependencies = (Depends(auth.dependency), *dependencies)
+            first = auth.dependency if websocket else principal_guard(auth)
+            dependencies = (Depends(first), *dependencies)
         guards = tuple(self._guard(item, template.template, websocket) for item in dependencies)
         return Inputs(route_types(template), self.injector, guards, principal_providers(auth))
 

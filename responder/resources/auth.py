@@ -10,17 +10,24 @@ is :data:`NOT_GIVEN`, never None.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from ..dependencies import Depends
+
+if TYPE_CHECKING:
+    from ..request import Request
 
 __all__ = [
     "NOT_GIVEN",
     "PRINCIPAL_NAMES",
+    "SCHEME_KEY",
     "AuthScheme",
     "check_auth",
     "check_requirements",
     "choose_auth",
+    "principal_guard",
     "principal_providers",
     "required_scopes",
 ]
@@ -40,6 +47,8 @@ NOT_GIVEN: Any = _NotGiven()
 
 #: The view parameters that receive the principal on a route with a scheme.
 PRINCIPAL_NAMES = ("user", "principal", "auth")
+#: Where the scheme that authenticated a request is kept in its ASGI scope.
+SCHEME_KEY = "responder.auth"
 
 _NONE: Mapping[str, Any] = MappingProxyType({})
 
@@ -75,6 +84,26 @@ def check_auth(value: Any, where: str) -> Any:
 def choose_auth(route: Any, api: Any) -> Any:
     """The scheme of a route: its own ``auth=`` (its routers' applied), else the API's."""
     return api if route is NOT_GIVEN else route
+
+
+def principal_guard(scheme: AuthScheme) -> Callable[[Request, Any], Awaitable[Any]]:
+    """A route's first guard: the scheme's principal, recorded for the request.
+
+    The principal comes from ``scheme.dependency`` as a sub-dependency, so
+    an override of it in tests (``api.session(overrides={scheme.dependency:
+    ...})``) still sets ``req.state.user`` and is what ``requires(...)``
+    guards check.
+    """
+    from_scheme = Depends(scheme.dependency)
+
+    async def record_principal(req: Request, principal: Any = from_scheme) -> Any:
+        state = req.scope.setdefault("state", {})
+        state["user"] = state["auth"] = principal
+        req.scope[SCHEME_KEY] = scheme
+        return principal
+
+    record_principal.__qualname__ = f"{type(scheme).__name__}.record_principal"
+    return record_principal
 
 
 def principal_providers(scheme: AuthScheme | None) -> Mapping[str, Callable[..., Any]]:

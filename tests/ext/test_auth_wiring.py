@@ -254,6 +254,43 @@ def test_a_test_can_override_the_scheme_like_any_dependency():
     assert api.requests.get("/me").status_code == 401
 
 
+def test_an_overridden_principal_is_recorded_and_its_scopes_are_checked():
+    """Overriding the scheme in a test keeps req.state.user and every scope check working."""
+    scheme = bearer()
+    api = responder.API(auth=scheme)
+    writer = {"name": "tess", "scope": "notes:write"}
+
+    @api.route("/state")
+    def state(req, resp):
+        resp.media = req.state.user
+
+    @api.route("/write", dependencies=[requires("notes:write")])
+    def write(req, resp, *, user):
+        resp.text = user["name"]
+
+    @api.route("/admin", auth=scheme.requires("notes:admin"))
+    def admin(req, resp, *, user):
+        resp.text = user["name"]
+
+    @api.route("/scoped-write", auth=scheme.requires("notes:write"))
+    def scoped_write(req, resp, *, user):
+        resp.text = user["name"]
+
+    with api.session(overrides={scheme.dependency: lambda: writer}) as client:
+        assert client.get("/state").json() == writer
+        assert client.get("/write").text == "tess"
+        assert client.get("/scoped-write").text == "tess"
+        refused = client.get("/admin")
+        assert refused.status_code == 403
+        assert "notes:admin" in refused.json()["detail"]
+    reader = {"name": "rita", "scope": "notes:read"}
+    with api.session(overrides={scheme.dependency: lambda: reader}) as client:
+        assert client.get("/write").status_code == 403
+        assert client.get("/scoped-write").status_code == 403
+    assert api.requests.get("/scoped-write").status_code == 401
+    assert api.requests.get("/scoped-write", headers=ADA).status_code == 403  # no notes:write
+
+
 def test_websocket_routes_are_not_guarded_by_the_api_auth():
     api = responder.API(auth=bearer())
 

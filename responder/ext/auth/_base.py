@@ -13,15 +13,14 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..._concurrency import is_async_callable, run_sync
+from ...dependencies import Depends
 from ...errors import HTTPForbidden, HTTPUnauthorized
+from ...resources.auth import SCHEME_KEY
 
 if TYPE_CHECKING:
     from ...request import Request
 
 __all__ = ["SCHEME_KEY", "AuthScheme", "Scoped", "requires", "scopes_of"]
-
-#: Where the scheme that authenticated a request is kept in its ASGI scope.
-SCHEME_KEY = "responder.auth"
 
 #: RFC 6750 scope-token characters (NQCHAR), one or more.
 _SCOPE = re.compile(r"[\x21\x23-\x5b\x5d-\x7e]+")
@@ -138,12 +137,13 @@ class AuthScheme:
         return Scoped(self, check_scopes(scopes))
 
     def _guard(self) -> Callable[..., Awaitable[Any]]:
+        """The scheme's provider: the principal, or a 401.
+
+        The route records the principal (:func:`responder.resources.auth.principal_guard`).
+        """
+
         async def authenticate(req: Request) -> Any:
-            principal = await self.authenticate(req)
-            state = req.scope.setdefault("state", {})
-            state["user"] = state["auth"] = principal
-            req.scope[SCHEME_KEY] = self
-            return principal
+            return await self.authenticate(req)
 
         authenticate.__qualname__ = f"{type(self).__name__}.authenticate"
         return authenticate
@@ -186,7 +186,19 @@ class Scoped(AuthScheme):
         self.auth_scheme, self.bearer = inner.auth_scheme, inner.bearer
         self.realm, self.scheme_name = inner.realm, inner.scheme_name
         self.description = inner.description
-        self.dependency = self._guard()
+        self.dependency = self._scoped_guard()
+
+    def _scoped_guard(self) -> Callable[..., Awaitable[Any]]:
+        """The base scheme's principal (through its provider, so an override applies), checked."""
+        base = self.inner.inner if isinstance(self.inner, Scoped) else self.inner
+        from_base = Depends(base.dependency)
+
+        async def authenticate(principal: Any = from_base) -> Any:
+            self.check_scopes(principal, self.scopes)
+            return principal
+
+        authenticate.__qualname__ = f"{type(base).__name__}.requires"
+        return authenticate
 
     async def authenticate(self, req: Request) -> Any:
         """The inner scheme's principal, once its scopes are checked (401, then 403)."""
