@@ -179,9 +179,17 @@ def import_code(probe: Probe) -> str:
 
 
 def child_env() -> dict[str, str]:
-    """The environment the children run in: bytecode caching on, as when deployed."""
+    """The children's environment: bytecode caching on, as when deployed.
+
+    With ``BENCH_RESPONDER`` set, that checkout goes first on the children's
+    path, so they import its ``responder`` (they never import ``bench``).
+    """
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    checkout = env.get("BENCH_RESPONDER")
+    if checkout:
+        paths = [os.path.abspath(checkout), env.get("PYTHONPATH", "")]
+        env["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
     return env
 
 
