@@ -28,6 +28,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 
@@ -197,7 +198,12 @@ def _run(code: str, env: dict[str, str]) -> tuple[str, float]:
     """Run ``python -c code``; its last output line and the elapsed seconds."""
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=tempfile.gettempdir(),  # not the checkout: ``-c`` puts the cwd first on the path
     )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
