@@ -1,11 +1,11 @@
-"""Command line entry point: ``python -m bench.cli {inprocess,http,all} [options]``."""
+"""Command line entry point: ``python -m bench.cli {inprocess,http,startup,all} [options]``."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from bench import http, inprocess
+from bench import http, inprocess, startup
 from bench.apps import FRAMEWORKS
 from bench.report import render
 from bench.results import RunResult
@@ -23,7 +23,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="bench/run",
         description="Benchmark Responder against Falcon, Starlette, FastAPI, Litestar.",
     )
-    parser.add_argument("mode", choices=["inprocess", "http", "all"])
+    parser.add_argument("mode", choices=["inprocess", "http", "startup", "all"])
     parser.add_argument(
         "--frameworks",
         type=_csv,
@@ -51,6 +51,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     group.add_argument("--warmup-duration", type=int, default=1, help="warm-up seconds")
     group.add_argument("--connections", type=int, default=50, help="wrk -c")
     group.add_argument("--threads", type=int, default=1, help="wrk -t")
+    group = parser.add_argument_group("startup")
+    group.add_argument("--runs", type=int, default=11, help="fresh interpreters per cell")
     parser.add_argument("--results-dir", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     unknown = set(args.frameworks) - set(FRAMEWORKS)
@@ -63,8 +65,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def _emit(result: RunResult, results_dir: Path) -> None:
-    text = render(result)
+def _emit(result: RunResult, results_dir: Path, text: str | None = None) -> None:
+    text = render(result) if text is None else text
     print("\n" + text)
     results_dir.mkdir(parents=True, exist_ok=True)
     path = results_dir / f"{result.mode}.md"
@@ -98,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
             args.connections,
         )
         _emit(result, args.results_dir)
+        results.append(result)
+    if args.mode in ("startup", "all"):
+        print("startup:", flush=True)
+        result = startup.run(args.frameworks, args.runs)
+        _emit(result, args.results_dir, startup.render(result, args.runs))
         results.append(result)
     return 1 if any(r.failed for r in results) else 0
 

@@ -11,10 +11,8 @@ import contextlib
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from .after_response import run_after
 from .background import BackgroundQueue
@@ -34,7 +32,9 @@ from .session_stores import StoredSessionCodec
 from .sessions import SessionCodec
 from .types import ASGIApp, Receive, Scope, Send
 from .urls import route_path
-from .websockets import WebSocket
+
+if TYPE_CHECKING:
+    from .websockets import WebSocket
 
 __all__ = ["App", "ExceptionHandlers", "Hooks", "set_problem"]
 
@@ -366,6 +366,9 @@ class App:
         A client that goes away ends the handler quietly. Any other exception
         closes the connection with 1011 and is re-raised for the server to log.
         """
+        # Imported per connection: an app without WebSockets never loads starlette.websockets.
+        from .websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
         match = self.websocket_router.match(path)
         ws = WebSocket(scope, receive, send, idle_timeout=self.websocket_idle_timeout)
         if match is None:
@@ -394,6 +397,10 @@ class App:
 
     async def close_websockets(self) -> None:
         """Close every open WebSocket with 1001 (going away): the server is stopping."""
+        if not self.sockets:
+            return
+        from .websockets import WebSocketState
+
         for ws in list(self.sockets):
             if ws.application_state == WebSocketState.CONNECTED:
                 with contextlib.suppress(Exception):  # a peer gone already: nothing to tell

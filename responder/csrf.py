@@ -36,12 +36,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from markupsafe import Markup, escape
-
 from .errors import HTTPForbidden
 from .layers._asgi import parse_host
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
     from .request import Request
 
 __all__ = [
@@ -230,6 +230,8 @@ def csrf_token() -> str:
 
 def csrf_input() -> Markup:
     """In a template: the hidden form field that carries :func:`csrf_token`."""
+    from markupsafe import Markup, escape  # with Jinja2, which depends on it
+
     req, options = _active()
     field, token = escape(options.field_name), escape(req.csrf_token)
     return Markup(f'<input type="hidden" name="{field}" value="{token}">')  # noqa: S704 - escaped

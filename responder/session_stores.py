@@ -25,8 +25,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
-from itsdangerous import BadSignature
-
 from ._redis_clients import LoopClients, require_redis
 from .errors import HTTPServiceUnavailable
 from .sessions import Session, SessionCodec, SessionOptions, SessionSettings
@@ -271,7 +269,7 @@ class StoredSessionCodec(SessionCodec):
             return session
         try:
             session_id = self.signer.unsign(cookie, max_age=self.max_age).decode("ascii")
-        except (BadSignature, UnicodeDecodeError):
+        except (self.bad_signature, UnicodeDecodeError):
             return session
         text = await self.store.load(session_id)
         if text is None:  # revoked or expired: the client's id is never reused

@@ -20,8 +20,6 @@ import secrets
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from itsdangerous import BadSignature, TimestampSigner
-
 from ._csrf_token import derive_key
 
 __all__ = [
@@ -161,7 +159,12 @@ class SessionCodec:
                 "process, so they will not survive a restart or work across workers."
             )
             secret_key = secrets.token_urlsafe(32)
+        # Imported here: itsdangerous loads with the first session, not with responder.
+        from itsdangerous import BadSignature, TimestampSigner
+
         self.signer = TimestampSigner(secret_key, salt="responder.session")
+        #: What ``signer.unsign`` raises for a forged, malformed or expired cookie.
+        self.bad_signature: type[Exception] = BadSignature
         #: Signs the CSRF tokens bound to these sessions (see ``responder.csrf``).
         self.csrf_key = derive_key(secret_key)
         self.cookie_name = options.cookie_name
@@ -177,7 +180,7 @@ class SessionCodec:
         try:
             payload = self.signer.unsign(cookie, max_age=self.max_age)
             data = json.loads(base64.urlsafe_b64decode(payload))
-        except (BadSignature, ValueError, TypeError):
+        except (self.bad_signature, ValueError, TypeError):
             return session
         if isinstance(data, dict):
             dict.update(session, data)

@@ -5,14 +5,12 @@
 
 from __future__ import annotations
 
-import mimetypes
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import Headers
 
-from . import streaming
 from ._files import safe_join
 from .errors import HTTPMethodNotAllowed, HTTPNotFound
 from .media import MediaRegistry
@@ -84,6 +82,11 @@ class StaticFiles:
         path = self.find(route_path(scope))
         if path is None:
             return self._not_found
+        # Imported here: an app that never serves a file loads neither (nor starlette.responses).
+        import mimetypes
+
+        from . import streaming
+
         content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
         return streaming.file_app(
             path,

@@ -10,7 +10,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from .types import Message, Receive, Scope, Send
 
-__all__ = ["WebSocket", "WebSocketDisconnect"]
+__all__ = ["WebSocket", "WebSocketDisconnect", "WebSocketState"]
 
 #: Close code sent when a connection idles past its timeout (RFC 6455: going away).
 IDLE_CLOSE_CODE = 1001

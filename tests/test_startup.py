@@ -73,3 +73,199 @@ def test_msgpack_loads_with_the_first_msgpack_body():
 def test_jinja2_loads_with_the_first_template():
     code = HELLO + "\nassert api.template_string('{{ 1 + 1 }}') == '2'"
     assert loaded_after(code) == ["jinja2"]
+
+
+# Responder's own optional parts, and the libraries only they use: absent after a
+# hello app answered a request, loaded by the first request (or setting) that needs them.
+LAZY_PARTS = (
+    "starlette.websockets",
+    "responder.websockets",
+    "starlette.responses",
+    "responder.streaming",
+    "itsdangerous",
+    "markupsafe",
+    "html",
+    "responder.docs.ui",
+    "responder.docs.assets",
+    "responder.layers.cors",
+    "responder.layers.hosts",
+    "responder.layers.hsts",
+    "responder.layers.security",
+    "responder.layers.request_id",
+    "decimal",
+    "pkgutil",
+)
+
+# Drives the app through ASGI in-process: the test client would itself load
+# starlette.websockets and starlette.responses.
+ASGI = """
+import asyncio, json, sys
+import responder
+
+def call(app, path, headers=(), scope_type="http", incoming=()):
+    scope = {"type": scope_type, "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "GET", "scheme": "http" if scope_type == "http" else "ws",
+             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"testserver"), *headers],
+             "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
+    inbox = list(incoming) or [{"type": "http.request", "body": b"", "more_body": False}]
+    sent = []
+
+    async def receive():
+        if inbox:
+            return inbox.pop(0)
+        if scope_type == "websocket":
+            return {"type": "websocket.disconnect", "code": 1000}
+        await asyncio.Future()  # the client stays until the response is sent
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    return sent
+
+def answer(sent):
+    head = dict(sent[0]["headers"])
+    return sent[0]["status"], head, b"".join(m.get("body", b"") for m in sent[1:])
+"""
+
+HELLO_ASGI = """
+api = responder.API(**OPTIONS)
+
+@api.route("/hello/{who}")
+async def hello(req, resp, *, who):
+    resp.media = {"hello": who}
+
+assert answer(call(api, "/hello/ann"))[::2] == (200, b'{"hello":"ann"}')
+"""
+
+
+def parts_after(code: str, options: str = "{}") -> list[str]:
+    """Which of LAZY_PARTS and LAZY a fresh interpreter running ``code`` loaded."""
+    watched = LAZY_PARTS + LAZY
+    script = f"{ASGI}\nOPTIONS = {options}\n{code}\n"
+    script += f"print(json.dumps([m for m in {watched!r} if m in sys.modules]))"
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    return list(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_a_hello_app_answering_a_request_loads_no_optional_part():
+    assert parts_after(HELLO_ASGI) == []
+
+
+def test_websockets_load_with_the_first_connection():
+    code = (
+        HELLO_ASGI
+        + """
+@api.route("/ws", websocket=True)
+async def echo(ws):
+    await ws.accept()
+    await ws.send_text("hi " + await ws.receive_text())
+    await ws.close()
+
+assert "starlette.websockets" not in sys.modules
+sent = call(api, "/ws", scope_type="websocket", incoming=[
+    {"type": "websocket.connect"}, {"type": "websocket.receive", "text": "bo"}])
+assert [m["type"] for m in sent] == ["websocket.accept", "websocket.send", "websocket.close"]
+assert sent[1]["text"] == "hi bo"
+"""
+    )
+    assert {"starlette.websockets", "responder.websockets"} <= set(parts_after(code))
+
+
+def test_an_unknown_websocket_path_is_still_refused():
+    code = (
+        HELLO_ASGI
+        + """
+sent = call(api, "/nowhere", scope_type="websocket", incoming=[{"type": "websocket.connect"}])
+assert sent == [{"type": "websocket.close", "code": 1008, "reason": ""}], sent
+"""
+    )
+    assert "responder.websockets" in parts_after(code)
+
+
+def test_static_files_load_the_file_streaming_with_the_first_file(tmp_path):
+    (tmp_path / "a.txt").write_text("static hello")
+    code = (
+        HELLO_ASGI
+        + """
+assert "responder.streaming" not in sys.modules
+status, head, body = answer(call(api, "/static/a.txt"))
+assert (status, body) == (200, b"static hello")
+assert head[b"content-type"].startswith(b"text/plain")
+"""
+    )
+    loaded = parts_after(code, options=f"{{'static_dir': {str(tmp_path)!r}}}")
+    assert {"responder.streaming", "starlette.responses"} <= set(loaded)
+
+
+def test_itsdangerous_loads_with_the_first_session():
+    code = (
+        HELLO_ASGI
+        + """
+@api.route("/login")
+async def login(req, resp):
+    resp.session["user"] = "ann"
+
+assert "itsdangerous" not in sys.modules
+status, head, _ = answer(call(api, "/login"))
+assert status == 200 and head[b"set-cookie"].startswith(b"session=")
+"""
+    )
+    assert parts_after(code, options="{'secret_key': 'k' * 32}") == ["itsdangerous"]
+
+
+def test_the_docs_ui_tables_load_with_a_docs_route():
+    code = """
+import responder
+for theme in ("swagger_ui", "nope"):
+    try:
+        responder.API(docs_route="/docs", openapi="3.0.2", openapi_theme=theme)
+    except ValueError as exc:
+        assert "Unknown docs theme 'nope'" in str(exc), exc
+    else:
+        assert theme != "nope"
+"""
+    loaded = parts_after(code)
+    assert {"responder.docs.ui", "responder.docs.assets"} <= set(loaded)
+
+
+def test_each_layer_loads_only_when_configured():
+    options = (
+        "{'cors': True, 'allowed_hosts': ['testserver'], 'enable_hsts': False,"
+        " 'security_headers': True, 'request_id': True}"
+    )
+    code = (
+        HELLO_ASGI
+        + """
+status, head, _ = answer(call(api, "/hello/bo"))
+assert head[b"x-content-type-options"] == b"nosniff" and len(head[b"x-request-id"]) == 32
+assert answer(call(api, "/hello/bo", headers=[(b"host", b"evil.example")]))[0] == 400
+"""
+    )
+    loaded = parts_after(code, options)
+    assert [m for m in loaded if m.startswith("responder.layers.")] == [
+        "responder.layers.cors",
+        "responder.layers.hosts",
+        "responder.layers.security",
+        "responder.layers.request_id",
+    ]
+
+
+def test_a_decimal_is_still_written_as_its_exact_text():
+    code = (
+        HELLO_ASGI
+        + """
+from decimal import Decimal
+
+@api.route("/price")
+async def price(req, resp):
+    resp.media = {"price": Decimal("19.90")}
+
+assert answer(call(api, "/price"))[2] == b'{"price":"19.90"}'
+"""
+    )
+    assert parts_after(code) == ["decimal"]

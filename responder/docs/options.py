@@ -11,9 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .assets import LOCAL_ASSETS_URL
-from .ui import THEMES
-
 __all__ = ["DEFAULT_OPENAPI_VERSION", "DocsOptions"]
 
 #: The OpenAPI version generated when ``openapi=`` names none but docs are asked for.
@@ -57,12 +54,18 @@ class DocsOptions:
     license: Mapping[str, str] | None = field(default=None)
 
     def __post_init__(self) -> None:
-        if self.docs_route and self.theme not in THEMES:
-            known = ", ".join(THEMES)
-            raise ValueError(f"Unknown docs theme {self.theme!r}; choose one of {known}.")
+        # The UI and asset tables are imported only by an API that serves docs.
+        if self.docs_route:
+            from .ui import THEMES
+
+            if self.theme not in THEMES:
+                known = ", ".join(THEMES)
+                raise ValueError(f"Unknown docs theme {self.theme!r}; choose one of {known}.")
         if self.assets_dir is not None:
             if self.assets_url is not None:
                 raise ValueError("Give docs_assets (a directory) or docs_assets_url, not both.")
+            from .assets import LOCAL_ASSETS_URL
+
             # Frozen: set once here, so every reader of assets_url sees the local copy.
             object.__setattr__(self, "assets_url", LOCAL_ASSETS_URL)
 

@@ -45,18 +45,22 @@ elsewhere (the rate limiter) that put headers on the app's responses.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..media import MediaRegistry
 from ..types import ASGIApp
 from ._asgi import response_headers, set_header
-from .compression import GZipLayer
-from .cors import CORSLayer
-from .hosts import TrustedHostLayer
-from .hsts import HSTSLayer
 from .options import LayerOptions
-from .request_id import RequestIDLayer
-from .security import SecurityHeadersLayer
+
+if TYPE_CHECKING:
+    from .compression import GZipLayer
+    from .cors import CORSLayer
+    from .hosts import TrustedHostLayer
+    from .hsts import HSTSLayer
+    from .request_id import RequestIDLayer
+    from .security import SecurityHeadersLayer
 
 __all__ = [
     "CORSLayer",
@@ -72,6 +76,25 @@ __all__ = [
 ]
 
 
+#: The layer classes, each loaded from its module on first use (an API without
+#: that layer never imports it).
+_LAZY = {
+    "CORSLayer": "cors",
+    "GZipLayer": "compression",
+    "HSTSLayer": "hsts",
+    "RequestIDLayer": "request_id",
+    "SecurityHeadersLayer": "security",
+    "TrustedHostLayer": "hosts",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """``responder.layers.CORSLayer`` and the other layers, imported when first asked for."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def wrap(
     app: ASGIApp,
     options: LayerOptions,
@@ -84,15 +107,25 @@ def wrap(
     ``observe`` wraps in the observing layer, just inside the request IDs.
     """
     if options.cors is not None:
+        from .cors import CORSLayer
+
         app = CORSLayer(app, media, options.cors)
     if options.enable_hsts:
+        from .hsts import HSTSLayer
+
         app = HSTSLayer(app, media)
     if options.allowed_hosts is not None:
+        from .hosts import TrustedHostLayer
+
         app = TrustedHostLayer(app, options.allowed_hosts, media)
     if options.security is not None:
+        from .security import SecurityHeadersLayer
+
         app = SecurityHeadersLayer(app, options.security)
     if observe is not None:
         app = observe(app)
     if options.request_id:
+        from .request_id import RequestIDLayer
+
         app = RequestIDLayer(app)
     return app

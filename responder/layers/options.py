@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .cors import CORSOptions
-from .hosts import HostPatterns
-from .security import SecurityHeaders
+if TYPE_CHECKING:
+    from .cors import CORSOptions
+    from .hosts import HostPatterns
+    from .security import SecurityHeaders
 
 __all__ = ["LayerOptions"]
 
@@ -62,9 +63,20 @@ class LayerOptions:
                 is malformed, has unknown keys, or allows any origin with credentials.
             TypeError: a setting has the wrong type (e.g. a string for a list).
         """
-        policy = CORSOptions.from_params(cors_params or {}) if cors else None
-        hosts = HostPatterns(allowed_hosts) if allowed_hosts is not None else None
-        if hosts is not None and not (hosts.allow_any or hosts.exact or hosts.suffixes):
-            hosts = None  # an empty list checks nothing, as before
-        security = SecurityHeaders.from_setting(security_headers)
+        # Each layer's module is imported only when its setting is given.
+        policy = hosts = security = None
+        if cors:
+            from .cors import CORSOptions
+
+            policy = CORSOptions.from_params(cors_params or {})
+        if allowed_hosts is not None:
+            from .hosts import HostPatterns
+
+            hosts = HostPatterns(allowed_hosts)
+            if not (hosts.allow_any or hosts.exact or hosts.suffixes):
+                hosts = None  # an empty list checks nothing, as before
+        if security_headers is not None and security_headers is not False:
+            from .security import SecurityHeaders
+
+            security = SecurityHeaders.from_setting(security_headers)
         return cls(policy, enable_hsts, hosts, request_id, security)

@@ -10,7 +10,6 @@ import codecs
 import encodings
 import encodings.aliases
 import functools
-import pkgutil
 from typing import NamedTuple
 
 __all__ = [
@@ -142,6 +141,8 @@ def _is_charset(info: codecs.CodecInfo) -> bool:
 @functools.cache
 def _known_encodings() -> frozenset[str]:
     """Every normalised name the standard ``encodings`` package answers to."""
+    import pkgutil  # once, for the first charset parameter: not at start-up
+
     modules = {module.name for module in pkgutil.iter_modules(encodings.__path__)}
     return frozenset(modules | set(encodings.aliases.aliases))
 

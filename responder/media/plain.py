@@ -31,7 +31,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime
-import decimal
 import enum
 import json
 import sys
@@ -59,7 +58,11 @@ def to_plain(obj: Any) -> Any:
         return dict(obj)
     if isinstance(obj, (datetime.date, datetime.time)):
         return obj.isoformat()
-    if isinstance(obj, (uuid.UUID, decimal.Decimal)):
+    if isinstance(obj, uuid.UUID):
+        return str(obj)
+    # PERF: a Decimal exists only once ``decimal`` is imported; responder does not import it.
+    decimal = sys.modules.get("decimal")
+    if decimal is not None and isinstance(obj, decimal.Decimal):
         return str(obj)
     if isinstance(obj, (set, frozenset)):
         return _set_items(obj)

@@ -15,7 +15,6 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 __all__ = ["CONVERTORS", "DEFAULT_MAX_NUMBER_LENGTH", "Convertor", "make_convertors"]
@@ -70,6 +69,8 @@ def _float_to_string(value: Any) -> str:
         raise ValueError(f"{value!r} is not a finite number")
     text = repr(number + 0.0)  # + 0.0 turns -0.0 into 0.0
     if "e" in text:  # 1e+20, 5e-07: written out, since the route matches digits only
+        from decimal import Decimal  # rare: not worth loading at start-up
+
         text = format(Decimal(text), "f")
     return text if "." in text else text + ".0"
 
