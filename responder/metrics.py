@@ -24,6 +24,7 @@ prometheus-client.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -52,6 +53,8 @@ METHODS = frozenset(
     {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"}
 )
 _LIVE_FILE = re.compile(r"gauge_live\w*?_(\d+)\.db")
+#: Scrapes of the files of several workers, one of which may be removing a dead one's.
+_READ_ATTEMPTS = 3
 
 
 def _multiprocess_dir() -> str | None:
@@ -116,9 +119,14 @@ class Metrics:
         if directory is None:
             return bytes(generate_latest(self.registry))
         reap_dead_workers(directory)
-        registry = CollectorRegistry()
-        _multiprocess.MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
-        return bytes(generate_latest(registry))
+        for _ in range(_READ_ATTEMPTS):
+            registry = CollectorRegistry()
+            _multiprocess.MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
+            try:
+                return bytes(generate_latest(registry))
+            except FileNotFoundError:  # another worker reaped a dead one's file as we read
+                continue
+        raise RuntimeError(f"The metrics files in {directory} kept vanishing while read.")
 
     def stop(self) -> None:
         """At shutdown: drop this worker's live gauges, as it serves no more requests."""
@@ -149,7 +157,10 @@ def reap_dead_workers(directory: str) -> list[int]:
         if pid not in dead and not _alive(pid):
             dead.append(pid)
     for pid in dead:
-        _multiprocess.mark_process_dead(pid, directory)  # type: ignore[no-untyped-call]
+        # Two workers scraping at once may both reap the same dead one: its file
+        # can go between prometheus-client's glob and its remove.
+        with contextlib.suppress(FileNotFoundError):
+            _multiprocess.mark_process_dead(pid, directory)  # type: ignore[no-untyped-call]
     return dead
 
 

@@ -156,3 +156,57 @@ def test_importing_responder_loads_no_observability_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_scrape_survives_another_worker_reaping_the_same_dead_one(tmp_path, monkeypatch):
+    """Two workers scraping at once both reap a dead one: the second finds its file gone."""
+    from responder import metrics
+
+    monkeypatch.setenv(metrics.MULTIPROC_ENV, str(tmp_path))
+    dead = tmp_path / f"gauge_livesum_{_dead_pid()}.db"
+    dead.write_bytes(b"")
+
+    def reaped_meanwhile(pid, directory):
+        dead.unlink()  # the other worker was first
+        raise FileNotFoundError(dead)
+
+    monkeypatch.setattr(metrics._multiprocess, "mark_process_dead", reaped_meanwhile)
+    api = responder.API(metrics_route="/metrics")
+    response = api.requests.get("/metrics")
+    assert response.status_code == 200
+    assert not dead.exists()
+
+
+def test_a_scrape_reads_again_when_a_file_vanishes_while_read(tmp_path, monkeypatch):
+    from prometheus_client.core import CounterMetricFamily
+
+    from responder import metrics
+
+    monkeypatch.setenv(metrics.MULTIPROC_ENV, str(tmp_path))
+    reads: list[int] = []
+
+    class VanishingOnce:
+        def __init__(self, registry, path):
+            registry.register(self)
+
+        def collect(self):
+            reads.append(1)
+            if len(reads) == 1:
+                raise FileNotFoundError(tmp_path / "gauge_livesum_1.db")
+            yield CounterMetricFamily("responder_requests", "HTTP requests answered.", value=7)
+
+    monkeypatch.setattr(metrics._multiprocess, "MultiProcessCollector", VanishingOnce)
+    api = responder.API(metrics_route="/metrics")
+    response = api.requests.get("/metrics")
+    assert response.status_code == 200
+    assert _value(response.text, "responder_requests_total") == 7
+    assert len(reads) == 2
