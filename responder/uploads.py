@@ -122,9 +122,15 @@ class UploadFile(Mapping[str, Any]):
         await run_sync(self._save, os.fspath(path))
 
     def _save(self, path: str) -> None:
+        self.file.flush()
         self.file.seek(0)
         with open(path, "wb") as target:
-            shutil.copyfileobj(self.file, target, COPY_CHUNK)
+            if not (
+                self.on_disk and _kernel_copy(self.file.fileno(), target.fileno(), self._size)
+            ):
+                target.seek(0)
+                target.truncate()
+                shutil.copyfileobj(self.file, target, COPY_CHUNK)
         self.file.seek(0)
 
     async def close(self) -> None:
@@ -187,6 +193,28 @@ class UploadFile(Mapping[str, Any]):
     def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
         """Describe an upload in OpenAPI as a binary string."""
         return {"type": "string", "format": "binary"}
+
+
+def _kernel_copy(source: int, target: int, size: int) -> bool:
+    """Copy ``size`` bytes between file descriptors inside the kernel; False where it cannot.
+
+    PERF: a file on disk is copied by ``os.sendfile`` (file to file on Linux),
+    so saving a large upload costs no bytes through Python and a fraction of
+    the CPU of ``shutil.copyfileobj``.
+    """
+    sendfile = getattr(os, "sendfile", None)
+    if sendfile is None:
+        return False
+    offset = 0
+    try:
+        while offset < size:
+            sent = sendfile(target, source, offset, size - offset)
+            if sent == 0:
+                return False
+            offset += sent
+    except OSError:  # a platform or file system that refuses file-to-file sendfile
+        return False
+    return True
 
 
 def uploads_in(form: Any) -> list[UploadFile]:
