@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from bench import http, inprocess, startup
@@ -75,6 +76,11 @@ def _emit(result: RunResult, results_dir: Path, text: str | None = None) -> None
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["upload"]:  # its own options: bench/upload.py
+        from bench import upload
+
+        return upload.main(argv[1:])
     args = parse_args(argv)
     results: list[RunResult] = []
     if args.mode in ("inprocess", "all"):

@@ -255,6 +255,8 @@ class App:
             used = scope.get(DEPENDENCIES)
             if used is not None:
                 await used.close()
+            if req.uploads is not None:  # multipart files: closed, those on disk deleted
+                req.close_files()
         if unhandled is not None or resp._after is not None:
             await self._after_sending(resp, unhandled)
 

@@ -11,6 +11,7 @@ import json
 import math
 import re
 from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
 from ..errors import HTTPUnsupportedMediaType, MediaMalformedError
@@ -65,12 +66,16 @@ class MediaHandler(ABC):
     #: (``deserialize``) being called.
     serializes_async: ClassVar[bool] = False
     deserializes_async: ClassVar[bool] = False
+    #: Set when the class is defined: whether it overrides ``deserialize_stream``, and
+    #: so reads a body that was not read yet chunk by chunk, as it arrives.
+    streams: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # PERF: resolved once per class, so a request asks one flag, not the MRO.
         super().__init_subclass__(**kwargs)
         cls.serializes_async = cls.serialize_async is not MediaHandler.serialize_async
         cls.deserializes_async = cls.deserialize_async is not MediaHandler.deserialize_async
+        cls.streams = cls.deserialize_stream is not MediaHandler.deserialize_stream
 
     @property
     def content_type(self) -> str:
@@ -107,6 +112,19 @@ class MediaHandler(ABC):
         arguments ``deserialize`` gets.
         """
         return self.deserialize(data, charset=charset, **kw)
+
+    async def deserialize_stream(
+        self, chunks: AsyncIterator[bytes], *, charset: str | None = None, **kw: Any
+    ) -> Any:
+        """Decode a body as it arrives; override to parse it without holding it whole.
+
+        Awaited by ``await req.media()`` when overridden and the body was not
+        read yet, with ``parameters=`` (the ``Content-Type`` parameters) among
+        the keywords. ``chunks`` is ``req.stream()``: ``max_request_size`` is
+        enforced as it is read.
+        """
+        body = b"".join([chunk async for chunk in chunks])
+        return await self.deserialize_async(body, charset=charset, **kw)
 
 
 def _stdlib_dumps(obj: Any) -> bytes:

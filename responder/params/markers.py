@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from ..uploads import UploadFile
+
 __all__ = [
     "MISSING",
     "Body",
@@ -168,64 +170,3 @@ class File(Form):
     """One uploaded file of a multipart body, as an :class:`UploadFile` (or ``bytes``)."""
 
     location = "file"
-
-
-class UploadFile:
-    """A file sent in a ``multipart/form-data`` body.
-
-    Attributes:
-        filename: the name the client gave the file.
-        content_type: its declared media type.
-        content: its bytes (the body was read whole, within ``max_request_size``).
-    """
-
-    __slots__ = ("content", "content_type", "filename")
-
-    def __init__(
-        self, filename: str, content: bytes, content_type: str = "application/octet-stream"
-    ) -> None:
-        self.filename, self.content, self.content_type = filename, content, content_type
-
-    @property
-    def size(self) -> int:
-        """The file's length in bytes."""
-        return len(self.content)
-
-    async def read(self) -> bytes:
-        """The file's bytes (awaitable, for code written against Starlette's ``UploadFile``)."""
-        return self.content
-
-    def __repr__(self) -> str:
-        return f"UploadFile({self.filename!r}, {self.size} bytes, {self.content_type!r})"
-
-    @classmethod
-    def from_part(cls, value: Any) -> UploadFile:
-        """The file a multipart part decoded to (a dict with ``filename`` and ``content``).
-
-        Raises:
-            ValueError: the value is a plain field, not a file.
-        """
-        if isinstance(value, UploadFile):
-            return value
-        if isinstance(value, dict) and isinstance(value.get("content"), bytes):
-            return cls(
-                str(value.get("filename", "")),
-                value["content"],
-                str(value.get("content_type") or "application/octet-stream"),
-            )
-        raise ValueError("Expected an uploaded file")
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        """Let pydantic read a multipart file part into an ``UploadFile``."""
-        from pydantic_core import core_schema
-
-        return core_schema.no_info_plain_validator_function(
-            cls.from_part,
-            json_schema_input_schema=core_schema.bytes_schema(),
-        )
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
-        """Describe an upload in OpenAPI as a binary string."""
-        return {"type": "string", "format": "binary"}

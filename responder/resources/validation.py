@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import HTTPInternalServerError, HTTPUnprocessableEntity
@@ -240,7 +241,9 @@ class _JSONInput:
                     ]
                 )
             return int(value) if value.is_integer() else value
-        if isinstance(value, dict):
+        if isinstance(value, Mapping):  # an uploaded file is one too
+            if self.keep_bytes and not isinstance(value, dict):
+                return value  # the model reads an uploaded file as it is
             return {k: self.convert(v, (*loc, k)) for k, v in value.items()}
         if isinstance(value, list):
             return [self.convert(v, (*loc, i)) for i, v in enumerate(value)]

@@ -1,0 +1,75 @@
+"""The app for streamed bodies and uploads, served by uvicorn in tests/web/test_stream_live.py.
+
+``STREAM_LIMIT`` is its ``max_request_size``; ``STREAM_SAVE_DIR`` is where
+``/save`` writes uploads. Multipart is limited to 20 parts and 1 KiB fields,
+and files spool to disk past 64 KiB.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import responder
+from responder.media import MultipartHandler
+
+api = responder.API(max_request_size=int(os.environ.get("STREAM_LIMIT", str(1024 * 1024))))
+api.media.register(MultipartHandler(max_parts=20, max_field_size=1024, spool_size=64 * 1024))
+
+#: The files of the last upload, to show they are closed once it was answered.
+last_files: list = []
+
+
+def _tmp_fds() -> list[str]:
+    """What this process's open descriptors point at inside the temp directory."""
+    tmp = os.environ.get("TMPDIR", "/tmp")
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(tmp):
+            found.append(target)
+    return found
+
+
+@api.route("/hash", methods=["POST"])
+async def hash_body(req, resp):
+    digest, size = hashlib.sha256(), 0
+    async for chunk in req.stream():
+        digest.update(chunk)
+        size += len(chunk)
+    resp.media = {"size": size, "sha256": digest.hexdigest()}
+
+
+@api.route("/save", methods=["POST"])
+async def save(req, resp):
+    form = await req.media("files")
+    doc = form["doc"]
+    target = Path(os.environ["STREAM_SAVE_DIR"]) / "upload.bin"
+    await doc.save(target)
+    last_files[:] = [doc.file]
+    digest = hashlib.sha256()
+    with target.open("rb") as saved:
+        while block := saved.read(1024 * 1024):
+            digest.update(block)
+    resp.media = {
+        "filename": doc.filename,
+        "content_type": doc.content_type,
+        "size": doc.size,
+        "spooled_to_disk": bool(doc.file._rolled),  # what really holds it, not our guess
+        "temp_files_open": len(_tmp_fds()),
+        "saved_size": target.stat().st_size,
+        "saved_sha256": digest.hexdigest(),
+        "fields": {k: v for k, v in form.items() if isinstance(v, str)},
+    }
+
+
+@api.route("/after")
+async def after(req, resp):
+    resp.media = {
+        "closed": [f.closed for f in last_files],
+        "temp_files_open": len(_tmp_fds()),
+    }
