@@ -339,6 +339,7 @@ class ServingHelpers:
             access_log=options.pop("access_log", self.observability.access_log is None),  # type: ignore[attr-defined]
             grace=options.pop("timeout_graceful_shutdown", None),
             trusted=trusted,
+            shutdown_delay=self.health.options.shutdown_delay,  # type: ignore[attr-defined]
             extra=options,
         )
         if servers.serve(server, settings, app=self) == signal.SIGTERM:

@@ -156,8 +156,13 @@ def _serve(target: Target, host: str, port: int, args: argparse.Namespace) -> No
             access_log=api.observability.access_log is None,
             grace=args.grace,
             trusted=trusted,
+            shutdown_delay=api.health.options.shutdown_delay,
         )
         app = api if one_process and args.server == "hypercorn" else None
+        try:
+            servers.check_options(args.server, options, in_process=app is not None)
+        except ValueError as exc:
+            raise CLIError(str(exc)) from None
         stopped_by = servers.serve(args.server, options, app=app, factory=FACTORY)
         if stopped_by == signal.SIGTERM:
             raise _Terminated(stopped_by)  # ends by SIGTERM once cleaned up, as uvicorn does

@@ -49,6 +49,7 @@ __all__ = [
     "ServeOptions",
     "ServerUnavailable",
     "behind_proxies",
+    "check_options",
     "check_server",
     "prepare_worker",
     "serve",
@@ -57,6 +58,7 @@ __all__ = [
 
 #: The servers ``--server`` and ``api.run(server=)`` accept; the first is the default.
 SERVERS = ("uvicorn", "granian", "hypercorn")
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class ServerUnavailable(ImportError):
@@ -79,6 +81,9 @@ class ServeOptions:
     grace: float | None = None
     #: Whose ``X-Forwarded-For``/``-Proto`` to believe; ``None``: nobody's.
     trusted: str | None = None
+    #: The API's ``shutdown_delay=``: it delays the server's own stop-signal handler,
+    #: which only uvicorn and hypercorn in one process let it see.
+    shutdown_delay: float = 0.0
     #: The server's own keywords, passed on as they are (``api.run``'s ``**options``).
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -134,6 +139,25 @@ def prepare_worker(name: str) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
+def check_options(name: str, options: ServeOptions, *, in_process: bool) -> None:
+    """Refuse, before serving, what server ``name`` cannot honour (a ``ValueError``).
+
+    ``in_process``: the API object itself is to be served (``api.run``), not a
+    factory's app in each worker.
+    """
+    if options.shutdown_delay and (name == "granian" or not in_process):
+        where = "granian's workers" if name == "granian" else "hypercorn's workers"
+        raise ValueError(
+            f"API(shutdown_delay=) holds the server's stop-signal handler, which {where} "
+            "keep to themselves; serve it with uvicorn, or hypercorn in one process"
+        )
+    if in_process and (options.workers != 1 or options.reload_dirs is not None):
+        raise ValueError(
+            f"api.run(server={name!r}) serves one process and cannot reload; for workers "
+            f"or reloading, use `responder run --server {name} --workers N` or `--reload`"
+        )
+
+
 def serve(name: str, options: ServeOptions, *, app: Any = None, factory: str = "") -> int | None:
     """Serve with granian or hypercorn until stopped: ``app`` itself, or ``factory``'s apps.
 
@@ -152,11 +176,7 @@ def serve(name: str, options: ServeOptions, *, app: Any = None, factory: str = "
         ValueError: a setting the server cannot honour this way.
     """
     require(check_server(name))
-    if app is not None and (options.workers != 1 or options.reload_dirs is not None):
-        raise ValueError(
-            f"api.run(server={name!r}) serves one process and cannot reload; for workers "
-            f"or reloading, use `responder run --server {name} --workers N` or `--reload`"
-        )
+    check_options(name, options, in_process=app is not None)
     if name == "granian":
         _serve_granian(options, app, factory)
         return None
@@ -245,30 +265,30 @@ def _uvloop() -> Callable[[], asyncio.AbstractEventLoop] | None:
 
 
 def _serve_hypercorn_here(options: ServeOptions, app: Any) -> int | None:
-    """Serve ``app`` from this process until SIGINT or SIGTERM; return which one came."""
+    """Serve ``app`` from this process until SIGINT or SIGTERM; return which one came.
+
+    The handlers are plain ``signal.signal`` ones, not the loop's: readiness
+    (``responder.health``) wraps such a handler to answer 503 and hold the
+    stop for ``shutdown_delay`` seconds, as it does under uvicorn.
+    """
     from hypercorn.asyncio import serve as hypercorn_serve
 
     config = _hypercorn_config(options)
     received: list[int] = []
+    loop = (_uvloop() or asyncio.new_event_loop)()
+    stop = asyncio.Event()
 
-    async def main() -> None:
-        stop = asyncio.Event()
+    def stopping(signum: int, frame: object) -> None:
+        received.append(signum)
+        loop.call_soon_threadsafe(stop.set)
 
-        def stopping(signum: int) -> None:
-            received.append(signum)
-            stop.set()
-
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stopping, signum)
-        await hypercorn_serve(app, config, shutdown_trigger=stop.wait)
-
-    new_loop = _uvloop() or asyncio.new_event_loop
-    loop = new_loop()
+    previous = {signum: signal.signal(signum, stopping) for signum in _STOP_SIGNALS}
     try:
-        loop.run_until_complete(main())
+        loop.run_until_complete(hypercorn_serve(app, config, shutdown_trigger=stop.wait))
     finally:
         loop.close()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     return received[0] if received else None
 
 

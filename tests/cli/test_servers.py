@@ -9,6 +9,7 @@ and trusts proxy headers only when told to.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import textwrap
 import time
@@ -170,3 +171,45 @@ def test_neither_server_is_imported_until_chosen():
     )
     done = cli([], command=[sys.executable, "-c", code])
     assert done.stdout.strip() == "[]", done.stderr
+
+
+@pytest.mark.parametrize(
+    ("server", "options"),
+    [("granian", {}), ("hypercorn", {"workers": 2}), ("hypercorn", {"reload": True})],
+)
+def test_a_shutdown_delay_the_server_cannot_hold_is_refused(server, options, tmp_path):
+    app = tmp_path / "delayed.py"
+    app.write_text("import responder\napi = responder.API(shutdown_delay=5)\n")
+    argv = ["run", str(app), "--server", server, "--port", str(free_port())]
+    argv += ["--workers", "2"] if options.get("workers") else []
+    argv += ["--reload"] if options.get("reload") else []
+    done = cli(argv)
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: API(shutdown_delay=) holds the server's"), done.stderr
+
+
+def test_api_run_refuses_a_shutdown_delay_under_granian():
+    with pytest.raises(ValueError, match=r"API\(shutdown_delay=\) holds the server's"):
+        API(shutdown_delay=5).run(server="granian", port=free_port())
+
+
+def test_hypercorn_holds_the_stop_for_the_shutdown_delay(tmp_path):
+    app = tmp_path / "delayed.py"
+    app.write_text(
+        "import responder\n"
+        "api = responder.API(ready_route='/ready', shutdown_delay=30)\n"
+        "@api.route('/')\n"
+        "def hello(req, resp):\n"
+        "    resp.text = 'still here'\n"
+    )
+    port = free_port()
+    argv = [*PYTHON_M, "run", str(app), "--server", "hypercorn", "--port", str(port)]
+    with serving(argv, port, cwd=tmp_path) as running:
+        assert get(running.url + "/ready")[0] == 200
+        running.proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        status = 200
+        while status == 200 and time.monotonic() < deadline:
+            status = get(running.url + "/ready")[0]
+        assert status == 503, running.output()  # draining, and the balancer can see it
+        assert get(running.url + "/") == (200, "still here")  # while it goes on serving
