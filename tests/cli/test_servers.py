@@ -8,12 +8,16 @@ and trusts proxy headers only when told to.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import signal
 import sys
 import textwrap
+import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +26,7 @@ from websockets.sync.client import connect
 from responder import API
 from responder.servers import SERVERS
 
-from .harness import PYTHON_M, cli, free_port, get, serving
+from .harness import PYTHON_M, Server, cli, free_port, get, serving
 
 APP = "tests/cli/apps/lifespan_app.py"
 SPOOF = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
@@ -30,6 +34,14 @@ SPOOF = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
 
 def run_argv(server: str, port: int, *options: str) -> list[str]:
     return [*PYTHON_M, "run", APP, "--server", server, "--port", str(port), *options]
+
+
+@contextlib.contextmanager
+def run_with_file(server: str, variable: str, path: Path, *options: str) -> Iterator[Server]:
+    """``responder run`` the app under ``server``, telling it the file ``path`` by ``variable``."""
+    port = free_port()
+    with serving(run_argv(server, port, *options), port, env={variable: str(path)}) as running:
+        yield running
 
 
 def api_run_argv(server: str, port: int) -> list[str]:
@@ -78,9 +90,9 @@ def test_serves_http_websockets_and_the_lifespan(server, how, tmp_path):
 @pytest.mark.parametrize("server", SERVERS)
 def test_two_workers_are_two_processes_each_with_its_lifespan(server, tmp_path):
     marker = tmp_path / "stopped.txt"
-    port = free_port()
-    env = {"RESPONDER_TEST_SHUTDOWN_FILE": str(marker)}
-    with serving(run_argv(server, port, "--workers", "2"), port, env=env) as running:
+    with run_with_file(
+        server, "RESPONDER_TEST_SHUTDOWN_FILE", marker, "--workers", "2"
+    ) as running:
         pids: set[int] = set()
         # New connections until both workers answered; the port may accept before the
         # second worker has started (granian binds it in the parent), hence the deadline.
@@ -213,3 +225,28 @@ def test_hypercorn_holds_the_stop_for_the_shutdown_delay(tmp_path):
             status = get(running.url + "/ready")[0]
         assert status == 503, running.output()  # draining, and the balancer can see it
         assert get(running.url + "/") == (200, "still here")  # while it goes on serving
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_grace_cuts_a_request_still_running_after_sigterm(server, tmp_path):
+    # The view sleeps two minutes; with --grace 1 the server must not wait for it.
+    started = tmp_path / "slow.txt"
+    with run_with_file(server, "RESPONDER_TEST_SLOW_FILE", started, "--grace", "1") as running:
+        outcome: list[object] = []
+        client = threading.Thread(target=lambda: outcome.append(_get_or_error(running.url)))
+        client.start()
+        deadline = time.monotonic() + 20
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert started.exists(), running.output()
+        os.killpg(running.proc.pid, signal.SIGTERM)
+        running.proc.wait(timeout=60)  # far less than the view's two minutes
+        client.join(timeout=30)
+        assert outcome and outcome[0] != (200, "finished"), outcome
+
+
+def _get_or_error(url: str) -> object:
+    try:
+        return get(url + "/slow", timeout=90)
+    except OSError as exc:
+        return exc

@@ -51,3 +51,14 @@ async def echo(ws):
             break
         await ws.send_text(f"echo: {text}")
     await ws.close()
+
+
+@api.route("/slow")
+async def slow(req, resp):
+    import asyncio
+
+    marker = os.environ.get("RESPONDER_TEST_SLOW_FILE")
+    if marker:
+        Path(marker).write_text("in flight")
+    await asyncio.sleep(120)
+    resp.text = "finished"
