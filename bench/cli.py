@@ -52,10 +52,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     group.add_argument("--warmup-duration", type=int, default=1, help="warm-up seconds")
     group.add_argument("--connections", type=int, default=50, help="wrk -c")
     group.add_argument("--threads", type=int, default=1, help="wrk -t")
+    group.add_argument(
+        "--server",
+        type=_csv,
+        default=["uvicorn"],
+        help=f"comma-separated servers to serve the apps with, measured interleaved: "
+        f"{','.join(http.SERVERS)} (default uvicorn)",
+    )
     group = parser.add_argument_group("startup")
     group.add_argument("--runs", type=int, default=11, help="fresh interpreters per cell")
     parser.add_argument("--results-dir", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    bad_servers = set(args.server) - set(http.SERVERS)
+    if bad_servers:
+        parser.error(f"unknown servers: {', '.join(sorted(bad_servers))}")
     unknown = set(args.frameworks) - set(FRAMEWORKS)
     if unknown:
         parser.error(f"unknown frameworks: {', '.join(sorted(unknown))}")
@@ -96,17 +106,18 @@ def main(argv: list[str] | None = None) -> int:
         _emit(result, args.results_dir)
         results.append(result)
     if args.mode in ("http", "all"):
-        print("http:", flush=True)
-        result = http.run(
+        print(f"http ({', '.join(args.server)}):", flush=True)
+        for result in http.run(
             args.frameworks,
             args.scenarios,
             args.duration,
             args.warmup_duration,
             args.threads,
             args.connections,
-        )
-        _emit(result, args.results_dir)
-        results.append(result)
+            tuple(args.server),
+        ):
+            _emit(result, args.results_dir)
+            results.append(result)
     if args.mode in ("startup", "all"):
         print("startup:", flush=True)
         result = startup.run(args.frameworks, args.runs)

@@ -1,8 +1,8 @@
-"""HTTP mode: serve each app with uvicorn and load it with wrk.
+"""HTTP mode: serve each app with uvicorn (or granian, or hypercorn) and load it with wrk.
 
-Each framework gets its own uvicorn process (httptools + uvloop, one worker)
-on a free 127.0.0.1 port; every scenario is verified with a real request,
-warmed up, then measured with ``wrk``.  The raw ASGI app gives the ceiling.
+Each framework gets its own server process (one worker, on uvloop) on a free
+127.0.0.1 port; every scenario is verified with a real request, warmed up,
+then measured with ``wrk``. The raw ASGI app gives that server's ceiling.
 """
 
 from __future__ import annotations
@@ -75,29 +75,45 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
-@contextmanager
-def serve(framework: str, timeout: float = 20.0) -> Iterator[int]:
-    """Run uvicorn for ``framework``; yields the port and always stops it."""
-    port = free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        f"{module_name(framework)}:app",
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--http",
-        "httptools",
-        "--loop",
-        "uvloop",
-        "--workers",
-        "1",
-        "--no-access-log",
-        "--log-level",
-        "warning",
+#: The servers ``--server`` chooses from, and how each is started (one worker, uvloop, no
+#: access log), as a note in the report.
+SERVERS = {
+    "uvicorn": "uvicorn --http httptools --loop uvloop --workers 1",
+    "granian": "granian --interface asgi --loop uvloop --workers 1",
+    "hypercorn": "hypercorn --worker-class uvloop --workers 1",
+}
+
+
+def server_command(server: str, target: str, port: int) -> list[str]:
+    """The command line that serves ``target`` (``module:app``) with ``server`` on ``port``."""
+    python = [sys.executable, "-m", server]
+    if server == "granian":
+        return [
+            *python,
+            *("--interface", "asgi", "--host", HOST, "--port", str(port)),
+            *("--loop", "uvloop", "--workers", "1", "--no-access-log"),
+            *("--log-level", "warning", target),
+        ]
+    if server == "hypercorn":
+        return [
+            *python,
+            *("--bind", f"{HOST}:{port}", "--worker-class", "uvloop", "--workers", "1"),
+            *("--log-level", "warning", target),
+        ]
+    return [
+        *python,
+        *(target, "--host", HOST, "--port", str(port), "--http", "httptools"),
+        *("--loop", "uvloop", "--workers", "1", "--no-access-log", "--log-level", "warning"),
     ]
+
+
+@contextmanager
+def serve_process(
+    framework: str, server: str = "uvicorn", timeout: float = 20.0
+) -> Iterator[tuple[int, int]]:
+    """Run ``server`` for ``framework``; yields its port and PID, and always stops it."""
+    port = free_port()
+    cmd = server_command(server, f"{module_name(framework)}:app", port)
     path = os.pathsep.join(filter(None, [str(ROOT), os.getenv("PYTHONPATH")]))
     env = {**os.environ, "PYTHONPATH": path}
     with tempfile.TemporaryFile() as log:
@@ -105,9 +121,46 @@ def serve(framework: str, timeout: float = 20.0) -> Iterator[int]:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=stderr)
         try:
             _wait_ready(proc, port, timeout, log)
-            yield port
+            yield port, proc.pid
         finally:
             _stop(proc)
+
+
+@contextmanager
+def serve(framework: str, server: str = "uvicorn", timeout: float = 20.0) -> Iterator[int]:
+    """Run ``server`` for ``framework``; yields the port and always stops it."""
+    with serve_process(framework, server, timeout) as (port, _):
+        yield port
+
+
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every live process under it (a server's workers), from /proc."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                queue += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:  # the task ended meanwhile
+                continue
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system, every thread) used so far by ``pid`` and its descendants.
+
+    What the server spent, whoever else shares the machine: on a busy 2-core
+    box this is far steadier than requests per second.
+    """
+    ticks = 0
+    for member in _descendants(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def fetch(port: int, scenario: Scenario) -> tuple[int, dict[str, str], bytes]:
@@ -134,6 +187,7 @@ class WrkResult:
     rps: float
     non_2xx: int
     socket_errors: int
+    requests: int = 0
 
 
 def _wrk_command(
@@ -174,10 +228,12 @@ def parse_wrk(output: str) -> WrkResult:
     errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
+    requests = re.search(r"(\d+) requests in", output)
     return WrkResult(
         rps=float(rps.group(1)),
         non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
         socket_errors=sum(int(n) for n in errors.groups()) if errors else 0,
+        requests=int(requests.group(1)) if requests else 0,
     )
 
 
@@ -204,26 +260,36 @@ def _measure(
     scenario: Scenario,
     duration: int,
     warmup: int,
+    pid: int | None = None,
     **load_opts: int,
-) -> Cell:
+) -> tuple[Cell, Cell]:
+    """Requests per second, and the server's CPU µs per request (when ``pid`` is known)."""
     status, headers, body = fetch(port, scenario)
     error = scenario.verify(status, headers, body)
     if error:
-        return Cell(status="FAIL", note=error)
+        return Cell(status="FAIL", note=error), Cell(status="FAIL", note=error)
     if warmup > 0:
         run_wrk(port, scenario, warmup, **load_opts)
+    before = tree_cpu_seconds(pid) if pid else 0.0
     result = run_wrk(port, scenario, duration, **load_opts)
+    spent = tree_cpu_seconds(pid) - before if pid else 0.0
     notes = []
     if result.non_2xx and scenario.status < 300:
         notes.append(f"{result.non_2xx} non-2xx responses")
     if result.socket_errors:
         notes.append(f"{result.socket_errors} socket errors")
-    return Cell(value=result.rps, note="; ".join(notes))
+    cpu = Cell(value=1e6 * spent / result.requests) if spent and result.requests else Cell()
+    return Cell(value=result.rps, note="; ".join(notes)), cpu
 
 
 def _progress(framework: str, scenario: str, cell: Cell) -> None:
     shown = cell.status if cell.value is None else f"{cell.value:10.0f} req/s"
-    print(f"  {framework:<21} {scenario:<15} {shown}", flush=True)
+    print(f"  {framework:<33} {scenario:<15} {shown}", flush=True)
+
+
+def _mode(kind: str, server: str) -> str:
+    """``http`` or ``http-cpu``, suffixed with the server unless it is uvicorn."""
+    return kind if server == "uvicorn" else f"{kind}-{server}"
 
 
 def run(
@@ -233,50 +299,60 @@ def run(
     warmup: int = 1,
     threads: int = 1,
     connections: int = 50,
-) -> RunResult:
-    """Measure every (framework, scenario) pair over HTTP.
+    servers: tuple[str, ...] = ("uvicorn",),
+) -> list[RunResult]:
+    """Measure every (framework, scenario) pair over HTTP under each of ``servers``.
 
-    All servers start up front (idle ones cost no CPU) and scenarios run
-    scenario-major, so slow drifts in machine load hit every framework alike.
+    Every process starts up front (idle ones cost no CPU) and the loads run
+    scenario-major, then server by server, then framework by framework: slow
+    drifts in machine load hit every framework and every server alike. Two
+    results per server: requests per second (mode ``http``, or
+    ``http-<server>``) and the server's CPU µs per request (``http-cpu...``).
     """
     if shutil.which("wrk") is None:
         raise SystemExit("wrk not found on PATH (apt-get install wrk)")
     names = [f for f in FRAMEWORKS if f in frameworks]
-    result = RunResult("http", names, [s.name for s in scenarios])
+    columns = [s.name for s in scenarios]
+    rates = {server: RunResult(_mode("http", server), names, columns) for server in servers}
+    costs = {server: RunResult(_mode("http-cpu", server), names, columns) for server in servers}
+    load_opts = {"threads": threads, "connections": connections}
     with ExitStack() as stack:
-        ports = _start_servers(result, scenarios, stack)
+        served = {
+            server: _start_servers(result, scenarios, stack, server)
+            for server, result in rates.items()
+        }
         for scenario in scenarios:
-            for name, port in ports.items():
-                if result.get(name, scenario.name).status == "n/a":
-                    continue
-                try:
-                    cell = _measure(
-                        port,
-                        scenario,
-                        duration,
-                        warmup,
-                        threads=threads,
-                        connections=connections,
-                    )
-                except Exception as exc:  # noqa: BLE001 - a broken app is a result
-                    cell = Cell(status="FAIL", note=describe(exc))
-                result.set(name, scenario.name, cell)
-                _progress(name, scenario.name, cell)
-    result.notes.append(
-        f"uvicorn --http httptools --loop uvloop --workers 1; "
-        f"wrk -t{threads} -c{connections} -d{duration}s after a {warmup}s warm-up"
-    )
-    return result
+            for server, result in rates.items():
+                for name, (port, pid) in served[server].items():
+                    if result.get(name, scenario.name).status == "n/a":
+                        costs[server].set(name, scenario.name, result.get(name, scenario.name))
+                        continue
+                    try:
+                        rate, cost = _measure(port, scenario, duration, warmup, pid, **load_opts)
+                    except Exception as exc:  # noqa: BLE001 - a broken app is a result
+                        rate = cost = Cell(status="FAIL", note=describe(exc))
+                    result.set(name, scenario.name, rate)
+                    costs[server].set(name, scenario.name, cost)
+                    _progress(f"{name} ({server})", scenario.name, rate)
+    for server in servers:
+        for result in (rates[server], costs[server]):
+            result.notes.append(
+                f"{SERVERS[server]}; "
+                f"wrk -t{threads} -c{connections} -d{duration}s after a {warmup}s warm-up"
+            )
+            if len(servers) > 1:
+                result.notes.append(f"measured interleaved with {', '.join(servers)} in one run")
+    return [*rates.values(), *costs.values()]
 
 
 def _start_servers(
-    result: RunResult, scenarios: list[Scenario], stack: ExitStack
-) -> dict[str, int]:
-    """Import and serve each framework; returns framework -> port."""
-    ports: dict[str, int] = {}
+    result: RunResult, scenarios: list[Scenario], stack: ExitStack, server: str
+) -> dict[str, tuple[int, int]]:
+    """Import and serve each framework; returns framework -> (port, server PID)."""
+    ports: dict[str, tuple[int, int]] = {}
     for name in result.frameworks:
         try:
-            loaded = load(name)  # import here first: clearer errors than uvicorn's
+            loaded = load(name)  # import here first: clearer errors than the server's
         except Exception as exc:  # noqa: BLE001
             result.skip(name, f"import failed: {describe(exc)}")
             continue
@@ -287,7 +363,7 @@ def _start_servers(
         if all(loaded.skip_reason(s.name) for s in scenarios):
             continue
         try:
-            ports[name] = stack.enter_context(serve(name))
+            ports[name] = stack.enter_context(serve_process(name, server))
         except (RuntimeError, TimeoutError) as exc:
             result.skip(name, f"server failed: {exc}")
     return ports

@@ -18,6 +18,8 @@ _PACKAGES = (
     "pydantic",
     "msgspec",
     "uvicorn",
+    "granian",
+    "hypercorn",
     "uvloop",
     "httptools",
     "orjson",
@@ -75,23 +77,29 @@ def _main_table(result: RunResult, lower_is_better: bool, digits: int) -> list[s
     return lines
 
 
-def _share_of_raw(result: RunResult, scenario: str = "text") -> list[str]:
-    """Each framework's throughput on ``scenario`` as a share of raw ASGI."""
+def _share_of_raw(result: RunResult, scenario: str = "text", cost: bool = False) -> list[str]:
+    """Each framework's throughput on ``scenario`` as a share of raw ASGI.
+
+    From requests per second, or from CPU per request (``cost``): raw's µs ÷
+    the framework's, the share it would get if the server were CPU-bound.
+    """
     raw = result.get(BASELINE, scenario)
     if scenario not in result.scenarios or raw.value is None:
         return []
+    unit = "server CPU µs per request" if cost else "req/s"
     lines = [
         "",
         f"Share of raw ASGI throughput on `{scenario}` (higher is better):",
         "",
-        "| framework | req/s | % of raw ASGI |",
+        f"| framework | {unit} | % of raw ASGI |",
         "|---|---|---|",
     ]
     for framework in result.frameworks:
         cell = result.get(framework, scenario)
-        if cell.value is not None:
-            share = 100 * cell.value / raw.value
-            lines.append(f"| {framework} | {cell.value:,.0f} | {share:.1f}% |")
+        if cell.value:
+            share = 100 * (raw.value / cell.value if cost else cell.value / raw.value)
+            shown = f"{cell.value:,.1f}" if cost else f"{cell.value:,.0f}"
+            lines.append(f"| {framework} | {shown} | {share:.1f}% |")
     return lines
 
 
@@ -105,12 +113,15 @@ def _notes(result: RunResult) -> list[str]:
                 notes.append(f"- **{framework}/{scenario} FAILED**: {cell.note}")
             elif cell.status == "n/a" and framework != BASELINE:
                 not_run.setdefault(cell.note, []).append(scenario)
-            elif cell.value is not None and cell.note and result.mode == "http":
+            elif cell.value is not None and cell.note and result.mode.startswith("http"):
                 notes.append(f"- {framework}/{scenario}: {cell.note}")
         for reason, scenarios in not_run.items():
             notes.append(f"- {framework} n/a on {', '.join(scenarios)}: {reason}")
     if result.get(BASELINE, "text").value is not None:
-        notes.append(f"- `{BASELINE}`: a hand-written ASGI callable (text only)")
+        notes.append(
+            f"- `{BASELINE}`: a hand-written ASGI callable (text, json: prebuilt bytes; "
+            "echo: the body sent back unparsed)"
+        )
     return notes
 
 
@@ -121,10 +132,22 @@ def render(result: RunResult) -> str:
         title = "## In-process: framework overhead, µs per request (lower is better)"
         convention = f"Ratio columns are peer µs ÷ {SUBJECT} µs: {faster}."
         lines = _main_table(result, lower_is_better=True, digits=2)
+    elif result.mode.startswith("http-cpu"):
+        server = result.mode.removeprefix("http-cpu").strip("-") or "uvicorn"
+        title = f"## HTTP: {server}'s CPU µs per request under wrk (lower is better)"
+        convention = (
+            f"The server process tree's CPU time (user + system) over the measured run ÷ "
+            f"requests served. Ratio columns are peer µs ÷ {SUBJECT} µs: {faster}."
+        )
+        lines = _main_table(result, lower_is_better=True, digits=1)
+        for scenario in ("text", "json", "echo"):
+            lines += _share_of_raw(result, scenario, cost=True)
     else:
-        title = "## HTTP: requests per second via uvicorn + wrk (higher is better)"
+        server = result.mode.partition("-")[2] or "uvicorn"
+        title = f"## HTTP: requests per second via {server} + wrk (higher is better)"
         convention = f"Ratio columns are {SUBJECT} req/s ÷ peer req/s: {faster}."
         lines = _main_table(result, lower_is_better=False, digits=0)
-        lines += _share_of_raw(result)
+        for scenario in ("text", "json", "echo"):
+            lines += _share_of_raw(result, scenario)
     out = [title, "", convention, "", environment(), "", *lines, "", *_notes(result)]
     return "\n".join(out) + "\n"

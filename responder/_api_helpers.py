@@ -265,7 +265,7 @@ class ViewHelpers:
 
 
 class ServingHelpers:
-    """``api.run`` / ``api.serve`` (uvicorn) and the test clients."""
+    """``api.run`` / ``api.serve`` (uvicorn, granian or hypercorn) and the test clients."""
 
     debug: bool
     _client: TestClient | None
@@ -276,9 +276,10 @@ class ServingHelpers:
         address: str | None = None,
         port: int | None = None,
         debug: bool | None = None,
+        server: str = "uvicorn",
         **options: Any,
     ) -> None:
-        """Serve with uvicorn on 127.0.0.1:5042 by default.
+        """Serve with uvicorn (or granian, or hypercorn) on 127.0.0.1:5042 by default.
 
         Args:
             address: the interface to bind.
@@ -286,26 +287,63 @@ class ServingHelpers:
                 environment variable is set, serve on that port on all
                 interfaces (0.0.0.0), as hosting platforms expect.
             debug: when given, sets ``api.debug`` first (tracebacks in 500
-                responses); uvicorn then logs at debug level too.
+                responses); the server then logs at debug level too.
+            server: ``"uvicorn"``, ``"granian"`` or ``"hypercorn"`` (the
+                last two are extras: ``pip install "responder[granian]"``).
             **options: passed on to ``uvicorn.run`` (``log_level``, ``workers``…).
                 Proxy headers (``X-Forwarded-For``, ``X-Forwarded-Proto``) are
                 ignored unless ``proxy_headers=True`` or ``forwarded_allow_ips``
                 (the proxies' addresses) is given: uvicorn's own default trusts
                 them from 127.0.0.1, where any local client could claim any address.
+                Under granian and hypercorn, ``log_level``, ``access_log``,
+                ``proxy_headers``, ``forwarded_allow_ips`` and
+                ``timeout_graceful_shutdown`` mean the same; any other option is
+                that server's own (a ``granian.server.Server`` keyword, a
+                ``hypercorn.config.Config`` attribute).
 
         Raises:
-            ValueError: ``PORT`` is set but is not a port number.
+            ValueError: ``PORT`` is not a port number, the server is unknown,
+                or it cannot honour an option (``workers``/``reload`` need
+                ``responder run --server``).
+            ImportError: the chosen server is not installed.
         """
-        import uvicorn
-
         if debug is not None:
             self.debug = debug
         host, port = bind_address(address, port)
         options.setdefault("log_level", "debug" if self.debug else "info")
+        if server != "uvicorn":
+            self._serve_with(server, host, port, options)
+            return
+        import uvicorn
+
         options.setdefault("proxy_headers", options.get("forwarded_allow_ips") is not None)
         options.update(server_log_options(self, options))
         app: Any = self
         uvicorn.run(app, host=host, port=port, **options)
+
+    def _serve_with(self, server: str, host: str, port: int, options: dict[str, Any]) -> None:
+        """Serve with granian or hypercorn, the shared options put in their words."""
+        import signal
+
+        from . import servers
+
+        trusted = servers.trusted_proxies(
+            bool(options.pop("proxy_headers", False)), options.pop("forwarded_allow_ips", None)
+        )
+        settings = servers.ServeOptions(
+            host=host,
+            port=port,
+            workers=options.pop("workers", 1),
+            reload_dirs=() if options.pop("reload", False) else None,
+            log_level=options.pop("log_level"),
+            access_log=options.pop("access_log", self.observability.access_log is None),  # type: ignore[attr-defined]
+            grace=options.pop("timeout_graceful_shutdown", None),
+            trusted=trusted,
+            shutdown_delay=self.health.options.shutdown_delay,  # type: ignore[attr-defined]
+            extra=options,
+        )
+        if servers.serve(server, settings, app=self) == signal.SIGTERM:
+            signal.raise_signal(signal.SIGTERM)  # end by it, as uvicorn does
 
     def run(
         self,
@@ -313,10 +351,11 @@ class ServingHelpers:
         address: str | None = None,
         port: int | None = None,
         debug: bool | None = None,
+        server: str = "uvicorn",
         **options: Any,
     ) -> None:
-        """Serve with uvicorn; the same as :meth:`serve`."""
-        self.serve(address=address, port=port, debug=debug, **options)
+        """Serve with uvicorn (or ``server=``); the same as :meth:`serve`."""
+        self.serve(address=address, port=port, debug=debug, server=server, **options)
 
     def session(
         self,

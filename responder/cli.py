@@ -1,8 +1,9 @@
-"""The ``responder`` command: serve an API with uvicorn, build a front end with npm.
+"""The ``responder`` command: serve an API (uvicorn, granian or hypercorn), build a front end.
 
 Usage::
 
-    responder run TARGET [--host HOST] [--port PORT] [--workers N] [--reload] [--debug] [--grace S]
+    responder run TARGET [--server uvicorn|granian|hypercorn] [--host HOST] [--port PORT]
+                         [--workers N] [--reload] [--debug] [--grace S]
                          [--proxy-headers] [--forwarded-allow-ips IPS]
     responder worker TARGET [--concurrency N] [--grace SECONDS]
     responder build [DIR]
@@ -29,6 +30,13 @@ DESIGN
     top directory first on ``sys.path`` and importing the dotted name. Its
     relative imports and sibling imports work, and the name does not change
     between the parent and the workers.
+
+    ``--server granian`` and ``--server hypercorn`` (``servers``) get the
+    same options in their own words. granian always serves from worker
+    processes, so it always gets the factory; hypercorn serves the loaded API
+    in this process unless it has workers or reloads. Neither trusts proxy
+    headers itself: the factory (or ``servers``) wraps the API in uvicorn's
+    proxy-headers middleware when ``--proxy-headers`` asks for it.
 """
 
 from __future__ import annotations
@@ -50,7 +58,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
 
-from . import __version__
+from . import __version__, servers
 from . import cli_targets as _targets
 from ._api_helpers import DEFAULT_ADDRESS as DEFAULT_HOST
 from ._api_helpers import DEFAULT_PORT, bind_address, server_log_options
@@ -63,13 +71,22 @@ __all__ = ["CLIError", "Target", "load_api", "main", "parse_target"]
 DEFAULT_GRACE = 30.0
 #: Where the parent leaves the resolved target for ``--workers`` and ``--reload`` children.
 TARGET_ENV = "_RESPONDER_RUN_TARGET"
+#: The import string every server's worker processes load their app from.
+FACTORY = f"{__name__}:_worker_app"
 
 
-def _worker_app() -> API:
-    """The uvicorn factory each ``--workers``/``--reload`` child process calls."""
+def _worker_app() -> Any:
+    """The factory each worker process calls: the API, behind the proxies it trusts.
+
+    uvicorn's ``--workers``/``--reload`` children, granian's workers and
+    hypercorn's; uvicorn reads proxy headers itself, so for it ``trusted`` is
+    never set.
+    """
     spec = json.loads(os.environ[TARGET_ENV])
     target = Target(spec["kind"], spec["ref"], spec["name"])
-    return load_api(target, debug=bool(spec["debug"]))
+    servers.prepare_worker(spec.get("server", "uvicorn"))
+    api = load_api(target, debug=bool(spec["debug"]))
+    return servers.behind_proxies(api, spec.get("trusted"))
 
 
 # -- commands -------------------------------------------------------------------------------
@@ -114,36 +131,83 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _serve(target: Target, host: str, port: int, args: argparse.Namespace) -> None:
-    """Load a local (module or file) target, then serve it until uvicorn stops."""
+    """Load a local (module or file) target, then serve it until the server stops."""
+    if args.server != "uvicorn":
+        try:
+            servers.require(args.server)  # before the import: a missing server is one line
+        except servers.ServerUnavailable as exc:
+            raise CLIError(str(exc)) from None
+    api = load_api(target, debug=args.debug)
+    one_process = args.workers == 1 and not args.reload
+    # Proxy headers are off unless asked for: uvicorn's default trusts them from loopback.
+    trusted = servers.trusted_proxies(args.proxy_headers, args.forwarded_allow_ips)
+    if not one_process or args.server == "granian":  # workers that load the target again
+        _export_target(target, args, None if args.server == "uvicorn" else trusted)
+    with _metrics_directory(api, args.workers):
+        if args.server == "uvicorn":
+            _serve_uvicorn(api, target, host, port, args)
+            return
+        options = servers.ServeOptions(
+            host=host,
+            port=port,
+            workers=args.workers,
+            reload_dirs=tuple(_reload_dirs(target)) if args.reload else None,
+            log_level="debug" if args.debug else "info",
+            access_log=api.observability.access_log is None,
+            grace=args.grace,
+            trusted=trusted,
+            shutdown_delay=api.health.options.shutdown_delay,
+        )
+        app = api if one_process and args.server == "hypercorn" else None
+        try:
+            servers.check_options(args.server, options, in_process=app is not None)
+        except ValueError as exc:
+            raise CLIError(str(exc)) from None
+        stopped_by = servers.serve(args.server, options, app=app, factory=FACTORY)
+        if stopped_by == signal.SIGTERM:
+            raise _Terminated(stopped_by)  # ends by SIGTERM once cleaned up, as uvicorn does
+
+
+def _export_target(target: Target, args: argparse.Namespace, trusted: str | None) -> None:
+    """Leave the resolved target where each worker's :func:`_worker_app` finds it."""
+    ref = str(Path(target.ref).resolve()) if target.kind == "file" else target.ref
+    spec = {"kind": target.kind, "ref": ref, "name": target.name, "debug": args.debug}
+    os.environ[TARGET_ENV] = json.dumps({**spec, "server": args.server, "trusted": trusted})
+
+
+def _reload_dirs(target: Target) -> list[str]:
+    """What ``--reload`` watches: a file target's directory, else the current one."""
+    if target.kind == "file":
+        return [str(Path(target.ref).resolve().parent)]
+    return [os.getcwd()]
+
+
+def _serve_uvicorn(
+    api: API, target: Target, host: str, port: int, args: argparse.Namespace
+) -> None:
+    """Serve with uvicorn: the loaded API itself, or the factory in each worker."""
     import uvicorn
 
     options: dict[str, Any] = {"log_level": "debug" if args.debug else "info"}
     # After a stop signal, requests in flight get this long to finish; then they are cut.
     options["timeout_graceful_shutdown"] = args.grace
-    # Proxy headers are off unless asked for: uvicorn's default trusts them from loopback.
     options["proxy_headers"] = args.proxy_headers or args.forwarded_allow_ips is not None
     if args.forwarded_allow_ips is not None:
         options["forwarded_allow_ips"] = args.forwarded_allow_ips
-    api = load_api(target, debug=args.debug)
     options.update(server_log_options(api, {}))
     if args.workers == 1 and not args.reload:
         uvicorn.run(api, host=host, port=port, **options)
         return
-    ref = str(Path(target.ref).resolve()) if target.kind == "file" else target.ref
-    spec = {"kind": target.kind, "ref": ref, "name": target.name, "debug": args.debug}
-    os.environ[TARGET_ENV] = json.dumps(spec)
-    reload_dirs = [str(Path(ref).parent)] if target.kind == "file" else [os.getcwd()]
-    with _metrics_directory(api, args.workers):
-        uvicorn.run(
-            f"{__name__}:_worker_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=args.workers,
-            reload=args.reload,
-            reload_dirs=reload_dirs if args.reload else None,
-            **options,
-        )
+    uvicorn.run(
+        FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=args.workers,
+        reload=args.reload,
+        reload_dirs=_reload_dirs(target) if args.reload else None,
+        **options,
+    )
 
 
 @contextlib.contextmanager
@@ -278,6 +342,23 @@ def _add_grace(run: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_proxy(run: argparse.ArgumentParser) -> None:
+    """``responder run``'s proxy-header options (off unless asked for)."""
+    run.add_argument(
+        "--proxy-headers",
+        action="store_true",
+        help="take the client's address and scheme from X-Forwarded-For and "
+        "X-Forwarded-Proto sent by the proxies of --forwarded-allow-ips "
+        "(default: $FORWARDED_ALLOW_IPS, else 127.0.0.1 and ::1); off by default",
+    )
+    run.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="comma-separated addresses or networks of the proxies to trust "
+        "(implies --proxy-headers)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="responder", description="Serve and build Responder apps."
@@ -290,12 +371,19 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "run",
-        help="serve an API with uvicorn",
-        description="Serve the responder.API named by TARGET with uvicorn.",
+        help="serve an API with uvicorn, granian or hypercorn",
+        description="Serve the responder.API named by TARGET with uvicorn (or --server).",
         epilog="TARGET: pkg.module[:name], path/to/file.py[:name] or "
         "scheme://host/path/app.py[#name]; name defaults to 'api'.",
     )
     run.add_argument("target", metavar="TARGET", help="the module, file or URL of the API")
+    run.add_argument(
+        "--server",
+        choices=servers.SERVERS,
+        default=servers.SERVERS[0],
+        help="the ASGI server (default uvicorn; granian and hypercorn are extras: "
+        'pip install "responder[granian]")',
+    )
     run.add_argument("--host", help=f"address to bind (default {DEFAULT_HOST})")
     run.add_argument(
         "--port",
@@ -310,19 +398,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--debug", action="store_true", help="tracebacks in 500 responses; debug logging"
     )
-    run.add_argument(
-        "--proxy-headers",
-        action="store_true",
-        help="take the client's address and scheme from X-Forwarded-For and "
-        "X-Forwarded-Proto sent by the proxies of --forwarded-allow-ips "
-        "(default: $FORWARDED_ALLOW_IPS, else 127.0.0.1 and ::1); off by default",
-    )
-    run.add_argument(
-        "--forwarded-allow-ips",
-        metavar="IPS",
-        help="comma-separated addresses or networks of the proxies to trust "
-        "(implies --proxy-headers)",
-    )
+    _add_proxy(run)
     run.set_defaults(handler=_run)
 
     _add_worker(commands)

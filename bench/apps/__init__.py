@@ -4,7 +4,7 @@ Each ``<name>_app`` module exposes ``app`` (the ASGI callable, also what
 uvicorn serves) and may declare:
 
 * ``UNSUPPORTED``: scenario name -> reason it cannot be expressed there;
-* ``ONLY``: the scenarios it implements (the raw baseline covers ``text`` only).
+* ``ONLY``: the scenarios it implements (the raw baseline: ``text``, ``json``, ``echo``).
 
 A framework name maps to its module with dashes as underscores
 (``responder-stdlib-json`` -> ``responder_stdlib_json_app``). ``formats`` holds

@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+from responder.servers import SERVERS
+
 from .harness import APPS, PYTHON_M, SCRIPT, free_port, get, serving
 
 HELLO = APPS / "hello_app.py"
@@ -161,10 +163,11 @@ def test_port_option_wins_over_the_environment():
         assert f"http://127.0.0.1:{port}" in server.output()
 
 
-def test_reload_restarts_on_change(tmp_path):
+@pytest.mark.parametrize("server", SERVERS)
+def test_reload_restarts_on_change(tmp_path, server):
     app = tmp_path / "reloaded.py"
     app.write_text(HELLO.read_text())
-    argv, port = run(str(app), "--reload")
+    argv, port = run(str(app), "--reload", "--server", server)
     with serving(argv, port, cwd=tmp_path) as server:
         assert get(server.url + "/") == (200, "hello from api")
         changed = HELLO.read_text().replace("hello from api", "hello, reloaded")
