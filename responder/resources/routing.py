@@ -9,236 +9,22 @@ the list of routes.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
-from urllib.parse import quote
 
 from .convertors import CONVERTORS, Convertor
+from .paths import NoMatch, PathTemplate, Segment, TemplateError, match_tail
 
 __all__ = ["CONVERTORS", "Convertor", "PathTemplate", "Router", "TemplateError"]
 
 T = TypeVar("T")
 
-# RFC 3986 pchar minus percent: what a path segment may hold unencoded.
-_SEGMENT_SAFE = "-._~!$&'()*+,;=:@"
-_PATH_SAFE = _SEGMENT_SAFE + "/"
-# Clients resolve these segments away (RFC 3986 §5.2.4) unless they are percent-encoded.
-_DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}
-
-_PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z_][A-Za-z0-9_]*))?}")
-
-
-def _erase_names(template: str) -> str:
-    """``/a/{id:int}/{name}`` → ``/a/{:int}/{:str}``: equal results match equal paths."""
-    return _PARAM.sub(lambda m: "{:" + (m.group(2) or "str") + "}", template)
-
-
-class TemplateError(ValueError):
-    """A route template is malformed or conflicts with an existing one."""
-
-
-class _NoMatch(Exception):
-    pass
-
-
-@dataclass(frozen=True)
-class _Segment:
-    """One ``/``-separated piece of a template: literal, a lone parameter, or mixed."""
-
-    text: str
-    literal: bool
-    params: tuple[tuple[str, Convertor], ...]
-    regex: re.Pattern[str] | None  # only for mixed segments such as ``{name}.json``
-
-    @property
-    def key(self) -> str:
-        """The segment with parameter names erased: equal keys match equal paths."""
-        return _erase_names(self.text)
-
-    def parse(self, text: str) -> tuple[Any, ...]:
-        """Match ``text``; the converted values in template order, or raise ``_NoMatch``.
-
-        Values, not names: templates that share this segment may name its
-        parameters differently, so each route pairs the values with its own names.
-        """
-        if self.regex is None:
-            try:
-                return (self.params[0][1].to_python(text),)
-            except ValueError:
-                raise _NoMatch from None
-        match = self.regex.fullmatch(text)
-        if match is None:
-            raise _NoMatch
-        try:
-            return tuple(c.to_python(match.group(n)) for n, c in self.params)
-        except ValueError:
-            raise _NoMatch from None
-
-
-def _compile(
-    pieces: str, params: list[tuple[str, Convertor]], convertors: Mapping[str, Convertor]
-) -> re.Pattern[str]:
-    regex, position = [], 0
-    for match in _PARAM.finditer(pieces):
-        regex.append(re.escape(pieces[position : match.start()]))
-        convertor = convertors[match.group(1)]
-        regex.append(f"(?P<{match.group(1)}>{convertor.regex})")
-        params.append((match.group(1), convertor))
-        position = match.end()
-    regex.append(re.escape(pieces[position:]))
-    return re.compile("".join(regex))
-
-
-class PathTemplate:
-    """A parsed route template such as ``/items/{id:int}``.
-
-    Args:
-        template: the route's path, parameters in braces.
-        convertors: the convertor table (an API's own, from ``make_convertors``).
-
-    Raises:
-        TemplateError: the template is malformed (no leading slash, unknown
-            convertor, repeated parameter name, unbalanced braces).
-    """
-
-    def __init__(self, template: str, convertors: Mapping[str, Convertor] = CONVERTORS) -> None:
-        if not template.startswith("/"):
-            raise TemplateError(f"Route {template!r} must start with '/'.")
-        self.template = template
-        self.param_names: list[str] = []
-        self.convertors: dict[str, Convertor] = {}
-        for match in _PARAM.finditer(template):
-            name, kind = match.group(1), match.group(2) or "str"
-            if kind not in convertors:
-                known = ", ".join(convertors)
-                raise TemplateError(f"Unknown convertor {kind!r} in {template!r}; use {known}.")
-            if name in self.convertors:
-                raise TemplateError(f"Parameter {name!r} appears twice in {template!r}.")
-            self.param_names.append(name)
-            self.convertors[name] = convertors[kind]
-        if "{" in _PARAM.sub("", template) or "}" in _PARAM.sub("", template):
-            raise TemplateError(f"Malformed parameter in route {template!r}.")
-        segments = template[1:].split("/")
-        tail_at = next(
-            (
-                i
-                for i, s in enumerate(segments)
-                if any(self.convertors[m.group(1)].name == "path" for m in _PARAM.finditer(s))
-            ),
-            None,
-        )
-        self.segments = [_segment(s, self.convertors) for s in segments[:tail_at]]
-        self.tail: re.Pattern[str] | None = None
-        self.tail_params: list[tuple[str, Convertor]] = []
-        if tail_at is not None:
-            self.tail = _compile("/".join(segments[tail_at:]), self.tail_params, self.convertors)
-        #: The names of the parameters before a ``path`` tail, in order: the names
-        #: this template gives to the values its (possibly shared) segments match.
-        self.segment_names = tuple(
-            self.param_names[: len(self.param_names) - len(self.tail_params)]
-        )
-
-    @property
-    def is_static(self) -> bool:
-        """True when the template has no parameters: matched by one dict lookup."""
-        return not self.param_names
-
-    @property
-    def key(self) -> str:
-        """The template with parameter names erased, for conflict detection."""
-        return _erase_names(self.template)
-
-    def parse(self, path: str) -> dict[str, Any] | None:
-        """The parameters this template reads in ``path`` (decoded, as served), or None.
-
-        The template alone decides, as if no other route existed.
-        """
-        parts = path[1:].split("/") if path.startswith("/") else []
-        count = len(self.segments)
-        if len(parts) < count or (self.tail is None) != (len(parts) == count):
-            return None
-        values: list[Any] = []
-        for segment, part in zip(self.segments, parts, strict=False):
-            if segment.literal:
-                if part != segment.text:
-                    return None
-                continue
-            try:
-                values.extend(segment.parse(part))
-            except _NoMatch:
-                return None
-        found = dict(zip(self.segment_names, values, strict=True))
-        if self.tail is not None:
-            tail = _match_tail(self, "/".join(parts[count:]))
-            if tail is None:
-                return None
-            found.update(tail)
-        return found
-
-    def format(self, params: Mapping[str, Any]) -> str:
-        """Build the path that this template matches back to the same values (``url_for``).
-
-        Each value is written by its convertor and percent-encoded; a ``.`` or
-        ``..`` segment is encoded too, since clients would resolve it away.
-
-        Raises:
-            KeyError: a parameter is missing.
-            ValueError: a value its convertor does not match (an empty or
-                slashed ``str``, a negative ``int``, ``nan``, too many digits),
-                or values a mixed segment would split differently.
-        """
-        texts = {name: self._text(name, params) for name in self.param_names}
-        back = self.parse(_PARAM.sub(lambda m: texts[m.group(1)], self.template))
-        if back is None or any(self.convertors[n].to_string(back[n]) != texts[n] for n in texts):
-            raise ValueError(
-                f"url_for: {self.template!r} would read these values back differently: "
-                f"{dict(params)!r}."
-            )
-        try:
-            path = _PARAM.sub(lambda m: self._quote(m.group(1), texts), self.template)
-        except UnicodeEncodeError:
-            raise ValueError(
-                f"url_for: a value for {self.template!r} is not valid text."
-            ) from None
-        return "/".join(_DOT_SEGMENTS.get(part, part) for part in path.split("/"))
-
-    def _text(self, name: str, params: Mapping[str, Any]) -> str:
-        """``params[name]`` as its convertor writes it, checked to match that convertor."""
-        if name not in params:
-            raise KeyError(f"url_for needs a value for {name!r} in {self.template!r}.")
-        convertor, value = self.convertors[name], params[name]
-        try:
-            text = convertor.to_string(value)
-            convertor.to_python(text)
-        except (TypeError, ValueError, OverflowError):
-            raise ValueError(
-                f"url_for: {name}={value!r} is not a value {{{name}:{convertor.name}}} matches."
-            ) from None
-        return text
-
-    def _quote(self, name: str, texts: Mapping[str, str]) -> str:
-        safe = _PATH_SAFE if self.convertors[name].name == "path" else _SEGMENT_SAFE
-        return quote(texts[name], safe=safe)
-
-
-def _segment(text: str, convertors: Mapping[str, Convertor]) -> _Segment:
-    if "{" not in text:
-        return _Segment(text, True, (), None)
-    whole = _PARAM.fullmatch(text)
-    if whole:
-        convertor = convertors[whole.group(1)]
-        return _Segment(text, False, ((whole.group(1), convertor),), None)
-    params: list[tuple[str, Convertor]] = []
-    regex = _compile(text, params, convertors)
-    return _Segment(text, False, tuple(params), regex)
-
 
 @dataclass
 class _Node(Generic[T]):
     static: dict[str, _Node[T]] = field(default_factory=dict)
-    dynamic: list[tuple[_Segment, _Node[T]]] = field(default_factory=list)
+    dynamic: list[tuple[Segment, _Node[T]]] = field(default_factory=list)
     tails: list[tuple[PathTemplate, T]] = field(default_factory=list)
     target: T | None = None
     names: tuple[str, ...] = ()  # the target's own names for the values matched on the way
@@ -339,7 +125,7 @@ def _walk(
     for segment, child in node.dynamic:
         try:
             matched = segment.parse(part)
-        except _NoMatch:
+        except NoMatch:
             continue
         found = _walk(child, parts, index + 1, values + matched)
         if found is not None:
@@ -347,24 +133,13 @@ def _walk(
     if node.tails:
         rest = "/".join(parts[index:])
         for template, target in node.tails:
-            tail_values = _match_tail(template, rest)
+            tail_values = match_tail(template, rest)
             if tail_values is not None:
                 return target, {
                     **dict(zip(template.segment_names, values, strict=True)),
                     **tail_values,
                 }
     return None
-
-
-def _match_tail(template: PathTemplate, rest: str) -> dict[str, Any] | None:
-    assert template.tail is not None
-    match = template.tail.fullmatch(rest)
-    if match is None:
-        return None
-    try:
-        return {name: c.to_python(match.group(name)) for name, c in template.tail_params}
-    except ValueError:
-        return None
 
 
 _Matcher = Callable[[list[str], int], "tuple[T, dict[str, Any]] | None"]
@@ -419,7 +194,9 @@ def _emit(
     if node.static or node.dynamic:
         lines += [f"{pad}if n > {depth}:", f"{pad}    p = parts[{depth}]"]
         inner = pad + "    "
-        for text, child in node.static.items():
+        if len(node.static) > _MOST_COMPARED:
+            _emit_dispatch(node, depth, inner, values, lines, name)
+        for text, child in node.static.items() if len(node.static) <= _MOST_COMPARED else ():
             lines.append(f"{inner}if p == {text!r}:")
             _emit(child, depth + 1, indent + 2, values, lines, env)
             lines.append(f"{inner}    p = parts[{depth}]")
@@ -454,21 +231,71 @@ def _emit(
     lines.append(f"{pad}pass")
 
 
+#: Static siblings compared one by one; past this many, one dict lookup picks the
+#: child (each compiled into a function of its own), so matching stays flat as a
+#: table grows to thousands of routes under one parent (``/p1/{id}`` ... ``/p9999/{id}``).
+_MOST_COMPARED = 8
+
+
+def _emit_dispatch(
+    node: _Node[Any],
+    depth: int,
+    pad: str,
+    values: list[str],
+    lines: list[str],
+    name: Callable[[Any], str],
+) -> None:
+    """Emit a dict lookup of the static child named by ``p``, then a call of its matcher."""
+    args = [f"a{i}" for i in range(len(values))]
+    children = {
+        text: _compile_child(child, depth + 1, args) for text, child in node.static.items()
+    }
+    call = ", ".join(["parts", "n", *values])
+    lines += [
+        f"{pad}c = {name(children)}.get(p)",
+        f"{pad}if c is not None:",
+        f"{pad}    r = c({call})",
+        f"{pad}    if r is not None:",
+        f"{pad}        return r",
+    ]
+
+
+def _compile_child(node: _Node[T], depth: int, args: list[str]) -> Callable[..., Any]:
+    """A matcher of its own for one static child: ``(parts, n, *values matched so far)``."""
+    env: dict[str, Any] = {}
+    lines = [f"def match({', '.join(['parts', 'n', *args])}):"]
+    _emit(node, depth, 1, args, lines, env)
+    lines.append("    return None")
+    try:
+        exec(compile("\n".join(lines), "<responder-router>", "exec"), env)  # noqa: S102
+    except (SyntaxError, RecursionError, MemoryError):
+        return _walking_child(node, depth)
+    child: Callable[..., Any] = env["match"]
+    return child
+
+
+def _walking_child(node: _Node[T], depth: int) -> Callable[..., Any]:
+    def match(parts: list[str], n: int, *values: Any) -> tuple[T, dict[str, Any]] | None:
+        return _walk(node, parts, depth, values)
+
+    return match
+
+
 def _dict_literal(names: tuple[str, ...], values: list[str], *extra: str) -> str:
     """``{'who': v0_0, ...}``: a target's own names paired with the matched values."""
     items = [f"{param!r}: {value}" for param, value in zip(names, values, strict=True)]
     return "{" + ", ".join([*items, *extra]) + "}"
 
 
-def _parse_or_none(segment: _Segment) -> Callable[[str], tuple[Any, ...] | None]:
+def _parse_or_none(segment: Segment) -> Callable[[str], tuple[Any, ...] | None]:
     def parse(text: str) -> tuple[Any, ...] | None:
         try:
             return segment.parse(text)
-        except _NoMatch:
+        except NoMatch:
             return None
 
     return parse
 
 
 def _tail_matcher(template: PathTemplate) -> Callable[[str], dict[str, Any] | None]:
-    return lambda rest: _match_tail(template, rest)
+    return lambda rest: match_tail(template, rest)

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 import uuid
 from typing import Any
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from responder.resources import PathTemplate, Router
+from responder.resources import PathTemplate, Router, routing
 from responder.resources.routing import CONVERTORS, _walking_matcher
 
 LITERALS = ["a", "b", "users", "posts", "1", "html"]
@@ -97,6 +98,20 @@ def route_sets(draw: st.DrawFn) -> tuple[list[PathTemplate], list[str]]:
 def test_every_path_routes_to_a_matching_template_with_its_own_names(
     case: tuple[list[PathTemplate], list[str]],
 ) -> None:
+    _check_routes(case)
+
+
+@settings(max_examples=300, deadline=None)
+@given(route_sets())
+def test_matching_through_dict_dispatch_routes_every_path_the_same(
+    case: tuple[list[PathTemplate], list[str]],
+) -> None:
+    """Past a few static siblings the matcher looks the child up in a dict: force it everywhere."""
+    with mock.patch.object(routing, "_MOST_COMPARED", 0):
+        _check_routes(case)
+
+
+def _check_routes(case: tuple[list[PathTemplate], list[str]]) -> None:
     routes, paths = case
     router: Router[PathTemplate] = Router()
     for template in routes:
