@@ -1,11 +1,11 @@
-"""Command line entry point: ``python -m bench.cli {inprocess,http,all} [options]``."""
+"""Command line entry point: ``python -m bench.cli {inprocess,http,curves,all} [options]``."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from bench import http, inprocess
+from bench import curves, http, inprocess
 from bench.apps import FRAMEWORKS
 from bench.report import render
 from bench.results import RunResult
@@ -23,7 +23,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="bench/run",
         description="Benchmark Responder against Falcon, Starlette, FastAPI, Litestar.",
     )
-    parser.add_argument("mode", choices=["inprocess", "http", "all"])
+    parser.add_argument("mode", choices=["inprocess", "http", "curves", "all"])
     parser.add_argument(
         "--frameworks",
         type=_csv,
@@ -52,7 +52,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     group.add_argument("--connections", type=int, default=50, help="wrk -c")
     group.add_argument("--threads", type=int, default=1, help="wrk -t")
     parser.add_argument("--results-dir", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--curves",
+        type=_csv,
+        default=list(curves.CURVES),
+        help=f"comma-separated subset of {','.join(curves.CURVES)} (curves and all)",
+    )
+    parser.add_argument("--no-plots", action="store_true", help="tables only, no PNGs")
     args = parser.parse_args(argv)
+    unknown_curves = set(args.curves) - set(curves.CURVES)
+    if unknown_curves:
+        parser.error(f"unknown curves: {', '.join(sorted(unknown_curves))}")
     unknown = set(args.frameworks) - set(FRAMEWORKS)
     if unknown:
         parser.error(f"unknown frameworks: {', '.join(sorted(unknown))}")
@@ -99,7 +109,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         _emit(result, args.results_dir)
         results.append(result)
-    return 1 if any(r.failed for r in results) else 0
+    failed = any(r.failed for r in results)
+    if args.mode in ("curves", "all"):
+        settings = curves.CurveSettings(clock=args.clock)
+        done = curves.run(
+            args.curves, args.frameworks, settings, args.results_dir, plots=not args.no_plots
+        )
+        failed = failed or any(curve.failed for curve in done)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -17,8 +17,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -75,15 +75,20 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
-@contextmanager
-def serve(framework: str, timeout: float = 20.0) -> Iterator[int]:
+def serve(framework: str, timeout: float = 20.0) -> AbstractContextManager[int]:
     """Run uvicorn for ``framework``; yields the port and always stops it."""
+    return serve_app(f"{module_name(framework)}:app", timeout)
+
+
+@contextmanager
+def serve_app(target: str, timeout: float = 20.0) -> Iterator[int]:
+    """Run uvicorn for ``target`` (``module:attribute``); yields the port, always stops it."""
     port = free_port()
     cmd = [
         sys.executable,
         "-m",
         "uvicorn",
-        f"{module_name(framework)}:app",
+        target,
         "--host",
         HOST,
         "--port",
@@ -134,6 +139,8 @@ class WrkResult:
     rps: float
     non_2xx: int
     socket_errors: int
+    #: Percentile ("50%", "99%", ...) -> latency in ms, when wrk ran with --latency.
+    latency: dict[str, float] = field(default_factory=dict)
 
 
 def _wrk_command(
@@ -143,6 +150,7 @@ def _wrk_command(
     threads: int,
     connections: int,
     body_file: str,
+    latency: bool = False,
 ) -> tuple[list[str], dict[str, str]]:
     cmd = [
         "wrk",
@@ -151,6 +159,7 @@ def _wrk_command(
         f"-d{duration}s",
         "--timeout",
         "5s",
+        *(["--latency"] if latency else []),
     ]
     env = dict(os.environ)
     if scenario.method != "GET" or scenario.body:
@@ -178,7 +187,20 @@ def parse_wrk(output: str) -> WrkResult:
         rps=float(rps.group(1)),
         non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
         socket_errors=sum(int(n) for n in errors.groups()) if errors else 0,
+        latency=parse_latency(output),
     )
+
+
+_UNIT_MS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def parse_latency(output: str) -> dict[str, float]:
+    """The ``--latency`` distribution (50%, 75%, 90%, 99%) in milliseconds."""
+    _, found, table = output.partition("Latency Distribution")
+    if not found:
+        return {}
+    pairs = re.findall(r"^\s*(\d+(?:\.\d+)?%)\s+([\d.]+)(us|ms|s|m)\s*$", table, re.MULTILINE)
+    return {pct: float(value) * _UNIT_MS[unit] for pct, value, unit in pairs}
 
 
 def run_wrk(
@@ -187,12 +209,14 @@ def run_wrk(
     duration: int,
     threads: int = 1,
     connections: int = 50,
+    latency: bool = False,
 ) -> WrkResult:
-    """Run wrk once against the scenario's URL."""
+    """Run wrk once against the scenario's URL (with ``latency``, its percentiles too)."""
     with tempfile.NamedTemporaryFile(prefix="bench-body-") as body:
         body.write(scenario.body)
         body.flush()
-        cmd, env = _wrk_command(port, scenario, duration, threads, connections, body.name)
+        args = (port, scenario, duration, threads, connections, body.name, latency)
+        cmd, env = _wrk_command(*args)
         done = subprocess.run(
             cmd, env=env, capture_output=True, text=True, timeout=duration + 60, check=True
         )
