@@ -1,4 +1,4 @@
-"""Command line entry point: ``python -m bench.cli {inprocess,http,startup,all} [options]``."""
+"""Command line entry point: ``python -m bench.cli MODE [options]`` (see ``--help``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bench import http, inprocess, startup
+from bench import curves, http, inprocess, startup
 from bench.apps import FRAMEWORKS
 from bench.report import render
 from bench.results import RunResult
@@ -24,7 +24,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="bench/run",
         description="Benchmark Responder against Falcon, Starlette, FastAPI, Litestar.",
     )
-    parser.add_argument("mode", choices=["inprocess", "http", "startup", "all"])
+    parser.add_argument("mode", choices=["inprocess", "http", "startup", "curves", "all"])
     parser.add_argument(
         "--frameworks",
         type=_csv,
@@ -48,7 +48,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="elapsed time, or this process's CPU time (steadier on a busy machine)",
     )
     group = parser.add_argument_group("http")
-    group.add_argument("--duration", type=int, default=5, help="wrk seconds")
+    group.add_argument(
+        "--duration", type=int, default=None, help="wrk seconds (5; 3 in all, to fit 20 minutes)"
+    )
     group.add_argument("--warmup-duration", type=int, default=1, help="warm-up seconds")
     group.add_argument("--connections", type=int, default=50, help="wrk -c")
     group.add_argument("--threads", type=int, default=1, help="wrk -t")
@@ -62,10 +64,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     group = parser.add_argument_group("startup")
     group.add_argument("--runs", type=int, default=11, help="fresh interpreters per cell")
     parser.add_argument("--results-dir", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--curves",
+        type=_csv,
+        default=list(curves.CURVES),
+        help=f"comma-separated subset of {','.join(curves.CURVES)} (curves and all)",
+    )
+    parser.add_argument("--no-plots", action="store_true", help="tables only, no PNGs")
     args = parser.parse_args(argv)
     bad_servers = set(args.server) - set(http.SERVERS)
     if bad_servers:
         parser.error(f"unknown servers: {', '.join(sorted(bad_servers))}")
+    if args.duration is None:
+        args.duration = 3 if args.mode == "all" else 5
+    unknown_curves = set(args.curves) - set(curves.CURVES)
+    if unknown_curves:
+        parser.error(f"unknown curves: {', '.join(sorted(unknown_curves))}")
     unknown = set(args.frameworks) - set(FRAMEWORKS)
     if unknown:
         parser.error(f"unknown frameworks: {', '.join(sorted(unknown))}")
@@ -123,7 +137,14 @@ def main(argv: list[str] | None = None) -> int:
         result = startup.run(args.frameworks, args.runs)
         _emit(result, args.results_dir, startup.render(result, args.runs))
         results.append(result)
-    return 1 if any(r.failed for r in results) else 0
+    failed = any(r.failed for r in results)
+    if args.mode in ("curves", "all"):
+        settings = curves.CurveSettings(clock=args.clock)
+        done = curves.run(
+            args.curves, args.frameworks, settings, args.results_dir, plots=not args.no_plots
+        )
+        failed = failed or any(curve.failed for curve in done)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

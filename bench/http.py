@@ -17,8 +17,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -107,13 +107,31 @@ def server_command(server: str, target: str, port: int) -> list[str]:
     ]
 
 
-@contextmanager
 def serve_process(
     framework: str, server: str = "uvicorn", timeout: float = 20.0
-) -> Iterator[tuple[int, int]]:
+) -> AbstractContextManager[tuple[int, int]]:
     """Run ``server`` for ``framework``; yields its port and PID, and always stops it."""
+    return serve_target(f"{module_name(framework)}:app", server, timeout)
+
+
+def serve_app(target: str, timeout: float = 20.0) -> AbstractContextManager[int]:
+    """Run uvicorn for ``target`` (``module:attribute``); yields the port, always stops it."""
+    return _port_of(serve_target(target, "uvicorn", timeout))
+
+
+@contextmanager
+def _port_of(serving: AbstractContextManager[tuple[int, int]]) -> Iterator[int]:
+    with serving as (port, _):
+        yield port
+
+
+@contextmanager
+def serve_target(
+    target: str, server: str = "uvicorn", timeout: float = 20.0
+) -> Iterator[tuple[int, int]]:
+    """Run ``server`` for ``target`` (``module:app``); yields port and PID, always stops it."""
     port = free_port()
-    cmd = server_command(server, f"{module_name(framework)}:app", port)
+    cmd = server_command(server, target, port)
     path = os.pathsep.join(filter(None, [str(ROOT), os.getenv("PYTHONPATH")]))
     env = {**os.environ, "PYTHONPATH": path}
     with tempfile.TemporaryFile() as log:
@@ -188,6 +206,8 @@ class WrkResult:
     non_2xx: int
     socket_errors: int
     requests: int = 0
+    #: Percentile ("50%", "99%", ...) -> latency in ms, when wrk ran with --latency.
+    latency: dict[str, float] = field(default_factory=dict)
 
 
 def _wrk_command(
@@ -197,6 +217,7 @@ def _wrk_command(
     threads: int,
     connections: int,
     body_file: str,
+    latency: bool = False,
 ) -> tuple[list[str], dict[str, str]]:
     cmd = [
         "wrk",
@@ -205,6 +226,7 @@ def _wrk_command(
         f"-d{duration}s",
         "--timeout",
         "5s",
+        *(["--latency"] if latency else []),
     ]
     env = dict(os.environ)
     if scenario.method != "GET" or scenario.body:
@@ -234,7 +256,20 @@ def parse_wrk(output: str) -> WrkResult:
         non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
         socket_errors=sum(int(n) for n in errors.groups()) if errors else 0,
         requests=int(requests.group(1)) if requests else 0,
+        latency=parse_latency(output),
     )
+
+
+_UNIT_MS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def parse_latency(output: str) -> dict[str, float]:
+    """The ``--latency`` distribution (50%, 75%, 90%, 99%) in milliseconds."""
+    _, found, table = output.partition("Latency Distribution")
+    if not found:
+        return {}
+    pairs = re.findall(r"^\s*(\d+(?:\.\d+)?%)\s+([\d.]+)(us|ms|s|m)\s*$", table, re.MULTILINE)
+    return {pct: float(value) * _UNIT_MS[unit] for pct, value, unit in pairs}
 
 
 def run_wrk(
@@ -243,12 +278,14 @@ def run_wrk(
     duration: int,
     threads: int = 1,
     connections: int = 50,
+    latency: bool = False,
 ) -> WrkResult:
-    """Run wrk once against the scenario's URL."""
+    """Run wrk once against the scenario's URL (with ``latency``, its percentiles too)."""
     with tempfile.NamedTemporaryFile(prefix="bench-body-") as body:
         body.write(scenario.body)
         body.flush()
-        cmd, env = _wrk_command(port, scenario, duration, threads, connections, body.name)
+        args = (port, scenario, duration, threads, connections, body.name, latency)
+        cmd, env = _wrk_command(*args)
         done = subprocess.run(
             cmd, env=env, capture_output=True, text=True, timeout=duration + 60, check=True
         )

@@ -143,7 +143,7 @@ def build_scope(scenario: Scenario) -> dict[str, Any]:
     }
 
 
-async def _loop(
+async def run_requests(
     app: Any, scope: dict[str, Any], state: dict[str, Any], body: bytes, n: int
 ) -> Sink:
     """Issue ``n`` requests back to back; returns the last response for checking."""
@@ -155,7 +155,7 @@ async def _loop(
     return sink
 
 
-async def _time_round(
+async def time_round(
     app: Any,
     scope: dict[str, Any],
     body: bytes,
@@ -166,7 +166,7 @@ async def _time_round(
     """One timed round: microseconds per request, plus the last response."""
     gc.collect()  # start every round from the same garbage level
     start = clock()
-    last = await _loop(app, scope, state, body, n)
+    last = await run_requests(app, scope, state, body, n)
     return (clock() - start) / n * 1e6, last
 
 
@@ -185,10 +185,10 @@ class _Job:
 async def _prepare(job: _Job, warmup: int) -> None:
     """Verify one response, then warm up; a wrong response marks the job failed."""
     try:
-        first = await _loop(job.app.app, job.scope, job.state, job.scenario.body, 1)
+        first = await run_requests(job.app.app, job.scope, job.state, job.scenario.body, 1)
         job.error = first.verify(job.scenario) or ""
         if not job.error:
-            await _loop(job.app.app, job.scope, job.state, job.scenario.body, warmup)
+            await run_requests(job.app.app, job.scope, job.state, job.scenario.body, warmup)
     except Exception as exc:  # noqa: BLE001 - a crashing app is a result
         job.error = describe(exc)
 
@@ -197,7 +197,7 @@ async def _time_job(job: _Job, requests: int, clock: Clock) -> None:
     """Add one timed round to ``job`` and re-check the last response."""
     scope, body = job.scope, job.scenario.body
     try:
-        us, last = await _time_round(job.app.app, scope, body, job.state, requests, clock)
+        us, last = await time_round(job.app.app, scope, body, job.state, requests, clock)
         job.error = last.verify(job.scenario) or ""
     except Exception as exc:  # noqa: BLE001
         job.error = describe(exc)
@@ -266,7 +266,7 @@ async def _measure_all(
                 result.notes.append(f"lifespan shutdown failed: {describe(exc)}")
 
 
-def _new_loop() -> asyncio.AbstractEventLoop:
+def new_loop() -> asyncio.AbstractEventLoop:
     """uvloop when available, matching what the HTTP mode serves with."""
     try:
         import uvloop
@@ -295,7 +295,7 @@ def run(
             apps.append(load(name))
         except Exception as exc:  # noqa: BLE001
             result.skip(name, f"import failed: {describe(exc)}")
-    with asyncio.Runner(loop_factory=_new_loop) as runner:
+    with asyncio.Runner(loop_factory=new_loop) as runner:
         runner.run(_measure_all(apps, scenarios, result, rounds, requests, warmup, CLOCKS[clock]))
     result.notes.append(
         f"median of {rounds} interleaved rounds x {requests} requests, after verifying "

@@ -145,4 +145,6 @@ app = Litestar(
         typed,
     ],
     openapi_config=None,
+    # The body-size curve echoes up to 10 MiB; Litestar refuses bodies over 10 MB by default.
+    request_max_body_size=16 * 1024 * 1024,
 )
