@@ -80,3 +80,15 @@ def test_body_curve_times_each_size_and_checks_the_echo() -> None:
         xs, ys = curve.series(framework, "")
         assert xs == [100, 20_000]
         assert all(y > 0 for y in ys)
+
+
+def test_a_framework_stops_at_its_largest_table_and_the_curve_says_so() -> None:
+    settings = routing.RoutingSettings(
+        counts=(3, 40), rounds=1, requests=3, warmup=1, most_routes=(("starlette", 3),)
+    )
+    (static, _) = run(routing.run(PEERS, settings, CLOCKS["cpu"]))
+
+    assert static.series("starlette", "last")[0] == [3]
+    assert static.series("responder", "last")[0] == [3, 40]
+    assert "starlette measured up to 3 routes (its table build)" in static.notes
+    assert not static.failed
