@@ -22,16 +22,24 @@ ONLY = frozenset({"text", "json", "param", "notfound"})
 
 
 def _log_to_devnull() -> None:
+    """Responder's records to one JSON handler on ``os.devnull``, and nowhere else.
+
+    The handler sits on the ``responder`` logger, which does not propagate: in
+    the in-process mode every framework's app lives in one process, and
+    Litestar's app adds a root handler writing to the console, which would
+    otherwise format and print every access line a second time.
+    """
     from responder.log import JSONFormatter
 
-    root = logging.getLogger()
-    if any(getattr(h, "_bench", False) for h in root.handlers):
+    logger = logging.getLogger("responder")
+    if any(getattr(h, "_bench", False) for h in logger.handlers):
         return
     handler = logging.StreamHandler(open(os.devnull, "w"))  # noqa: SIM115 - lives with the process
     handler.setFormatter(JSONFormatter())
     handler._bench = True  # type: ignore[attr-defined]
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
 
 
 def _provider() -> Any:
