@@ -69,11 +69,12 @@ def test_a_request_past_the_grace_period_is_cut_and_the_server_stops():
         )  # cut: an error, not the answer
 
 
-def test_an_event_stream_ends_cleanly_on_sigterm():
+@pytest.mark.parametrize("path", ["/events", "/quiet-events"])  # busy, and waiting forever
+def test_an_event_stream_ends_cleanly_on_sigterm(path):
     argv, port = _run()
     with serving(argv, port) as server:
         with socket.create_connection(("127.0.0.1", port), 10) as sock:
-            sock.sendall(b"GET /events HTTP/1.1\r\nHost: x\r\n\r\n")
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
             received = sock.recv(65536)
             assert b"200 OK" in received
             os.kill(server.proc.pid, signal.SIGTERM)

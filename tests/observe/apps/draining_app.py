@@ -26,6 +26,14 @@ async def events(req, resp):
             await asyncio.sleep(0.05)
 
 
+@api.route("/quiet-events")
+async def quiet_events(req, resp):
+    @resp.sse
+    async def stream():
+        yield {"data": "hello"}
+        await asyncio.Event().wait()  # nothing more to say: only the stop can end it
+
+
 @api.route("/ws", websocket=True)
 async def ws(ws):
     await ws.accept()
