@@ -130,18 +130,17 @@ async def _events(items: Any) -> AsyncIterator[bytes]:
     # PERF: the stop signal cancels the pending step through one callback, set once,
     # rather than each event racing the signal in asyncio.wait (half an event's cost
     # when one publish fans out to a thousand streams).
-    pending: list[asyncio.Future[Any] | None] = [None]
+    step: asyncio.Future[Any] | None = None
 
     def stopped(_: object) -> None:
-        if pending[0] is not None:
-            pending[0].cancel()
+        if step is not None:
+            step.cancel()
 
     waiter = asyncio.ensure_future(stop.wait())
     waiter.add_done_callback(stopped)
-    step: asyncio.Future[Any] | None = None
     try:
         while not stop.is_set():
-            step = pending[0] = asyncio.ensure_future(source.__anext__())
+            step = asyncio.ensure_future(source.__anext__())
             try:
                 item = await step
             except StopAsyncIteration:

@@ -8,8 +8,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -159,3 +160,14 @@ def parse_response(raw: bytes) -> tuple[int, dict[str, str], bytes]:
             return status, headers, bytes(body)
         body += rest[:size]
         rest = rest[size + 2 :]
+
+
+def until(probe: Callable[[], Any], timeout: float = 15, what: str = "") -> Any:
+    """Call ``probe`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.02)
+    raise AssertionError(f"{what or probe} never came true within {timeout} s")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.harness import PYTHON_M, free_port, get, serving
+from tests.e2e.server import until
 from tests.observe.test_metrics import _value
 
 pytest.importorskip("prometheus_client")
@@ -23,16 +24,6 @@ APP = "tests.observe.apps.observed_app"
 def _run(*options: str) -> tuple[list[str], int]:
     port = free_port()
     return [*PYTHON_M, "run", APP, "--port", str(port), *options], port
-
-
-def _wait_for(predicate, timeout: float = 20, what: str = "the condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise TimeoutError(f"{what} not met after {timeout}s")
 
 
 def _pids_answering(url: str, want: int) -> tuple[set[int], int]:
@@ -75,7 +66,7 @@ def test_a_worker_killed_mid_request_is_not_counted_in_flight_forever(tmp_path):
     with serving(argv, port, env=env) as server:
         holder = threading.Thread(target=_held, args=(server.url + "/hold",), daemon=True)
         holder.start()
-        victim = int(_wait_for(lambda: pid_file.exists() and pid_file.read_text(), what="hold"))
+        victim = int(until(lambda: pid_file.exists() and pid_file.read_text(), 20, what="hold"))
         _, text = get(server.url + "/metrics")
         # the held request and the scrape itself
         assert _value(text, "responder_requests_in_progress") == 2
@@ -90,7 +81,7 @@ def test_a_worker_killed_mid_request_is_not_counted_in_flight_forever(tmp_path):
             return _value(text, "responder_requests_in_progress") == 1
 
         # A deadline, not a timing: a loaded machine may take long to restart the worker.
-        _wait_for(only_the_scrape, timeout=60, what="the dead worker's gauge dropped")
+        until(only_the_scrape, timeout=60, what="the dead worker's gauge dropped")
 
 
 def test_access_lines_replace_uvicorns_and_are_json(tmp_path):
@@ -104,7 +95,7 @@ def test_access_lines_replace_uvicorns_and_are_json(tmp_path):
             found = [x for x in lines if x["logger"] == "responder.access"]
             return found if len(found) >= 2 else None
 
-        access = _wait_for(access_lines, what="two access lines")
+        access = until(access_lines, 20, what="two access lines")
         output = server.output()
     item = next(x for x in access if x["path"] == "/items/5")
     assert (item["route"], item["status"], item["method"]) == ("/items/{id:int}", 200, "GET")

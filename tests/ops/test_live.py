@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import signal
-import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import httpx2 as httpx
 
-from tests.e2e.server import live_uvicorn
-
-
-def until(probe: Callable[[], Any], timeout: float = 15) -> Any:
-    """Call ``probe`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.02)
-    raise AssertionError(f"{probe} never came true within {timeout} s")
+from tests.e2e.server import live_uvicorn, until
 
 
 def test_the_client_has_the_whole_response_before_the_queued_work_runs():
