@@ -36,8 +36,8 @@ T = TypeVar("T")
 MAX_THREADS = 40
 _executor: ThreadPoolExecutor | None = None
 
-#: (loop, future, context, function, arguments): one call for a worker.
-_Call = tuple[asyncio.AbstractEventLoop, "asyncio.Future[Any]", contextvars.Context, Any, Any]
+#: (inbox, future, context, function, arguments): one call for a worker.
+_Call = tuple["_Inbox", "asyncio.Future[Any]", contextvars.Context, Any, Any]
 
 
 def get_executor() -> ThreadPoolExecutor:
@@ -69,12 +69,16 @@ class Workers:
         self._idle: deque[None] = deque()
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
+        self._inbox = _Inbox(None)
 
     async def run(self, func: Callable[..., T], *args: Any) -> T:
         """``func(*args)`` on a worker thread, with the caller's context variables."""
         loop = asyncio.get_running_loop()
+        inbox = self._inbox
+        if inbox.loop is not loop:
+            inbox = self._inbox = _Inbox(loop)
         future: asyncio.Future[T] = loop.create_future()
-        self._calls.put((loop, future, contextvars.copy_context(), func, args))
+        self._calls.put((inbox, future, contextvars.copy_context(), func, args))
         try:
             self._idle.pop()
         except IndexError:
@@ -95,7 +99,7 @@ class Workers:
         """Run calls until told to stop (``None``), handing each outcome back to its loop."""
         calls, idle = self._calls, self._idle
         while (call := calls.get()) is not None:
-            loop, future, context, func, args = call
+            inbox, future, context, func, args = call
             del call  # hold no reference to the arguments while waiting for the next
             outcome: Callable[[asyncio.Future[Any], Any], None]
             try:
@@ -105,8 +109,8 @@ class Workers:
             # Idle before the caller wakes: its next call must find this thread free,
             # or every sync request in a row would start a thread of its own.
             idle.append(None)
-            _hand_back(loop, outcome, future, value)
-            del loop, future, context, func, args, value
+            inbox.post(outcome, future, value)
+            del inbox, future, context, func, args, value
 
     def stop(self) -> None:
         """Let every thread finish its call and end; a later call starts threads anew."""
@@ -117,10 +121,33 @@ class Workers:
             self._idle = deque()  # the ending threads' tokens go with them
 
 
-def _hand_back(loop: asyncio.AbstractEventLoop, settle: Any, future: Any, value: Any) -> None:
-    # RuntimeError: the loop was closed while the call ran, so nobody waits for it.
-    with contextlib.suppress(RuntimeError):
-        loop.call_soon_threadsafe(settle, future, value)
+class _Inbox:
+    """Outcomes handed back to one loop: one wake-up of the loop for all that are waiting."""
+
+    __slots__ = ("done", "loop", "pending")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        self.loop = loop
+        self.done: deque[tuple[Any, Any, Any]] = deque()
+        self.pending = False
+
+    def post(self, settle: Any, future: Any, value: Any) -> None:
+        """From a worker: queue the outcome; wake the loop unless a wake-up is on its way."""
+        self.done.append((settle, future, value))
+        if not self.pending:
+            self.pending = True
+            # RuntimeError: the loop was closed while the call ran, so nobody waits for it.
+            with contextlib.suppress(RuntimeError):
+                self.loop.call_soon_threadsafe(self.drain)  # type: ignore[union-attr]
+
+    def drain(self) -> None:
+        """On the loop: settle every outcome queued so far."""
+        # Cleared first: an outcome queued after this line wakes the loop again.
+        self.pending = False
+        done = self.done
+        while done:
+            settle, future, value = done.popleft()
+            settle(future, value)
 
 
 def _succeed(future: asyncio.Future[Any], result: Any) -> None:

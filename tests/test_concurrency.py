@@ -156,3 +156,32 @@ def test_a_stopped_pool_starts_threads_again_for_the_next_call(workers):
     assert asyncio.run(workers.run(len, "before")) == 6
     workers.stop()
     assert asyncio.run(asyncio.wait_for(workers.run(len, "after"), 10)) == 5
+
+
+def test_many_calls_at_once_each_get_their_own_result(workers):
+    # Outcomes finishing together are settled by one wake-up of the loop: none is lost or swapped.
+    def slow_identity(value):
+        threading.Event().wait(0.001)
+        return value
+
+    async def main():
+        return await asyncio.gather(*(workers.run(slow_identity, i) for i in range(300)))
+
+    assert asyncio.run(main()) == list(range(300))
+
+
+def test_two_loops_in_two_threads_share_the_pool(workers):
+    results = {}
+
+    def drive(name):
+        async def main():
+            return await asyncio.gather(*(workers.run(lambda i=i: (name, i)) for i in range(100)))
+
+        results[name] = asyncio.run(main())
+
+    threads = [threading.Thread(target=drive, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert results == {name: [(name, i) for i in range(100)] for name in ("a", "b")}
