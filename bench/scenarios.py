@@ -230,6 +230,14 @@ SCENARIOS: tuple[Scenario, ...] = (
         description="synchronous (def) view, run in a thread pool",
     ),
     Scenario(
+        "sync-inline",
+        "GET",
+        "/sync-inline",
+        200,
+        text_body("sync"),
+        description="synchronous (def) view run on the event loop, by explicit opt-in",
+    ),
+    Scenario(
         "yaml",
         "GET",
         "/data",

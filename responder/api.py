@@ -359,6 +359,7 @@ class API(
         dependencies: list[Any] | None = None,
         timeout: float | bool | None = None,
         auth: Any = NOT_GIVEN,
+        sync_to_thread: bool = True,
     ) -> Any:
         """Route ``path`` to ``endpoint``: a function, a resource class or a resource instance.
 
@@ -407,6 +408,7 @@ class API(
             timeout=self.request_timeout if timeout is None else check_timeout(timeout),
             csrf=self.csrf,
             auth=choose_auth(check_auth(auth, f"Route {path!r}:"), self.auth),
+            sync_to_thread=sync_to_thread,
         )
         return self.routes.add_http(
             spec,

@@ -21,6 +21,7 @@ from bench.apps import formats
 # thread would measure something Falcon does not offer natively.
 UNSUPPORTED = {
     "sync": "Falcon ASGI requires coroutine responders",
+    "sync-inline": "Falcon ASGI requires coroutine responders",
     "big": "Falcon has no built-in response compression",
     "typed": "Falcon has no typed parameters, body models or dependency injection",
 }

@@ -34,6 +34,8 @@ from bench.apps import formats
 from bench.apps.typed import Db, Item, get_db, reply
 from bench.scenarios import BIG_ITEMS
 
+UNSUPPORTED = {"sync-inline": "FastAPI runs every def endpoint in its thread pool"}
+
 # No docs/OpenAPI routes: every app should have the same route table.
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 

@@ -84,6 +84,11 @@ def sync_view() -> str:
     return "sync"
 
 
+@get("/sync-inline", media_type=MediaType.TEXT, sync_to_thread=False)
+def sync_inline_view() -> str:
+    return "sync"
+
+
 def _reply(request: Request[Any, Any, Any], obj: Any) -> Response[Any]:
     media_type = request.accept.best_match(OFFERED, default=formats.JSON) or formats.JSON
     fmt = _FORMAT_OF[media_type]
@@ -139,6 +144,7 @@ app = Litestar(
         get("/instance", media_type=MediaType.TEXT)(Shared().get),
         echo,
         sync_view,
+        sync_inline_view,
         data,
         echo_any,
         big,

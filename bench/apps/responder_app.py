@@ -53,9 +53,7 @@ def build(**options: Any) -> responder.API:
     async def echo(req: Any, resp: Any) -> None:
         resp.media = await req.media()
 
-    @api.route("/sync")
-    def sync_view(req: Any, resp: Any) -> None:
-        resp.text = "sync"
+    _add_sync(api)
 
     # resp.media is encoded in whatever the Accept header asks for (JSON,
     # YAML or MessagePack), and req.media() reads whatever Content-Type says.
@@ -75,6 +73,18 @@ def build(**options: Any) -> responder.API:
     if TYPED:
         _add_typed(api)
     return api
+
+
+def _add_sync(api: responder.API) -> None:
+    """The plain ``def`` views: on the worker threads (the default), and on the loop."""
+
+    @api.route("/sync")
+    def sync_view(req: Any, resp: Any) -> None:
+        resp.text = "sync"
+
+    @api.route("/sync-inline", sync_to_thread=False)
+    def sync_inline_view(req: Any, resp: Any) -> None:
+        resp.text = "sync"
 
 
 def _add_typed(api: responder.API) -> None:

@@ -26,7 +26,10 @@ from bench.apps import formats
 from bench.scenarios import BIG_ITEMS
 
 # Starlette has no typed parameters or dependency injection (FastAPI adds them).
-UNSUPPORTED = {"typed": "Starlette has no typed parameters or dependency injection"}
+UNSUPPORTED = {
+    "typed": "Starlette has no typed parameters or dependency injection",
+    "sync-inline": "Starlette runs every def endpoint in its thread pool",
+}
 VARY = {"Vary": "Accept"}
 
 

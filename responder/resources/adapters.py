@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._concurrency import is_async_callable
-from .chain import Main, compose, guarded_by_hooks, instance_per_request, main_step
+from .chain import Main, compose, guarded_by_hooks, instance_per_request, main_step, on_the_loop
 from .hooks import Hook, hooks_of
 from .planned import Inputs, guarded, planned_step, websocket_runner
 from .returns import output_checks, response_model_of, settle, view_name
@@ -305,7 +305,13 @@ def _handler(
         chain = guarded(guards, injector, chain)
     direct = None
     alone = first is None and main is not None and main[1] and not any(wrapping)
-    if alone and not plans and not guards and responder is not None:
+    if (
+        alone
+        and not plans
+        and not guards
+        and responder is not None
+        and is_async_callable(responder)
+    ):
         # PERF: one async responder and nothing around it
         direct = _direct(resource, responder, method_attr, shape, per_request, takes_main)
     run = (
@@ -343,11 +349,15 @@ def _step(
     elif not attr and shape.spec is not None and shape.spec.methods is not None:
         methods = frozenset(shape.spec.methods)
     plan = shape.inputs.plan(target, _name(target), shape.path, shape.names, methods)
+    inline = shape.spec is not None and not shape.spec.sync_to_thread
     if plan is not None:
         _one_body_reader(plan, shape.spec, _name(target))
-        return (planned_step(plan, fn, attr, per_request), True), False, plan
+        return (planned_step(plan, fn, attr, per_request, inline), True), False, plan
     takes = _takes_params(target, shape)
-    return main_step(fn, attr, takes, per_request), takes, None
+    main = main_step(fn, attr, takes, per_request)
+    if inline and not main[1]:  # sync_to_thread=False: a sync responder runs on the loop
+        main = (on_the_loop(main[0]), True)
+    return main, takes, None
 
 
 def _one_body_reader(plan: Plan, spec: RouteSpec | None, view: str) -> None:

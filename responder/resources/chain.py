@@ -28,6 +28,7 @@ __all__ = [
     "guarded_by_hooks",
     "instance_per_request",
     "main_step",
+    "on_the_loop",
 ]
 
 Params = dict[str, Any]
@@ -62,6 +63,15 @@ def main_step(fn: Callable[..., Any], attr: str, takes: bool, per_request: bool)
     else:
         step = lambda res, req, resp, params: getattr(res, attr)(req, resp)  # noqa: E731
     return step, is_async
+
+
+def on_the_loop(step: Bound) -> AsyncBound:
+    """A sync responder step called on the event loop itself (``sync_to_thread=False``)."""
+
+    async def inline(res: Any, req: Request, resp: Response, params: Params) -> Any:
+        return step(res, req, resp, params)
+
+    return inline
 
 
 def _awaited(main: Main) -> AsyncBound:

@@ -109,10 +109,13 @@ def plan_for(
     return make_plan(fn, ctx, injector)
 
 
-def planned_step(plan: Plan, fn: Callable[..., Any], attr: str, per_request: bool) -> Step:
+def planned_step(
+    plan: Plan, fn: Callable[..., Any], attr: str, per_request: bool, inline: bool = False
+) -> Step:
     """A step that fills the responder's keywords, then calls it (a sync one in the pool).
 
     It returns what the responder returned, for the chain (or ``Handler``) to settle.
+    With ``inline`` (``sync_to_thread=False``) a sync responder runs on the loop.
 
     On a resource class the responder ``attr`` is looked up on each new instance.
     """
@@ -123,6 +126,8 @@ def planned_step(plan: Plan, fn: Callable[..., Any], attr: str, per_request: boo
         target = getattr(res, attr) if per_request else fn
         if is_async:
             return await target(req, resp, **kwargs)
+        if inline:
+            return target(req, resp, **kwargs)
         return await run_sync(functools.partial(target, req, resp, **kwargs))
 
     return run_planned

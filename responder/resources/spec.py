@@ -46,6 +46,7 @@ class RouteOptions(TypedDict, total=False):
     responses: dict[Any, Any] | None
     timeout: float | bool | None
     auth: Any
+    sync_to_thread: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,10 @@ class RouteSpec:
         csrf: the API's CSRF settings (``API(csrf=...)``), or None when off.
         auth: the scheme (``responder.ext.auth``) that guards it: its own
             ``auth=``, else its routers', else the API's; None for none.
+        sync_to_thread: whether its plain ``def`` responders (and
+            ``on_request``) run on the worker threads (the default) or, when
+            False, on the event loop itself: faster, and safe only for code
+            that never blocks (see the performance guide).
     """
 
     path: str
@@ -104,11 +109,14 @@ class RouteSpec:
     timeout: float | None = None
     csrf: CSRF | None = None
     auth: Any = None
+    sync_to_thread: bool = True
 
     def __post_init__(self) -> None:
         status = self.status_code
         if status is not None and (type(status) is not int or not 100 <= status <= 599):
             raise ValueError(f"status_code must be an int from 100 to 599, not {status!r}.")
+        if type(self.sync_to_thread) is not bool:
+            raise TypeError(f"sync_to_thread must be True or False, not {self.sync_to_thread!r}.")
         operation_id = self.operation_id
         if operation_id is not None and (type(operation_id) is not str or not operation_id):
             raise ValueError(f"operation_id must be a non-empty str, not {operation_id!r}.")
