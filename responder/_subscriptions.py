@@ -96,15 +96,19 @@ class Subscription:
 
 
 def deliver(subscriptions: Any, channel: str, data: str | bytes) -> None:
-    """Give each subscription its own decoded copy of ``data``.
+    """Give each subscription its own decoded copy of ``data`` (a scalar is shared).
 
     A subscriber waiting on another event loop (in memory, a publisher in
     another thread: a second test client, say) is handed the event through
     its own loop, since asyncio objects are not thread-safe.
     """
     loop = asyncio.get_running_loop()
+    value = json.loads(data)
+    # PERF: a string, number, bool or null cannot be changed by a subscriber, so
+    # one event serves them all; only a list or an object is decoded for each.
+    shared = None if isinstance(value, list | dict) else Event(channel, value)
     for subscription in list(subscriptions):
-        event = Event(channel, json.loads(data))
+        event = shared if shared is not None else Event(channel, json.loads(data))
         if subscription.loop is loop:
             subscription.deliver(event)
         elif not subscription.loop.is_closed():

@@ -107,8 +107,15 @@ def stream_app(
     return response
 
 
+def _async_source(items: Any) -> AsyncGenerator[Any, None]:
+    """The items as an async generator: an async one as it is, anything else wrapped."""
+    if inspect.isasyncgen(items):
+        return items  # type: ignore[return-value]
+    return _iterate(items)
+
+
 async def _iterate(items: Any) -> AsyncGenerator[Any, None]:
-    if inspect.isasyncgen(items) or hasattr(items, "__aiter__"):
+    if hasattr(items, "__aiter__"):
         async for item in items:
             yield item
     else:  # a sync generator may block: pull it from a worker thread
@@ -117,7 +124,7 @@ async def _iterate(items: Any) -> AsyncGenerator[Any, None]:
 
 
 async def _chunks(items: Any) -> AsyncIterator[bytes]:
-    async for item in _iterate(items):
+    async for item in _async_source(items):
         yield item.encode("utf-8") if isinstance(item, str) else bytes(item)
 
 
@@ -126,51 +133,59 @@ async def _events(items: Any) -> AsyncIterator[bytes]:
     stop = stopping()
     if stop.is_set():
         return
-    source = _iterate(items)
-    # PERF: the stop signal cancels the pending step through one callback, set once,
-    # rather than each event racing the signal in asyncio.wait (half an event's cost
-    # when one publish fans out to a thousand streams).
-    step: asyncio.Future[Any] | None = None
+    source = _async_source(items)
+    # PERF: no task per event. The stop signal cancels this task, and only while it
+    # waits for the generator's next item; the cancellation is then taken back
+    # (``uncancel``) and the stream ends cleanly.
+    task = asyncio.current_task()
+    waiting = stopped_us = False
 
     def stopped(_: object) -> None:
-        if step is not None:
-            step.cancel()
+        nonlocal stopped_us
+        if waiting and task is not None:
+            stopped_us = True
+            task.cancel()
 
     waiter = asyncio.ensure_future(stop.wait())
     waiter.add_done_callback(stopped)
     try:
         while not stop.is_set():
-            step = asyncio.ensure_future(source.__anext__())
+            waiting = True
             try:
-                item = await step
+                item = await source.__anext__()
             except StopAsyncIteration:
                 return
             except asyncio.CancelledError:
-                if stop.is_set() and step.cancelled():
+                if stopped_us and _only_we_cancelled(task):
                     return  # the server is stopping: end the stream cleanly
                 raise
+            finally:
+                waiting = False
+            if stopped_us and not _only_we_cancelled(task):  # the generator swallowed it
+                raise asyncio.CancelledError
             yield encode_event(item)
     finally:
         waiter.remove_done_callback(stopped)
         waiter.cancel()
-        await _close_events(source, step)
+        await _close_events(source)
 
 
-async def _close_events(
-    source: AsyncGenerator[Any, None], step: asyncio.Future[Any] | None
-) -> None:
+def _only_we_cancelled(task: Any) -> bool:
+    """Take back the stop signal's cancellation: whether no other one is pending."""
+    uncancel = getattr(task, "uncancel", None)  # Python 3.11+; 3.10 counts none
+    return uncancel is None or uncancel() == 0
+
+
+async def _close_events(source: AsyncGenerator[Any, None]) -> None:
     """End an event stream's generator, its own cleanup included, even when cancelled.
 
-    When the client leaves, the server cancels the stream; this runs shielded so
-    that the generator's ``finally`` (leaving a broadcast channel, say) has run
-    before the response ends. A step still pending is inside the generator, which
-    cannot be closed while it runs: it is cancelled first, ending the generator
-    where it waits. A generator that ignores that is given up on after a while.
+    When the client leaves, the server cancels the stream while it waits in the
+    generator, which ends it there; this runs shielded so that a generator that
+    stopped elsewhere still runs its ``finally`` (leaving a broadcast channel,
+    say) before the response ends. A generator that ignores that is given up
+    on after a while.
     """
     with anyio.move_on_after(_CLOSE_GRACE, shield=True):
-        if step is not None and not step.done():
-            step.cancel()
-            await asyncio.wait({step})
         await source.aclose()
 
 
@@ -195,11 +210,29 @@ def encode_event(item: str | dict[str, Any]) -> bytes:
     Raises:
         ValueError: an unknown field, or a ``retry`` that is not a whole number.
     """
-    fields = {"data": item} if isinstance(item, str) else dict(item)
-    unknown = set(fields) - _EVENT_FIELDS
-    if unknown:
+    fields = {"data": item} if isinstance(item, str) else item
+    if not isinstance(fields, dict):
+        fields = dict(fields)
+    if not fields.keys() <= _EVENT_FIELDS:
+        unknown = set(fields) - _EVENT_FIELDS
         raise ValueError(f"Unknown server-sent event fields: {', '.join(sorted(unknown))}.")
     lines: list[str] = []
+    if len(fields) > 1 or "data" not in fields:  # PERF: most events carry only data
+        _header_lines(fields, lines)
+    data = fields.get("data")
+    if data is not None:
+        text = (
+            _JSON.serialize(data).decode("utf-8") if isinstance(data, dict | list) else str(data)
+        )
+        if "\n" in text or "\r" in text:
+            lines.extend(f"data: {line}" for line in _LINE_BREAK.split(text))
+        else:
+            lines.append(f"data: {text}")
+    return ("\n".join(lines) + "\n\n").encode("utf-8")
+
+
+def _header_lines(fields: dict[str, Any], lines: list[str]) -> None:
+    """An event's comment, ``event``, ``id`` and ``retry`` lines, in that order."""
     if "comment" in fields:
         lines.extend(f": {line}" for line in _LINE_BREAK.split(str(fields["comment"])))
     for name in ("event", "id"):
@@ -211,10 +244,3 @@ def encode_event(item: str | dict[str, Any]) -> bytes:
         if isinstance(retry, bool) or not str(retry).isdigit():
             raise ValueError(f"retry must be a whole number of milliseconds, not {retry!r}.")
         lines.append(f"retry: {int(retry)}")
-    data = fields.get("data")
-    if data is not None:
-        text = (
-            _JSON.serialize(data).decode("utf-8") if isinstance(data, dict | list) else str(data)
-        )
-        lines.extend(f"data: {line}" for line in _LINE_BREAK.split(text))
-    return ("\n".join(lines) + "\n\n").encode("utf-8")
