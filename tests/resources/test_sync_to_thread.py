@@ -72,3 +72,20 @@ def test_over_a_real_server_an_inline_view_answers_and_blocking_in_it_holds_up_t
             waited = time.monotonic() - waited_from
             assert sleeping.result().text == "slept"
         assert waited > 0.3
+
+
+def test_a_timeout_cannot_cut_an_inline_view_short_but_does_a_threaded_one():
+    api = responder.API()
+
+    @api.route("/inline", sync_to_thread=False, timeout=0.05)
+    def inline(req, resp):
+        time.sleep(0.3)  # holds up the loop that keeps the deadline
+        resp.text = "late"
+
+    @api.route("/threaded", timeout=0.05)
+    def threaded(req, resp):
+        time.sleep(0.3)
+        resp.text = "late"
+
+    assert api.requests.get("/inline").text == "late"
+    assert api.requests.get("/threaded").status_code == 504
