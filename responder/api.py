@@ -22,9 +22,9 @@ from ._api_helpers import (
 )
 from ._api_inputs import DependencyRegistration, Deps, as_depends, route_checks
 from ._api_stack import Stack
+from ._api_stores import Broadcasting, checked_stores, stored_sessions
 from .app import App, ExceptionHandlers, Hooks
 from .background import DEFAULT_BACKGROUND_QUEUE_SIZE, DEFAULT_BACKGROUND_THREADS, BackgroundQueue
-from .broadcast import Broadcast, as_broadcast
 from .csrf import CSRF
 from .docs.options import DocsOptions
 from .health import Health, HealthOptions, HealthRegistration
@@ -42,7 +42,6 @@ from .resources.spec import RouteOptions
 from .resources.table import RouteTable, WebSocketRun
 from .resources.timeouts import check_timeout
 from .routers import RouterInclusion
-from .session_stores import SessionStore, check_store, stored_codec
 from .sessions import DEFAULT_SESSION_MAX_AGE, SessionOptions, SessionSettings
 from .task_options import TaskBackend
 from .templates import Templates
@@ -53,6 +52,8 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
+    from .broadcast import Broadcast
+    from .session_stores import SessionStore
     from .testing import TestClient
 
 __all__ = ["API", "RouteGroup"]
@@ -72,6 +73,7 @@ class API(
     SessionSettings,
     HealthRegistration,
     ObservabilityRegistration,
+    Broadcasting,
 ):
     """A Responder application; itself an ASGI app.
 
@@ -252,7 +254,7 @@ class API(
         self.exception_handlers = ExceptionHandlers()
         self.background = BackgroundQueue(background_threads, background_queue_size, tasks)
         self.lifespan = Lifespan(self, lifespan, self.background)
-        self.session_store, self.broadcast = check_store(sessions), as_broadcast(broadcast)
+        self.session_store, self._broadcast = checked_stores(sessions, broadcast)
         self.lifespan.manage(sessions, broadcast)  # their connections live with the app
         self._setup_dependencies(dependencies, auth)
         self.app = App(
@@ -266,7 +268,7 @@ class API(
             max_request_size=max_request_size,
             strict_negotiation=strict_negotiation,
             sessions=self._sessions,
-            stored_sessions=None if sessions is None else stored_codec(self),
+            stored_sessions=stored_sessions(self),
             websocket_idle_timeout=websocket_idle_timeout,
             gzip=gzip,
             spa_exclude=spa_exclude or (),

@@ -7,9 +7,14 @@ registration (:func:`make_plan`); per request :meth:`Plan.arguments` reads,
 coerces and checks every value, answering 422 with every error listed.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .call import Plan, PlanContext, make_plan, params_check
-from .markers import Body, Cookie, File, Form, Header, Param, Path, Query, UploadFile
+from .markers import Body, Cookie, File, Form, Header, Param, Path, Query
 from .plan import CONVERTOR_TYPES, Parameter
+
+if TYPE_CHECKING:
+    from ..uploads import UploadFile
 
 __all__ = [
     "CONVERTOR_TYPES",
@@ -28,3 +33,12 @@ __all__ = [
     "make_plan",
     "params_check",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``UploadFile``, imported when first asked for (with it, ``tempfile`` and ``shutil``)."""
+    if name == "UploadFile":
+        from ..uploads import UploadFile
+
+        return UploadFile
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
