@@ -43,7 +43,6 @@ from .resources.table import RouteTable, WebSocketRun
 from .resources.timeouts import check_timeout
 from .routers import RouterInclusion
 from .sessions import DEFAULT_SESSION_MAX_AGE, SessionOptions, SessionSettings
-from .task_options import TaskBackend
 from .templates import Templates
 from .types import ASGIApp, Receive, Scope, Send
 
@@ -54,6 +53,7 @@ if TYPE_CHECKING:
 
     from .broadcast import Broadcast
     from .session_stores import SessionStore
+    from .task_options import TaskBackend
     from .testing import TestClient
 
 __all__ = ["API", "RouteGroup"]

@@ -106,6 +106,7 @@ LAZY_PARTS = (
     "responder.broadcast",
     "responder.session_stores",
     "responder.preconditions",
+    "responder.task_options",
 )
 
 # Drives the app through ASGI in-process: the test client would itself load
@@ -447,3 +448,26 @@ def test_the_multipart_handler_spools_as_much_as_an_upload_file():
     from responder.uploads import DEFAULT_SPOOL_SIZE
 
     assert MultipartHandler().spool_size == DEFAULT_SPOOL_SIZE
+
+
+def test_task_options_load_with_the_first_background_task():
+    code = (
+        HELLO_ASGI
+        + """
+assert "responder.task_options" not in sys.modules
+tries = []
+
+@api.background.task(retries=1, backoff=0)
+async def flaky(x):
+    tries.append(x)
+    if len(tries) == 1:
+        raise RuntimeError("first try fails")
+    return x * 2
+
+async def main():
+    return await flaky(21)
+
+assert asyncio.run(main()) == 42 and tries == [21, 21]
+"""
+    )
+    assert parts_after(code) == ["responder.task_options"]
