@@ -118,7 +118,8 @@ import responder
 def call(app, path, headers=(), scope_type="http", incoming=(), method="GET"):
     scope = {"type": scope_type, "asgi": {"version": "3.0"}, "http_version": "1.1",
              "method": method, "scheme": "http" if scope_type == "http" else "ws",
-             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "path": path.split("?")[0], "raw_path": path.split("?")[0].encode(),
+             "query_string": path.partition("?")[2].encode(), "root_path": "",
              "headers": [(b"host", b"testserver"), *headers],
              "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
     inbox = list(incoming) or [{"type": "http.request", "body": b"", "more_body": False}]
@@ -153,9 +154,10 @@ assert answer(call(api, "/hello/ann"))[::2] == (200, b'{"hello":"ann"}')
 """
 
 
-def parts_after(code: str, options: str = "{}") -> list[str]:
-    """Which of LAZY_PARTS and LAZY a fresh interpreter running ``code`` loaded."""
-    watched = LAZY_PARTS + LAZY
+def parts_after(
+    code: str, options: str = "{}", watched: tuple[str, ...] = LAZY_PARTS + LAZY
+) -> list[str]:
+    """Which of ``watched`` (LAZY_PARTS and LAZY) a fresh interpreter running ``code`` loaded."""
     script = f"{ASGI}\nOPTIONS = {options}\n{code}\n"
     script += f"print(json.dumps([m for m in {watched!r} if m in sys.modules]))"
     out = subprocess.run(
@@ -471,3 +473,37 @@ assert asyncio.run(main()) == 42 and tries == [21, 21]
 """
     )
     assert parts_after(code) == ["responder.task_options"]
+
+
+PLAIN_ASGI = """
+api = responder.API()
+
+@api.route("/")
+async def hello(req, resp):
+    resp.text = "hello"
+
+assert answer(call(api, "/"))[::2] == (200, b"hello")
+"""
+
+
+def test_a_view_that_declares_nothing_loads_no_parameter_planner():
+    loaded = parts_after(PLAIN_ASGI, watched=("responder.params.plan", "responder.params.call"))
+    assert loaded == []
+
+
+def test_the_planner_loads_with_the_first_view_that_declares_something():
+    code = (
+        PLAIN_ASGI
+        + """
+from responder import Query
+
+@api.route("/items/{id:int}")
+async def item(req, resp, *, id: int, limit: int = Query(10, le=100)):
+    resp.media = {"id": id, "limit": limit}
+
+assert "responder.params.plan" in sys.modules
+assert answer(call(api, "/items/3"))[::2] == (200, b'{"id":3,"limit":10}')
+assert answer(call(api, "/items/3?limit=500"))[0] == 422
+"""
+    )
+    assert parts_after(code, watched=("responder.params.plan",)) == ["responder.params.plan"]
