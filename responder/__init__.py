@@ -41,11 +41,11 @@ from .params import Body, Cookie, File, Form, Header, Path, Query
 from .request import Request
 from .resources.hooks import after, before
 from .response import Response
-from .routers import Router
 
 if TYPE_CHECKING:
     from .broadcast import Broadcast
     from .preconditions import conditional
+    from .routers import Router
     from .session_stores import MemorySessions, RedisSessions
     from .uploads import UploadFile
 
@@ -54,6 +54,7 @@ _LAZY = {
     "Broadcast": "broadcast",
     "MemorySessions": "session_stores",
     "RedisSessions": "session_stores",
+    "Router": "routers",
     "UploadFile": "uploads",
     "conditional": "preconditions",
 }

@@ -21,6 +21,7 @@ from ._api_helpers import (
     ViewHelpers,
 )
 from ._api_inputs import DependencyRegistration, Deps, as_depends, route_checks
+from ._api_routers import RouterInclusion
 from ._api_stack import Stack
 from ._api_stores import Broadcasting, checked_stores, stored_sessions
 from .app import App, ExceptionHandlers, Hooks
@@ -41,7 +42,6 @@ from .resources.convertors import DEFAULT_MAX_NUMBER_LENGTH
 from .resources.spec import RouteOptions
 from .resources.table import RouteTable, WebSocketRun
 from .resources.timeouts import check_timeout
-from .routers import RouterInclusion
 from .sessions import DEFAULT_SESSION_MAX_AGE, SessionOptions, SessionSettings
 from .templates import Templates
 from .types import ASGIApp, Receive, Scope, Send

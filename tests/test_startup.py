@@ -107,6 +107,7 @@ LAZY_PARTS = (
     "responder.session_stores",
     "responder.preconditions",
     "responder.task_options",
+    "responder.routers",
 )
 
 # Drives the app through ASGI in-process: the test client would itself load
@@ -507,3 +508,22 @@ assert answer(call(api, "/items/3?limit=500"))[0] == 422
 """
     )
     assert parts_after(code, watched=("responder.params.plan",)) == ["responder.params.plan"]
+
+
+def test_routers_load_with_the_first_router():
+    code = (
+        HELLO_ASGI
+        + """
+assert "responder.routers" not in sys.modules
+users = responder.Router(prefix="/users", tags=["users"])
+
+@users.get("/{name}")
+async def detail(req, resp, *, name):
+    resp.media = {"user": name}
+
+api.include_router(users, prefix="/v1", name="users")
+assert answer(call(api, "/v1/users/ann"))[::2] == (200, b'{"user":"ann"}')
+assert api.url_for("users:detail", name="bo") == "/v1/users/bo"
+"""
+    )
+    assert parts_after(code) == ["responder.routers"]
