@@ -436,7 +436,7 @@ from responder.uploads import UploadFile as Real
 assert UploadFile is ParamsUploadFile is Real
 assert Broadcast.__module__ == "responder.broadcast" and callable(conditional)
 assert MemorySessions.__module__ == RedisSessions.__module__ == "responder.session_stores"
-assert set(responder.__all__) <= set(dir(responder)) | set(responder._LAZY)
+assert set(responder.__all__) <= set(dir(responder))
 try:
     responder.Nope
 except AttributeError as exc:
