@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from . import ext, status_codes
 from ._version import __version__
 from .api import API
-from .csrf import CSRF, CSRFError, csrf_exempt
 from .dependencies import (
     DependencyCycleError,
     DependencyError,
@@ -44,6 +43,7 @@ from .response import Response
 
 if TYPE_CHECKING:
     from .broadcast import Broadcast
+    from .csrf import CSRF, CSRFError, csrf_exempt
     from .preconditions import conditional
     from .routers import Router
     from .session_stores import MemorySessions, RedisSessions
@@ -52,6 +52,9 @@ if TYPE_CHECKING:
 #: Names whose modules load on first access: a hello app never imports them.
 _LAZY = {
     "Broadcast": "broadcast",
+    "CSRF": "csrf",
+    "CSRFError": "csrf",
+    "csrf_exempt": "csrf",
     "MemorySessions": "session_stores",
     "RedisSessions": "session_stores",
     "Router": "routers",

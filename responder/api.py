@@ -19,6 +19,7 @@ from ._api_helpers import (
     ServingHelpers,
     VerbRoutes,
     ViewHelpers,
+    csrf_options,
 )
 from ._api_inputs import DependencyRegistration, Deps, as_depends, route_checks
 from ._api_routers import RouterInclusion
@@ -26,7 +27,6 @@ from ._api_stack import Stack
 from ._api_stores import Broadcasting, checked_stores, stored_sessions
 from .app import App, ExceptionHandlers, Hooks
 from .background import DEFAULT_BACKGROUND_QUEUE_SIZE, DEFAULT_BACKGROUND_THREADS, BackgroundQueue
-from .csrf import CSRF
 from .docs.options import DocsOptions
 from .health import Health, HealthOptions, HealthRegistration
 from .layers import LayerOptions
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from .broadcast import Broadcast
+    from .csrf import CSRF
     from .session_stores import SessionStore
     from .task_options import TaskBackend
     from .testing import TestClient
@@ -244,7 +245,7 @@ class API(
             cors, cors_params, enable_hsts, allowed_hosts, request_ids, security_headers
         )
         self.request_timeout = check_timeout(request_timeout, "request_timeout")
-        self.csrf = CSRF.from_setting(csrf)
+        self.csrf = csrf_options(csrf)
         self.health = Health(HealthOptions(health_route, ready_route, shutdown_delay))
         self.observability = Observability.of(metrics_route, enable_logging, log_format)
         self.static_dir, self.static_route, self.gzip = static_dir, static_route, gzip

@@ -108,6 +108,8 @@ LAZY_PARTS = (
     "responder.preconditions",
     "responder.task_options",
     "responder.routers",
+    "responder.csrf",
+    "responder.resources.csrf_guard",
 )
 
 # Drives the app through ASGI in-process: the test client would itself load
@@ -527,3 +529,25 @@ assert api.url_for("users:detail", name="bo") == "/v1/users/bo"
 """
     )
     assert parts_after(code) == ["responder.routers"]
+
+
+def test_the_csrf_check_loads_only_with_csrf_on():
+    code = (
+        HELLO_ASGI
+        + """
+@api.route("/buy", methods=["POST"])
+async def buy(req, resp):
+    resp.text = "bought"
+
+@api.route("/hook", methods=["POST"])
+@responder.csrf_exempt
+async def hook(req, resp):
+    resp.text = "hooked"
+
+cookie = [(b"cookie", b"session=anything")]
+assert answer(call(api, "/buy", headers=cookie, method="POST"))[0] == 403
+assert answer(call(api, "/hook", headers=cookie, method="POST"))[::2] == (200, b"hooked")
+"""
+    )
+    loaded = parts_after(code, options="{'csrf': True, 'secret_key': 'k' * 32}")
+    assert {"responder.csrf", "responder.resources.csrf_guard"} <= set(loaded)
