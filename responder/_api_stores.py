@@ -7,6 +7,7 @@ the session stores: a hello app starts without either module.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,10 @@ if TYPE_CHECKING:
     from .sessions import SessionSettings
 
 __all__ = ["Broadcasting", "checked_stores", "stored_sessions"]
+
+#: Held while the in-memory broadcast is made: two worker threads reading
+#: ``api.broadcast`` first at once must get the same one.
+_MAKING = threading.Lock()
 
 
 class Broadcasting:
@@ -27,9 +32,11 @@ class Broadcasting:
     def broadcast(self) -> Broadcast:
         """The API's broadcast (``Broadcast("redis://...")`` fans out across processes)."""
         if self._broadcast is None:
-            from .broadcast import Broadcast
+            with _MAKING:
+                if self._broadcast is None:
+                    from .broadcast import Broadcast
 
-            self._broadcast = Broadcast()
+                    self._broadcast = Broadcast()
         return self._broadcast
 
     @broadcast.setter

@@ -551,3 +551,26 @@ assert answer(call(api, "/hook", headers=cookie, method="POST"))[::2] == (200, b
     )
     loaded = parts_after(code, options="{'csrf': True, 'secret_key': 'k' * 32}")
     assert {"responder.csrf", "responder.resources.csrf_guard"} <= set(loaded)
+
+
+def test_threads_reading_the_broadcast_first_at_once_share_one():
+    code = (
+        HELLO_ASGI
+        + """
+import threading
+
+seen, start = [], threading.Barrier(8)
+
+def read():
+    start.wait()
+    seen.append(api.broadcast)
+
+threads = [threading.Thread(target=read) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+assert len(seen) == 8 and len({id(b) for b in seen}) == 1
+"""
+    )
+    assert parts_after(code) == ["responder.broadcast"]
