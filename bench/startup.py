@@ -253,6 +253,7 @@ def run(frameworks: list[str], runs: int) -> RunResult:
     probes = [p for p in PROBES if p.name in frameworks] + [RAW]
     result = RunResult("startup", [*(p.name for p in probes), BARE], list(COLUMNS))
     env = child_env()
+    load_before = os.getloadavg()[0]  # CPU times swell on a busy machine: say how busy
     samples = {p.name: Samples([], [], [], [], []) for p in probes}
     bare = Samples([], [], [], [], [])
     for probe in list(probes):  # warm-up: compile, and drop what cannot run here
@@ -276,6 +277,10 @@ def run(frameworks: list[str], runs: int) -> RunResult:
     result.set(BARE, "python -c ms", Cell(statistics.median(bare.python_c)))
     result.set(BARE, "RSS growth MB", Cell(0.0, note=f"VmRSS {base_rss / 1024:.1f} MB"))
     result.notes.append(f"bare interpreter VmRSS: {base_rss / 1024:.1f} MB (median)")
+    load_after = os.getloadavg()[0]
+    result.notes.append(
+        f"1-minute load average: {load_before:.1f} at the start, {load_after:.1f} at the end"
+    )
     return result
 
 

@@ -1,12 +1,13 @@
 """Responder: a familiar, resource-oriented HTTP service framework for Python."""
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 # ext is imported so that responder.ext.GraphQLView works after a bare `import responder`;
 # it loads graphene only when GraphQLView is first used.
 from . import ext, status_codes
 from ._version import __version__
 from .api import API
-from .broadcast import Broadcast
-from .csrf import CSRF, CSRFError, csrf_exempt
 from .dependencies import (
     DependencyCycleError,
     DependencyError,
@@ -35,13 +36,31 @@ from .errors import (
     MediaMalformedError,
     RouteNotFoundError,
 )
-from .params import Body, Cookie, File, Form, Header, Path, Query, UploadFile
-from .preconditions import conditional
+from .params import Body, Cookie, File, Form, Header, Path, Query
 from .request import Request
 from .resources.hooks import after, before
 from .response import Response
-from .routers import Router
-from .session_stores import MemorySessions, RedisSessions
+
+if TYPE_CHECKING:
+    from .broadcast import Broadcast
+    from .csrf import CSRF, CSRFError, csrf_exempt
+    from .preconditions import conditional
+    from .routers import Router
+    from .session_stores import MemorySessions, RedisSessions
+    from .uploads import UploadFile
+
+#: Names whose modules load on first access: a hello app never imports them.
+_LAZY = {
+    "Broadcast": "broadcast",
+    "CSRF": "csrf",
+    "CSRFError": "csrf",
+    "csrf_exempt": "csrf",
+    "MemorySessions": "session_stores",
+    "RedisSessions": "session_stores",
+    "Router": "routers",
+    "UploadFile": "uploads",
+    "conditional": "preconditions",
+}
 
 __all__ = [
     "API",
@@ -93,3 +112,15 @@ __all__ = [
     "ext",
     "status_codes",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``responder.Broadcast`` and the other names in ``_LAZY``, imported when first asked for."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The package's names, the lazy ones included (as before they were lazy)."""
+    return sorted({*globals(), *_LAZY})

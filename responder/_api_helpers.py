@@ -12,13 +12,13 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from .app import ExceptionHandlers, Hooks
-from .csrf import TEMPLATE_GLOBALS
 from .lifespan import Lifespan
 from .templates import Templates
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
+    from .csrf import CSRF
     from .resources.spec import RouteOptions
     from .response import Response
     from .testing import TestClient
@@ -226,6 +226,8 @@ class ViewHelpers:
         (for an API with ``csrf=``, see docs/security.md).
         """
         if self._templates is None:
+            from .csrf import TEMPLATE_GLOBALS  # csrf_token() and csrf_input()
+
             self._templates = Templates(
                 self.templates_dir,
                 autoescape=self.auto_escape,
@@ -417,3 +419,12 @@ def _port_from_env(value: str) -> int:
     if not 0 < port <= 65535:
         raise ValueError(f"The PORT environment variable is not a port number: {value!r}.")
     return port
+
+
+def csrf_options(setting: bool | CSRF | None) -> CSRF | None:
+    """``API(csrf=...)`` as ``CSRF.from_setting`` reads it; the CSRF module loads only when on."""
+    if setting is None or setting is False:  # off, as from_setting says, without importing it
+        return None
+    from .csrf import CSRF
+
+    return CSRF.from_setting(setting)

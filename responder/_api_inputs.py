@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 from .dependencies import DependencyResolutionError, Depends, Injector, Node
 from .dependencies.overrides import OverridingApp, overriding
 from .lifespan import Lifespan
-from .params import params_check
 from .resources.auth import (
     AuthScheme,
     check_auth,
@@ -47,6 +46,8 @@ def route_checks(spec: RouteSpec) -> tuple[list[Hook], list[Hook]]:
     if spec.request_model is not None:  # response models are per responder (resources.returns)
         checks = checks_for(spec.request_model)
     if spec.params_model is not None:
+        from .params import params_check
+
         checks[0].insert(0, Hook(params_check(spec.params_model)))
     return checks
 

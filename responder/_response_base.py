@@ -11,7 +11,6 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from email.utils import format_datetime
-from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
 
 from ._headers import ResponseHeaders
@@ -20,6 +19,8 @@ from .media.negotiation import text_encoding
 from .urls import encode_url as _url
 
 if TYPE_CHECKING:
+    from http.cookies import SimpleCookie
+
     from .media import MediaRegistry
     from .request import Request
     from .sessions import Session
@@ -120,6 +121,8 @@ class ResponseBase(AfterResponse):
     def cookies(self) -> SimpleCookie:
         """Cookies to set: ``resp.cookies["name"] = "value"``."""
         if self._cookies is None:
+            from http.cookies import SimpleCookie  # with the first cookie set
+
             self._cookies = SimpleCookie()
         return self._cookies
 

@@ -19,13 +19,14 @@ from ._api_helpers import (
     ServingHelpers,
     VerbRoutes,
     ViewHelpers,
+    csrf_options,
 )
 from ._api_inputs import DependencyRegistration, Deps, as_depends, route_checks
+from ._api_routers import RouterInclusion
 from ._api_stack import Stack
+from ._api_stores import Broadcasting, checked_stores, stored_sessions
 from .app import App, ExceptionHandlers, Hooks
 from .background import DEFAULT_BACKGROUND_QUEUE_SIZE, DEFAULT_BACKGROUND_THREADS, BackgroundQueue
-from .broadcast import Broadcast, as_broadcast
-from .csrf import CSRF
 from .docs.options import DocsOptions
 from .health import Health, HealthOptions, HealthRegistration
 from .layers import LayerOptions
@@ -41,10 +42,7 @@ from .resources.convertors import DEFAULT_MAX_NUMBER_LENGTH
 from .resources.spec import RouteOptions
 from .resources.table import RouteTable, WebSocketRun
 from .resources.timeouts import check_timeout
-from .routers import RouterInclusion
-from .session_stores import SessionStore, check_store, stored_codec
 from .sessions import DEFAULT_SESSION_MAX_AGE, SessionOptions, SessionSettings
-from .task_options import TaskBackend
 from .templates import Templates
 from .types import ASGIApp, Receive, Scope, Send
 
@@ -53,6 +51,10 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
+    from .broadcast import Broadcast
+    from .csrf import CSRF
+    from .session_stores import SessionStore
+    from .task_options import TaskBackend
     from .testing import TestClient
 
 __all__ = ["API", "RouteGroup"]
@@ -72,6 +74,7 @@ class API(
     SessionSettings,
     HealthRegistration,
     ObservabilityRegistration,
+    Broadcasting,
 ):
     """A Responder application; itself an ASGI app.
 
@@ -242,7 +245,7 @@ class API(
             cors, cors_params, enable_hsts, allowed_hosts, request_ids, security_headers
         )
         self.request_timeout = check_timeout(request_timeout, "request_timeout")
-        self.csrf = CSRF.from_setting(csrf)
+        self.csrf = csrf_options(csrf)
         self.health = Health(HealthOptions(health_route, ready_route, shutdown_delay))
         self.observability = Observability.of(metrics_route, enable_logging, log_format)
         self.static_dir, self.static_route, self.gzip = static_dir, static_route, gzip
@@ -252,7 +255,7 @@ class API(
         self.exception_handlers = ExceptionHandlers()
         self.background = BackgroundQueue(background_threads, background_queue_size, tasks)
         self.lifespan = Lifespan(self, lifespan, self.background)
-        self.session_store, self.broadcast = check_store(sessions), as_broadcast(broadcast)
+        self.session_store, self._broadcast = checked_stores(sessions, broadcast)
         self.lifespan.manage(sessions, broadcast)  # their connections live with the app
         self._setup_dependencies(dependencies, auth)
         self.app = App(
@@ -266,7 +269,7 @@ class API(
             max_request_size=max_request_size,
             strict_negotiation=strict_negotiation,
             sessions=self._sessions,
-            stored_sessions=None if sessions is None else stored_codec(self),
+            stored_sessions=stored_sessions(self),
             websocket_idle_timeout=websocket_idle_timeout,
             gzip=gzip,
             spa_exclude=spa_exclude or (),

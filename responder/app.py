@@ -28,12 +28,12 @@ from .resources.hooks import Hook, run_before, run_hooks
 from .resources.timeouts import RequestTimeout
 from .resources.validation import ResponseModelError
 from .response import Response
-from .session_stores import StoredSessionCodec
-from .sessions import SessionCodec
 from .types import ASGIApp, Receive, Scope, Send
 from .urls import route_path
 
 if TYPE_CHECKING:
+    from .session_stores import StoredSessionCodec
+    from .sessions import SessionCodec
     from .websockets import WebSocket
 
 __all__ = ["App", "ExceptionHandlers", "Hooks", "set_problem"]

@@ -16,11 +16,13 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ._concurrency import is_async_callable
 from .errors import HTTPServiceUnavailable
-from .task_options import TaskBackend, TaskOptions, with_retries
+
+if TYPE_CHECKING:
+    from .task_options import TaskBackend
 
 __all__ = [
     "DEFAULT_BACKGROUND_QUEUE_SIZE",
@@ -150,6 +152,9 @@ class BackgroundQueue:
         (``@api.background.task(retries=3, timeout=30)``; see
         :class:`~responder.task_options.TaskOptions`), checked here, once.
         """
+        # Loaded with the first task function: an app that declares none never needs it.
+        from .task_options import TaskOptions, with_retries
+
         options = TaskOptions(retries, backoff, timeout, result, name)
 
         def decorate(func: F) -> F:

@@ -12,16 +12,15 @@ from typing import TYPE_CHECKING, Any
 from starlette import datastructures
 from starlette.datastructures import URL, Address, Headers, State
 
-from . import _csrf_token
 from .errors import HTTPBadRequest, HTTPContentTooLarge, HTTPUnsupportedMediaType
 from .media.handlers import require_charset
 from .media.negotiation import parse_accept, parse_content_type, quality, text_encoding
 from .types import Receive, Scope
-from .uploads import UploadFile, uploads_in
 
 if TYPE_CHECKING:
     from .media import MediaHandler, MediaRegistry
     from .sessions import Session, SessionCodec
+    from .uploads import UploadFile
 
 __all__ = ["BodyConsumedError", "QueryParams", "Request"]
 
@@ -192,10 +191,14 @@ class Request:
         Each read gives a new token, all good for this session; the first
         gives the session a CSRF secret (so the session cookie is written).
         """
+        from . import _csrf_token  # hashlib and hmac load with the first token
+
         return _csrf_token.issue(self.session, self._codec().csrf_key)
 
     def csrf_token_matches(self, token: str) -> bool:
         """Whether ``token`` was issued (by :attr:`csrf_token`) for this request's session."""
+        from . import _csrf_token
+
         return _csrf_token.verify(self.session, self._codec().csrf_key, token)
 
     def session_cookie(self) -> bytes | None:
@@ -412,6 +415,8 @@ class Request:
             value = await handler.deserialize_stream(
                 self.stream(), charset=charset, parameters=parameters
             )
+            from .uploads import uploads_in  # loaded already by any handler that made uploads
+
             self.uploads = [*(self.uploads or ()), *uploads_in(value)]
         else:
             body = await self._read_body()

@@ -28,7 +28,7 @@ __all__ = [
     "RouteNotFoundError",
     "Router",
     "RouterEntry",
-    "RouterInclusion",
+    "add_routes_of",
     "route_name",
     "with_context",
 ]
@@ -210,56 +210,31 @@ def with_context(entry: RouterEntry, context: Include) -> dict[str, Any]:
     return options
 
 
-class RouterInclusion:
-    """``api.include_router``: a mixin of :class:`responder.API`."""
-
-    _router_hooks: tuple[Hook, ...] = ()  # set while include_router adds a router's routes
-    add_route: Callable[..., Any]
-    add_websocket_route: Callable[..., Any]
-
-    def include_router(
-        self,
-        router: Router,
-        *,
-        prefix: str = "",
-        tags: Sequence[str] = (),
-        dependencies: Sequence[Any] = (),
-        name: str | None = None,
-        auth: Any = NOT_GIVEN,
-    ) -> None:
-        """Add ``router``'s routes (nested routers' too) under ``prefix``.
-
-        ``dependencies`` guard every HTTP route of the router, before the
-        router's own guards (WebSocket routes take their guards themselves).
-        ``auth`` guards the HTTP routes for which neither the route nor a
-        router says otherwise, instead of the API's.
-
-        Prefixes compose (``prefix`` + the router's own + its routes' paths),
-        tags merge, names are namespaced by ``name`` and the routers' names
-        (``url_for("users:detail")``), and each router's before hooks run for
-        its own routes only. A router may be included more than once, at
-        different prefixes (give each inclusion its own ``name`` to
-        address each one by name).
-
-        Raises:
-            ValueError: a path or a given name is taken (what was added
-                before it stays: fix the app and restart).
-        """
-        outer = Include(
-            prefix=_prefix(prefix, "include"),
-            tags=tuple(tags),
-            name=name,
-            dependencies=tuple(dependencies),
-            auth=check_auth(auth, "include_router(...)"),
-        )
-        for entry, context in router.walk(outer):
-            path = context.prefix + entry.path
-            if entry.websocket:
-                self.add_websocket_route(path, entry.endpoint, name=route_name(entry, context))
-                continue
-            # API.add_route puts these hooks on the route's spec (RouteSpec.before).
-            self._router_hooks = context.hooks
-            try:
-                self.add_route(path, entry.endpoint, **with_context(entry, context))
-            finally:
-                self._router_hooks = ()
+def add_routes_of(
+    api: Any,
+    router: Router,
+    prefix: str,
+    tags: Sequence[str],
+    dependencies: Sequence[Any],
+    name: str | None,
+    auth: Any,
+) -> None:
+    """Add ``router``'s routes to ``api``: the work of :meth:`responder.API.include_router`."""
+    outer = Include(
+        prefix=_prefix(prefix, "include"),
+        tags=tuple(tags),
+        name=name,
+        dependencies=tuple(dependencies),
+        auth=check_auth(auth, "include_router(...)"),
+    )
+    for entry, context in router.walk(outer):
+        path = context.prefix + entry.path
+        if entry.websocket:
+            api.add_websocket_route(path, entry.endpoint, name=route_name(entry, context))
+            continue
+        # API.add_route puts these hooks on the route's spec (RouteSpec.before).
+        api._router_hooks = context.hooks
+        try:
+            api.add_route(path, entry.endpoint, **with_context(entry, context))
+        finally:
+            api._router_hooks = ()

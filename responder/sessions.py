@@ -16,11 +16,8 @@ import base64
 import json
 import logging
 import re
-import secrets
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
-
-from ._csrf_token import derive_key
 
 __all__ = [
     "DEFAULT_SESSION_MAX_AGE",
@@ -152,6 +149,11 @@ class SessionCodec:
     """Reads and writes the session cookie, as its :class:`SessionOptions` say."""
 
     def __init__(self, options: SessionOptions) -> None:
+        # Imported here: secrets, hmac and hashlib load with the first session.
+        import secrets
+
+        from ._csrf_token import derive_key
+
         secret_key = options.secret_key
         if not secret_key:
             logger.warning(

@@ -21,7 +21,6 @@ A leaf module: it imports nothing of ours but the thread-pool hop.
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -205,6 +204,8 @@ def _not_later_than(last_modified: datetime, since: datetime) -> bool:
 
 
 def _digest(body: bytes) -> str:
+    import hashlib  # with the first ETag: an app that sends none never loads it
+
     digest = hashlib.blake2b(body, digest_size=16).digest()
     return '"' + base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=") + '"'
 

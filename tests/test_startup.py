@@ -94,6 +94,22 @@ LAZY_PARTS = (
     "responder.layers.request_id",
     "decimal",
     "pkgutil",
+    "python_multipart",
+    "responder.uploads",
+    "responder.media.multipart",
+    "shutil",
+    "tempfile",
+    "hashlib",
+    "hmac",
+    "secrets",
+    "http.cookies",
+    "responder.broadcast",
+    "responder.session_stores",
+    "responder.preconditions",
+    "responder.task_options",
+    "responder.routers",
+    "responder.csrf",
+    "responder.resources.csrf_guard",
 )
 
 # Drives the app through ASGI in-process: the test client would itself load
@@ -102,10 +118,11 @@ ASGI = """
 import asyncio, json, sys
 import responder
 
-def call(app, path, headers=(), scope_type="http", incoming=()):
+def call(app, path, headers=(), scope_type="http", incoming=(), method="GET"):
     scope = {"type": scope_type, "asgi": {"version": "3.0"}, "http_version": "1.1",
-             "method": "GET", "scheme": "http" if scope_type == "http" else "ws",
-             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "method": method, "scheme": "http" if scope_type == "http" else "ws",
+             "path": path.split("?")[0], "raw_path": path.split("?")[0].encode(),
+             "query_string": path.partition("?")[2].encode(), "root_path": "",
              "headers": [(b"host", b"testserver"), *headers],
              "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
     inbox = list(incoming) or [{"type": "http.request", "body": b"", "more_body": False}]
@@ -140,9 +157,10 @@ assert answer(call(api, "/hello/ann"))[::2] == (200, b'{"hello":"ann"}')
 """
 
 
-def parts_after(code: str, options: str = "{}") -> list[str]:
-    """Which of LAZY_PARTS and LAZY a fresh interpreter running ``code`` loaded."""
-    watched = LAZY_PARTS + LAZY
+def parts_after(
+    code: str, options: str = "{}", watched: tuple[str, ...] = LAZY_PARTS + LAZY
+) -> list[str]:
+    """Which of ``watched`` (LAZY_PARTS and LAZY) a fresh interpreter running ``code`` loaded."""
     script = f"{ASGI}\nOPTIONS = {options}\n{code}\n"
     script += f"print(json.dumps([m for m in {watched!r} if m in sys.modules]))"
     out = subprocess.run(
@@ -215,7 +233,9 @@ status, head, _ = answer(call(api, "/login"))
 assert status == 200 and head[b"set-cookie"].startswith(b"session=")
 """
     )
-    assert parts_after(code, options="{'secret_key': 'k' * 32}") == ["itsdangerous"]
+    loaded = parts_after(code, options="{'secret_key': 'k' * 32}")
+    # The signer, and what signs the session's CSRF tokens (secrets, hmac, hashlib).
+    assert sorted(loaded) == ["hashlib", "hmac", "itsdangerous", "secrets"]
 
 
 def test_the_docs_ui_tables_load_with_a_docs_route():
@@ -269,3 +289,288 @@ assert answer(call(api, "/price"))[2] == b'{"price":"19.90"}'
 """
     )
     assert parts_after(code) == ["decimal"]
+
+
+MULTIPART = (
+    b"--XyZ\r\n"
+    b'Content-Disposition: form-data; name="note"\r\n\r\n'
+    b"hi\r\n"
+    b"--XyZ\r\n"
+    b'Content-Disposition: form-data; name="doc"; filename="a.txt"\r\n'
+    b"Content-Type: text/plain\r\n\r\n"
+    b"file body\r\n"
+    b"--XyZ--\r\n"
+)
+
+
+def test_the_multipart_parser_and_upload_files_load_with_the_first_multipart_body():
+    code = (
+        HELLO_ASGI
+        + f"""
+@api.route("/upload", methods=["POST"])
+async def upload(req, resp):
+    form = await req.media("files")
+    resp.media = {{"note": form["note"], "doc": (await form["doc"].read()).decode(),
+                   "type": type(form["doc"]).__name__}}
+
+assert "python_multipart" not in sys.modules
+body = {MULTIPART!r}
+status, _, out = answer(call(api, "/upload", method="POST", headers=[
+    (b"content-type", b"multipart/form-data; boundary=XyZ"),
+    (b"content-length", str(len(body)).encode())],
+    incoming=[{{"type": "http.request", "body": body, "more_body": False}}]))
+expected = {{"note": "hi", "doc": "file body", "type": "UploadFile"}}
+assert (status, json.loads(out)) == (200, expected)
+"""
+    )
+    loaded = set(parts_after(code))
+    assert {"python_multipart", "responder.media.multipart", "responder.uploads"} <= loaded
+
+
+def test_a_urlencoded_form_is_still_read():
+    code = (
+        HELLO_ASGI
+        + """
+@api.route("/form", methods=["POST"])
+async def form(req, resp):
+    resp.media = await req.media("form")
+
+body = b"a=1&b=2&a=3"
+status, _, out = answer(call(api, "/form", method="POST", headers=[
+    (b"content-type", b"application/x-www-form-urlencoded")],
+    incoming=[{"type": "http.request", "body": body, "more_body": False}]))
+assert (status, json.loads(out)) == (200, {"a": ["1", "3"], "b": "2"})
+"""
+    )
+    parts_after(code)  # runs the assertions above (it loads media.multipart for collect())
+
+
+def test_http_cookies_load_with_the_first_cookie_set():
+    code = (
+        HELLO_ASGI
+        + """
+@api.route("/cookie")
+async def cookie(req, resp):
+    resp.cookies["flavour"] = "oat"
+
+assert "http.cookies" not in sys.modules
+status, head, _ = answer(call(api, "/cookie"))
+assert status == 200 and head[b"set-cookie"].startswith(b"flavour=oat"), head
+"""
+    )
+    assert parts_after(code) == ["http.cookies"]
+
+
+def test_hashlib_loads_with_the_first_etag():
+    code = """
+api = responder.API(auto_etag=True)
+
+@api.route("/")
+async def hello(req, resp):
+    resp.text = "hello"
+
+assert "hashlib" not in sys.modules
+status, head, _ = answer(call(api, "/"))
+assert status == 200 and head[b"etag"].startswith(b'"'), head
+assert answer(call(api, "/", headers=[(b"if-none-match", head[b"etag"])]))[0] == 304
+"""
+    assert parts_after(code) == ["hashlib"]
+
+
+def test_the_in_memory_broadcast_is_made_on_first_use():
+    code = (
+        HELLO_ASGI
+        + """
+assert "responder.broadcast" not in sys.modules
+
+async def roundtrip():
+    async with api.broadcast.subscribe("news") as events:
+        await api.broadcast.publish("news", {"n": 1})
+        async for event in events:
+            return event.channel, event.message
+
+assert asyncio.run(roundtrip()) == ("news", {"n": 1})
+assert api.broadcast is api.broadcast
+"""
+    )
+    assert parts_after(code) == ["responder.broadcast"]
+
+
+def test_a_broadcast_that_is_not_one_is_still_refused():
+    code = """
+import responder
+try:
+    responder.API(broadcast="redis://localhost")
+except TypeError as exc:
+    assert "broadcast= takes a Broadcast" in str(exc), exc
+else:
+    raise AssertionError("accepted")
+"""
+    assert "responder.broadcast" in parts_after(code)
+
+
+def test_a_session_store_loads_its_module_and_keeps_sessions():
+    code = (
+        HELLO_ASGI
+        + """
+@api.route("/count")
+async def count(req, resp):
+    req.session["n"] = req.session.get("n", 0) + 1
+    resp.media = req.session["n"]
+
+status, head, out = answer(call(api, "/count"))
+cookie = head[b"set-cookie"].split(b";")[0]
+assert (status, out) == (200, b"1")
+assert answer(call(api, "/count", headers=[(b"cookie", cookie)]))[2] == b"2"
+"""
+    )
+    loaded = parts_after(code, options="{'sessions': responder.MemorySessions()}")
+    assert "responder.session_stores" in loaded
+
+
+def test_the_lazy_names_of_the_package_are_there_when_asked_for():
+    code = """
+import responder
+from responder import Broadcast, MemorySessions, RedisSessions, UploadFile, conditional
+from responder.params import UploadFile as ParamsUploadFile
+from responder.uploads import UploadFile as Real
+
+assert UploadFile is ParamsUploadFile is Real
+assert Broadcast.__module__ == "responder.broadcast" and callable(conditional)
+assert MemorySessions.__module__ == RedisSessions.__module__ == "responder.session_stores"
+assert set(responder.__all__) <= set(dir(responder))
+try:
+    responder.Nope
+except AttributeError as exc:
+    assert "has no attribute 'Nope'" in str(exc)
+"""
+    loaded = parts_after(code)
+    assert {"responder.uploads", "responder.broadcast", "responder.preconditions"} <= set(loaded)
+
+
+def test_the_multipart_handler_spools_as_much_as_an_upload_file():
+    from responder.media import MultipartHandler
+    from responder.uploads import DEFAULT_SPOOL_SIZE
+
+    assert MultipartHandler().spool_size == DEFAULT_SPOOL_SIZE
+
+
+def test_task_options_load_with_the_first_background_task():
+    code = (
+        HELLO_ASGI
+        + """
+assert "responder.task_options" not in sys.modules
+tries = []
+
+@api.background.task(retries=1, backoff=0)
+async def flaky(x):
+    tries.append(x)
+    if len(tries) == 1:
+        raise RuntimeError("first try fails")
+    return x * 2
+
+async def main():
+    return await flaky(21)
+
+assert asyncio.run(main()) == 42 and tries == [21, 21]
+"""
+    )
+    assert parts_after(code) == ["responder.task_options"]
+
+
+PLAIN_ASGI = """
+api = responder.API()
+
+@api.route("/")
+async def hello(req, resp):
+    resp.text = "hello"
+
+assert answer(call(api, "/"))[::2] == (200, b"hello")
+"""
+
+
+def test_a_view_that_declares_nothing_loads_no_parameter_planner():
+    loaded = parts_after(PLAIN_ASGI, watched=("responder.params.plan", "responder.params.call"))
+    assert loaded == []
+
+
+def test_the_planner_loads_with_the_first_view_that_declares_something():
+    code = (
+        PLAIN_ASGI
+        + """
+from responder import Query
+
+@api.route("/items/{id:int}")
+async def item(req, resp, *, id: int, limit: int = Query(10, le=100)):
+    resp.media = {"id": id, "limit": limit}
+
+assert "responder.params.plan" in sys.modules
+assert answer(call(api, "/items/3"))[::2] == (200, b'{"id":3,"limit":10}')
+assert answer(call(api, "/items/3?limit=500"))[0] == 422
+"""
+    )
+    assert parts_after(code, watched=("responder.params.plan",)) == ["responder.params.plan"]
+
+
+def test_routers_load_with_the_first_router():
+    code = (
+        HELLO_ASGI
+        + """
+assert "responder.routers" not in sys.modules
+users = responder.Router(prefix="/users", tags=["users"])
+
+@users.get("/{name}")
+async def detail(req, resp, *, name):
+    resp.media = {"user": name}
+
+api.include_router(users, prefix="/v1", name="users")
+assert answer(call(api, "/v1/users/ann"))[::2] == (200, b'{"user":"ann"}')
+assert api.url_for("users:detail", name="bo") == "/v1/users/bo"
+"""
+    )
+    assert parts_after(code) == ["responder.routers"]
+
+
+def test_the_csrf_check_loads_only_with_csrf_on():
+    code = (
+        HELLO_ASGI
+        + """
+@api.route("/buy", methods=["POST"])
+async def buy(req, resp):
+    resp.text = "bought"
+
+@api.route("/hook", methods=["POST"])
+@responder.csrf_exempt
+async def hook(req, resp):
+    resp.text = "hooked"
+
+cookie = [(b"cookie", b"session=anything")]
+assert answer(call(api, "/buy", headers=cookie, method="POST"))[0] == 403
+assert answer(call(api, "/hook", headers=cookie, method="POST"))[::2] == (200, b"hooked")
+"""
+    )
+    loaded = parts_after(code, options="{'csrf': True, 'secret_key': 'k' * 32}")
+    assert {"responder.csrf", "responder.resources.csrf_guard"} <= set(loaded)
+
+
+def test_threads_reading_the_broadcast_first_at_once_share_one():
+    code = (
+        HELLO_ASGI
+        + """
+import threading
+
+seen, start = [], threading.Barrier(8)
+
+def read():
+    start.wait()
+    seen.append(api.broadcast)
+
+threads = [threading.Thread(target=read) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+assert len(seen) == 8 and len({id(b) for b in seen}) == 1
+"""
+    )
+    assert parts_after(code) == ["responder.broadcast"]

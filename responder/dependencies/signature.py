@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Declared", "callable_name", "read_signature"]
+__all__ = ["Declared", "callable_name", "declares_nothing", "read_signature"]
 
 _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 _KEYWORDS = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
@@ -60,9 +60,7 @@ def read_signature(
         return None
     hints = _hints(fn)
     parameters = list(signature.parameters.values())
-    index = 0
-    while index < min(leading, len(parameters)) and parameters[index].kind in _POSITIONAL:
-        index += 1
+    index = _past_leading(parameters, leading)
     found: list[Declared] = []
     var_keyword = False
     for parameter in parameters[index:]:
@@ -79,6 +77,32 @@ def read_signature(
         keyword = parameter.kind in _KEYWORDS
         found.append(Declared(parameter.name, annotation, marker, default, keyword))
     return found, var_keyword
+
+
+def declares_nothing(fn: Callable[..., Any], leading: int) -> bool:
+    """Whether ``fn`` takes nothing past its ``leading`` positionals: no plan, told cheaply.
+
+    What :func:`read_signature` would find no parameter in, without evaluating
+    type hints, so that a plain ``view(req, resp)`` is routed without loading
+    the parameter planner. A string ``Annotated[...]`` annotation is left to
+    :func:`read_signature`, which reports one it cannot read.
+    """
+    try:
+        parameters = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return True
+    annotations = getattr(inspect.unwrap(fn), "__annotations__", None) or {}
+    if any(isinstance(a, str) and "Annotated[" in a for a in annotations.values()):
+        return False
+    return _past_leading(parameters, leading) == len(parameters)
+
+
+def _past_leading(parameters: list[inspect.Parameter], leading: int) -> int:
+    """The index of the first parameter after the ``leading`` positional ones."""
+    index = 0
+    while index < min(leading, len(parameters)) and parameters[index].kind in _POSITIONAL:
+        index += 1
+    return index
 
 
 def _hints(fn: Callable[..., Any]) -> dict[str, Any]:

@@ -7,13 +7,14 @@ in them, so neither takes part in response negotiation.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qsl, urlencode
 
 from ..errors import MediaMalformedError
-from ..uploads import DEFAULT_SPOOL_SIZE
 from .handlers import MediaHandler, decode_text
-from .multipart import PartReader, collect, read_parts
+
+if TYPE_CHECKING:
+    from .multipart import PartReader
 
 __all__ = ["FormHandler", "MultipartHandler"]
 
@@ -50,6 +51,8 @@ class FormHandler(MediaHandler):
             )
         except ValueError as exc:
             raise MediaMalformedError(title="Malformed form", detail=str(exc)) from None
+        from .multipart import collect  # the parser loads with the first form body
+
         return collect(pairs)
 
 
@@ -78,7 +81,7 @@ class MultipartHandler(MediaHandler):
         *,
         max_parts: int = 1000,
         max_field_size: int = 1024 * 1024,
-        spool_size: int = DEFAULT_SPOOL_SIZE,
+        spool_size: int = 1024 * 1024,  # uploads.DEFAULT_SPOOL_SIZE, left unimported
     ) -> None:
         self.max_parts = max_parts
         self.max_field_size = max_field_size
@@ -116,6 +119,8 @@ class MultipartHandler(MediaHandler):
         **_: Any,
     ) -> Any:
         """Parse the body chunk by chunk as it arrives; files spooled, limits kept as it reads."""
+        from .multipart import read_parts
+
         return await read_parts(self._reader(charset, parameters), chunks)
 
     def _reader(self, charset: str | None, parameters: dict[str, str] | None) -> PartReader:
@@ -124,6 +129,9 @@ class MultipartHandler(MediaHandler):
             raise MediaMalformedError(
                 title="Malformed multipart body", detail="The Content-Type has no boundary."
             )
+        # python-multipart and the upload files load with the first multipart body.
+        from .multipart import PartReader
+
         try:
             return PartReader(
                 boundary,

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..dependencies import Injector, resolve
 from ..errors import HTTPUnprocessableEntity
-from ..uploads import UploadFile
 from .markers import MISSING
 from .plan import Parameter, PlanContext, Sources, is_body_type, plan_sources
 
@@ -187,6 +186,8 @@ def _form_value(form: dict[str, Any], parameter: Parameter) -> Any:
     elif isinstance(value, list):
         value = value[-1]
     if parameter.location == "file" and parameter.annotation is bytes:
+        from ..uploads import UploadFile  # a form with files loaded it already
+
         if isinstance(value, UploadFile):
             return value.content
         return value.get("content") if isinstance(value, dict) else value

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..uploads import UploadFile
-
 __all__ = [
     "MISSING",
     "Body",
@@ -23,7 +21,6 @@ __all__ = [
     "Param",
     "Path",
     "Query",
-    "UploadFile",
 ]
 
 

@@ -247,7 +247,7 @@ def _misplaced(item: Declared, marker: Param, ctx: PlanContext) -> str:
 
 
 def _default_type(location: str) -> Any:
-    from .markers import UploadFile
+    from ..uploads import UploadFile
 
     return {"body": Any, "file": UploadFile}.get(location, str)
 

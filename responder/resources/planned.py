@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from .._concurrency import is_async_callable, run_sync
 from ..dependencies import SCOPE_KEY, Injector, Node
+from ..dependencies.signature import declares_nothing
 from ..errors import HTTPError
-from ..params import CONVERTOR_TYPES, Plan, PlanContext, make_plan
 
 if TYPE_CHECKING:
+    from ..params import Plan
     from ..request import Request
     from ..response import Response
 
@@ -29,6 +30,10 @@ Step = Callable[[Any, "Request", "Response", dict[str, Any]], Awaitable[Any]]
 
 def route_types(template: Any) -> dict[str, Any]:
     """Each route value's type as the template's convertor gives it (``{id:int}`` → int)."""
+    if not template.convertors:
+        return {}
+    from ..params import CONVERTOR_TYPES  # the planner loads with the first route value
+
     return {
         name: CONVERTOR_TYPES.get(convertor.name, Any)
         for name, convertor in template.convertors.items()
@@ -96,11 +101,16 @@ def plan_for(
     provided: Mapping[str, Callable[..., Any]] | None = None,
 ) -> Plan | None:
     """The plan of one responder (``fn`` as it will be called), or None if it needs none."""
+    leading = 1 if websocket else 2
+    if declares_nothing(fn, leading):  # a plain view(req, resp): the planner need not load
+        return None
+    from ..params import PlanContext, make_plan
+
     ctx = PlanContext(
         view=view,
         path=path,
         route_types=route_types,
-        leading=1 if websocket else 2,
+        leading=leading,
         methods=methods,
         graph=injector.graph if injector is not None else None,
         websocket=websocket,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .adapters import METHODS, Checks, Handler, adapt
-from .csrf_guard import with_csrf
 from .planned import Inputs
 from .routing import PathTemplate
 from .spec import RouteSpec
@@ -67,6 +66,8 @@ class Route:
             inputs=inputs,
         )
         if spec.csrf is not None:  # PERF: only an API with csrf= wraps its handlers
+            from .csrf_guard import with_csrf  # and only it loads the CSRF module
+
             handlers = with_csrf(handlers, spec.csrf, endpoint)
         if spec.timeout is not None:  # PERF: only timed routes carry a deadline
             handlers = with_deadline(handlers, spec.timeout)
