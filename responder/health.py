@@ -40,6 +40,8 @@ logger = logging.getLogger("responder")
 #: Seconds a health check may take before it counts as failed.
 DEFAULT_CHECK_TIMEOUT = 5.0
 _SIGNALS = (signal.SIGTERM, signal.SIGINT)
+#: Seconds the server's stop waits for the drain (closing WebSockets with 1001) to finish.
+DRAIN_HANDOFF = 2.0
 _NO_STORE = {"cache-control": "no-store"}
 
 
@@ -100,6 +102,7 @@ class Health:
         #: Coroutine functions run when the server begins to stop (WebSockets close with 1001).
         self.on_drain: list[Callable[[], Awaitable[None]]] = []
         self._tasks: set[asyncio.Future[None]] = set()
+        self._stopping = False
 
     def add(self, name: str, check: Callable[[], Any], timeout: float) -> None:
         """Register ``check`` (sync or async, no arguments) under ``name``.
@@ -176,8 +179,14 @@ class Health:
         delay = self.options.shutdown_delay
 
         def stop_now(signum: int, frame: FrameType | None) -> None:
-            loop.call_soon_threadsafe(self._drain)  # before the server closes connections
-            previous(signum, frame)
+            if self._stopping:  # a signal after the stop began: the server's own handling
+                previous(signum, frame)
+                return
+            self._stopping = True
+            # The drain first (WebSockets close with 1001, streams end), then the
+            # server's stop: handed on at once, its own shutdown could close the
+            # sockets (uvicorn with 1012) before the drain's close frames went out.
+            loop.call_soon_threadsafe(self._drain_then_stop, previous, signum, frame)
 
         def on_signal(signum: int, frame: FrameType | None) -> None:
             first, self.draining = not self.draining, True
@@ -194,6 +203,20 @@ class Health:
         begin()
         for callback in self.on_drain:
             self._tasks.add(asyncio.ensure_future(callback()))
+
+    def _drain_then_stop(
+        self, previous: Callable[[int, FrameType | None], Any], signum: int, frame: Any
+    ) -> None:
+        """Drain, then hand the signal on once the drain is done (or has had its time)."""
+        self._drain()
+        draining = set(self._tasks)
+
+        async def stop_after_drain() -> None:
+            if draining:
+                await asyncio.wait(draining, timeout=DRAIN_HANDOFF)
+            previous(signum, frame)
+
+        self._tasks.add(asyncio.ensure_future(stop_after_drain()))
 
     def stop(self) -> None:
         """At shutdown: answer 503 from now on, and give the signals back to the server."""

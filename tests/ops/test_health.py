@@ -109,3 +109,33 @@ def test_a_check_needs_a_new_name_a_function_and_a_positive_timeout():
         api.add_health_check("cache", "redis")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="timeout"):
         api.add_health_check("cache", lambda: True, timeout=0)
+
+
+def test_the_server_gets_the_stop_signal_only_once_the_drain_has_closed_what_it_closes():
+    # uvicorn closes open WebSockets itself (with 1012) as soon as it stops: the
+    # drain's 1001 must have gone out first, so the signal waits for the drain.
+    from responder.health import Health, HealthOptions
+
+    health = Health(HealthOptions())
+    order: list[str] = []
+
+    async def close_websockets():
+        await asyncio.sleep(0.05)  # a close frame and its answer take a round trip
+        order.append("drained")
+
+    health.on_drain.append(close_websockets)
+
+    async def main():
+        handed_on = asyncio.Event()
+
+        def server_handler(signum, frame):
+            order.append("server stops")
+            handed_on.set()
+
+        on_signal = health._signal_handler(server_handler, asyncio.get_running_loop())
+        on_signal(15, None)
+        await asyncio.wait_for(handed_on.wait(), 5)
+        on_signal(15, None)  # a second signal goes straight to the server
+
+    asyncio.run(main())
+    assert order == ["drained", "server stops", "server stops"]
