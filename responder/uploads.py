@@ -263,10 +263,11 @@ def _append_to(file: _SpoolFile, pieces: list[bytes]) -> int:
     """Write ``pieces`` at the end of ``file``, a batch per system call; the bytes written.
 
     PERF: ``os.pwritev`` writes a batch of chunks (1 MiB from the parser) in
-    one call, where ``file.write`` per chunk released and retook the GIL for
-    each, against the event loop's thread: 0.17 s less CPU per GiB uploaded
-    (bench/README.md, "Uploads"). The file object is moved to the new end
-    afterwards; seeking from the end also drops any read-ahead it held.
+    one call where ``file.write`` took one per chunk, each dropping and
+    retaking the GIL against the event loop's thread: about 0.1 s less CPU
+    per GiB uploaded over HTTP (bench/README.md, "Uploads"). The file object
+    is moved to the new end afterwards; seeking from the end also drops any
+    read-ahead it held.
     """
     end = file.seek(0, os.SEEK_END)
     fd, written = file.fileno(), 0
