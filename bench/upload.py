@@ -6,9 +6,12 @@ per scenario, and posts ``--size`` MiB from a generator over a raw socket
 (the client never holds the body): the raw ASGI app writing each chunk to a
 file (the ceiling), Responder's ``req.stream()`` doing the same, and the same
 bytes as one file of a multipart body (parsed as a stream, spooled, then
-``UploadFile.save``). Rounds are interleaved across scenarios; each cell is
-the median throughput. Memory is the server's peak RSS (``VmHWM``) after all
-rounds, less its peak after a 4 MiB warm-up upload.
+``UploadFile.save``). Rounds are interleaved across scenarios, each round
+starting with the next scenario, and every upload starts once the file
+systems are synced (the previous upload's writeback would otherwise be
+charged to whichever server runs next); each cell is the median throughput.
+Memory is the server's peak RSS (``VmHWM``) after all rounds, less its peak
+after a 4 MiB warm-up upload.
 """
 
 from __future__ import annotations
@@ -31,6 +34,17 @@ from bench.http import HOST, ROOT, _stop, _wait_ready, free_port
 MiB = 1024 * 1024
 BOUNDARY = "bench-upload-b0undary"
 RESULTS = Path(__file__).resolve().parent / "results"
+#: glibc malloc settings for every server (raw included) with --pin-malloc. By
+#: default glibc moves its mmap and trim thresholds as large blocks come and go, so
+#: freed body chunks go back to the kernel and are faulted in again, more or less
+#: often by the chance of each process's allocations (up to 0.5 s of CPU per GiB,
+#: any app). The default run measures that, as users get it; pinned thresholds
+#: measure the apps' own work without it.
+PINNED_MALLOC = {
+    "MALLOC_MMAP_THRESHOLD_": str(32 * MiB),
+    "MALLOC_TRIM_THRESHOLD_": str(256 * MiB),
+    "MALLOC_TOP_PAD_": str(16 * MiB),
+}
 
 
 @dataclass
@@ -59,13 +73,14 @@ SCENARIOS = (
 
 
 @contextmanager
-def serve(target: str, folder: Path) -> Iterator[tuple[int, int]]:
+def serve(target: str, folder: Path, extra_env: dict[str, str]) -> Iterator[tuple[int, int]]:
     """Run uvicorn for ``target`` writing into ``folder``; yield (port, pid), always stop it."""
     port = free_port()
     cmd = [sys.executable, "-m", "uvicorn", target, "--host", HOST, "--port", str(port)]
     cmd += ["--http", "httptools", "--loop", "uvloop", "--no-access-log", "--log-level", "warning"]
     path = os.pathsep.join(filter(None, [str(ROOT), os.getenv("PYTHONPATH")]))
-    env = {**os.environ, "PYTHONPATH": path, "UPLOAD_DIR": str(folder), "TMPDIR": str(folder)}
+    env = {**os.environ, **extra_env, "PYTHONPATH": path}
+    env.update(UPLOAD_DIR=str(folder), TMPDIR=str(folder))
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
@@ -126,19 +141,25 @@ def upload(port: int, scenario: Scenario, size: int, block: bytes) -> float:
     return seconds
 
 
-def run(size_mib: int, rounds: int) -> list[Scenario]:
+def run(size_mib: int, rounds: int, extra_env: dict[str, str]) -> list[Scenario]:
     """Measure every scenario, rounds interleaved; the scenarios with their timings."""
     block = os.urandom(MiB)
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-upload-")))
         servers = []
         for scenario in SCENARIOS:
-            port, pid = stack.enter_context(serve(scenario.target, folder))
+            port, pid = stack.enter_context(serve(scenario.target, folder, extra_env))
             upload(port, scenario, 4 * MiB, block)  # warm-up: imports, first buffers
             servers.append((scenario, port, pid, peak_rss_kib(pid)))
         for number in range(1, rounds + 1):
             print(f"  round {number}/{rounds}", flush=True)
-            for scenario, port, pid, _ in servers:
+            # Each round starts with another scenario, so none always follows the same one.
+            shift = (number - 1) % len(servers)
+            for scenario, port, pid, _ in servers[shift:] + servers[:shift]:
+                # The last upload's gigabyte is written out before this one is timed: the
+                # kernel charges I/O completions to whichever process runs, and a rename or
+                # truncate over a file still being written waits on it.
+                os.sync()
                 cpu = cpu_seconds(pid)
                 scenario.seconds.append(upload(port, scenario, size_mib * MiB, block))
                 scenario.cpu_seconds.append(cpu_seconds(pid) - cpu)
@@ -147,7 +168,7 @@ def run(size_mib: int, rounds: int) -> list[Scenario]:
     return list(SCENARIOS)
 
 
-def render(scenarios: list[Scenario], size_mib: int, rounds: int) -> str:
+def render(scenarios: list[Scenario], size_mib: int, rounds: int, pinned: bool) -> str:
     """The Markdown table: throughput, its ratio to the raw app, and peak RSS growth."""
     baseline = statistics.median(scenarios[0].seconds)
     baseline_cpu = statistics.median(scenarios[0].cpu_seconds)
@@ -178,8 +199,14 @@ def render(scenarios: list[Scenario], size_mib: int, rounds: int) -> str:
         )
     lines += [
         "",
-        f"- median of {rounds} interleaved rounds; uvicorn with httptools and uvloop, one "
-        "process per scenario; files and spooled parts in one temporary directory.",
+        f"- median of {rounds} interleaved rounds, each starting with the next scenario, "
+        "the file systems synced before each upload; uvicorn with httptools and uvloop, "
+        "one process per scenario; files and spooled parts in one temporary directory; "
+        + (
+            "glibc malloc thresholds pinned in every server (`--pin-malloc`)."
+            if pinned
+            else "glibc malloc as it comes (dynamic thresholds)."
+        ),
     ]
     return "\n".join(lines) + "\n"
 
@@ -190,9 +217,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=1024, help="MiB per upload")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median)")
     parser.add_argument("--results-dir", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--pin-malloc",
+        action="store_true",
+        help="fix glibc's malloc thresholds in every server (see PINNED_MALLOC)",
+    )
     args = parser.parse_args(argv)
     print("upload:", flush=True)
-    text = render(run(args.size, args.rounds), args.size, args.rounds)
+    malloc = PINNED_MALLOC if args.pin_malloc else {}
+    text = render(run(args.size, args.rounds, malloc), args.size, args.rounds, bool(malloc))
     print("\n" + text)
     args.results_dir.mkdir(parents=True, exist_ok=True)
     (args.results_dir / "upload.md").write_text(text)

