@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .layers.observe import ObserveLayer, Tracer
 from .log import LOG_FORMATS, AccessLog, RequestLogger, configure, get_logger
 from .types import ASGIApp
 
 if TYPE_CHECKING:
+    from .layers.observe import Tracer
     from .metrics import Metrics
 
 __all__ = ["Observability", "ObservabilityOptions", "ObservabilityRegistration"]
@@ -89,11 +89,20 @@ class Observability:
             return []
         return [(self.options.metrics_route, self.metrics.view)]
 
-    def layer(self, app: ASGIApp) -> ASGIApp:
-        """``app`` wrapped in the observing layer, or ``app`` itself when nothing observes."""
+    def layer(self, app: ASGIApp, request_ids: bool = False) -> ASGIApp:
+        """``app`` wrapped in the observing layer, or ``app`` itself when nothing observes.
+
+        With ``request_ids``, the observing layer also assigns request IDs
+        (the caller then adds no request-ID layer of its own); when nothing
+        observes, that is the request-ID layer alone.
+        """
+        # Imported here: an API that observes nothing never loads the layer.
+        from .layers.observe import ObserveLayer
+        from .layers.request_id import RequestIDLayer
+
         if not self.any:
-            return app
-        return ObserveLayer(app, self.metrics, self.access_log, self.tracer)
+            return RequestIDLayer(app) if request_ids else app
+        return ObserveLayer(app, self.metrics, self.access_log, self.tracer, request_ids)
 
     def install_tracer(self, tracer: Tracer, built: bool) -> None:
         """Trace requests with ``tracer`` (``responder.ext.otel.install``).
