@@ -61,6 +61,8 @@ class Observability:
         self.metrics: Metrics | None = None
         self.access_log = AccessLog() if options.enable_logging else None
         self.tracer: Tracer | None = None
+        #: Freeze the heap once started (``gc.freeze``): ``otel.install(freeze_heap=)``.
+        self.freeze_heap = False
         if options.metrics_route is not None:
             # Imported here so that an API without metrics never loads prometheus-client.
             from .metrics import Metrics
@@ -102,10 +104,15 @@ class Observability:
 
         if not self.any:
             return RequestIDLayer(app) if request_ids else app
-        return ObserveLayer(app, self.metrics, self.access_log, self.tracer, request_ids)
+        return ObserveLayer(
+            app, self.metrics, self.access_log, self.tracer, request_ids, self.freeze_heap
+        )
 
-    def install_tracer(self, tracer: Tracer, built: bool) -> None:
+    def install_tracer(self, tracer: Tracer, built: bool, freeze_heap: bool = False) -> None:
         """Trace requests with ``tracer`` (``responder.ext.otel.install``).
+
+        With ``freeze_heap``, the heap is frozen once the app has started
+        (see :func:`responder.layers.observe.freezing`).
 
         Raises:
             RuntimeError: the app has already served (its stack is built).
@@ -113,6 +120,7 @@ class Observability:
         if built:
             raise RuntimeError("Install tracing before the app serves its first request.")
         self.tracer = tracer
+        self.freeze_heap = freeze_heap
 
     def stop(self) -> None:
         """At shutdown: this worker's live gauges go (under several workers)."""
