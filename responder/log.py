@@ -405,15 +405,42 @@ def _write_line(handler: logging.StreamHandler, message: str, extra: dict[str, A
 
 
 def _json_access_line(created: float, message: str, extra: dict[str, Any]) -> str:
-    """An access record's JSON line, from its creation time, message and fields."""
-    data: dict[str, Any] = {
-        "time": f"{_seconds(int(created), time.gmtime)}.{_millis(created):03d}Z",
-        "level": "INFO",
-        "logger": ACCESS_LOGGER,
-        "message": message,
-    }
-    data.update(extra)
-    return "".join(_ENCODE(data, 0))
+    """An access record's JSON line, from its creation time, message and fields.
+
+    The fields are known (five strings, two ints, a float), so the line is
+    filled in from a template, each string escaped by the encoder's own C
+    function: what ``json.dumps`` writes, byte for byte, in under half the
+    time of encoding the dict. Values of other types (a status that is not an
+    int, say) go through the encoder.
+    """
+    stamp = f"{_seconds(int(created), time.gmtime)}.{_millis(created):03d}Z"
+    try:
+        return (
+            f'{{"time": "{stamp}", "level": "INFO", "logger": "{ACCESS_LOGGER}", '
+            f'"message": {_STRING(message)}, "request_id": {_STRING(extra["request_id"])}, '
+            f'"method": {_STRING(extra["method"])}, "path": {_STRING(extra["path"])}, '
+            f'"route": {_STRING(extra["route"])}, "status": {_INT(extra["status"])}, '
+            f'"bytes": {_INT(extra["bytes"])}, "duration_ms": {_FLOAT(extra["duration_ms"])}, '
+            f'"client": {_STRING(extra["client"])}}}'
+        )
+    except TypeError:  # a value of another type: the encoder knows what to do
+        data: dict[str, Any] = {
+            "time": stamp,
+            "level": "INFO",
+            "logger": ACCESS_LOGGER,
+            "message": message,
+        }
+        data.update(extra)
+        return "".join(_ENCODE(data, 0))
+
+
+#: How the encoder writes a string (ASCII only, escaped), an int and a float.
+_STRING: Callable[[str], str] = (
+    json.encoder.c_encode_basestring_ascii  # type: ignore[attr-defined]
+    or json.encoder.py_encode_basestring_ascii  # type: ignore[attr-defined]
+)
+_INT = int.__repr__
+_FLOAT = float.__repr__
 
 
 _FORMATTERS = (JSONFormatter, TextFormatter)

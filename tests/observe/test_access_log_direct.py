@@ -147,3 +147,14 @@ def test_a_stream_that_fails_is_reported_as_logging_reports_errors(api, access_l
     response = api.requests.get("/items/5")
     assert response.status_code == 200
     assert "--- Logging error ---" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("path", ["/items/7", "/caf%C3%A9/%22%0A%5C%E2%80%A8%01"])
+def test_a_json_access_line_is_what_json_dumps_writes(api, access_logger, path):
+    handler, stream = _stream_handler("json")
+    access_logger.only(handler)
+    api.requests.get(path)
+    (line,) = stream.getvalue().splitlines()
+    data = json.loads(line)
+    assert line == json.dumps(data, default=str, ensure_ascii=True)
+    assert isinstance(data["duration_ms"], float) and data["status"] in (200, 404)
