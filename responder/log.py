@@ -278,6 +278,8 @@ _START = logging._startTime  # type: ignore[attr-defined]
 _ACCESS_CONSTANTS: dict[str, Any] = vars(
     logging.LogRecord(ACCESS_LOGGER, logging.INFO, __file__, 0, "", (), None, "write")
 )
+#: The level's name on access lines, as on their records (``logging.addLevelName``).
+_LEVEL: str = _ACCESS_CONSTANTS["levelname"]
 #: How many attributes an access record has when no filter added one: its
 #: constants, ``_extra`` and the eight fields :meth:`AccessLog.write` sets.
 _ACCESS_SIZE = len(_ACCESS_CONSTANTS) + 1 + 8
@@ -390,7 +392,7 @@ def _write_line(handler: logging.StreamHandler, message: str, extra: dict[str, A
         assert formatter is not None
         stamp = _seconds(int(now), formatter.converter)
         line = (
-            f"{stamp}.{_millis(now):03d} INFO {ACCESS_LOGGER} "
+            f"{stamp}.{_millis(now):03d} {_LEVEL} {ACCESS_LOGGER} "
             f"[{extra['request_id']}] {_escaped(message)}"
         )
     handler.acquire()  # as Handler.handle holds it around emit
@@ -416,7 +418,7 @@ def _json_access_line(created: float, message: str, extra: dict[str, Any]) -> st
     stamp = f"{_seconds(int(created), time.gmtime)}.{_millis(created):03d}Z"
     try:
         return (
-            f'{{"time": "{stamp}", "level": "INFO", "logger": "{ACCESS_LOGGER}", '
+            f'{{"time": "{stamp}", "level": {_LEVEL_JSON}, "logger": "{ACCESS_LOGGER}", '
             f'"message": {_STRING(message)}, "request_id": {_STRING(extra["request_id"])}, '
             f'"method": {_STRING(extra["method"])}, "path": {_STRING(extra["path"])}, '
             f'"route": {_STRING(extra["route"])}, "status": {_INT(extra["status"])}, '
@@ -426,7 +428,7 @@ def _json_access_line(created: float, message: str, extra: dict[str, Any]) -> st
     except TypeError:  # a value of another type: the encoder knows what to do
         data: dict[str, Any] = {
             "time": stamp,
-            "level": "INFO",
+            "level": _LEVEL,
             "logger": ACCESS_LOGGER,
             "message": message,
         }
@@ -441,6 +443,7 @@ _STRING: Callable[[str], str] = (
 )
 _INT = int.__repr__
 _FLOAT = float.__repr__
+_LEVEL_JSON = _STRING(_LEVEL)
 
 
 _FORMATTERS = (JSONFormatter, TextFormatter)

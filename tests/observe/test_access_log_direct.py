@@ -7,6 +7,8 @@ import io
 import json
 import logging
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -158,3 +160,29 @@ def test_a_json_access_line_is_what_json_dumps_writes(api, access_logger, path):
     data = json.loads(line)
     assert line == json.dumps(data, default=str, ensure_ascii=True)
     assert isinstance(data["duration_ms"], float) and data["status"] in (200, 404)
+
+
+def test_a_renamed_info_level_is_written_as_the_record_would_carry_it():
+    """``logging.addLevelName(INFO, ...)`` before Responder loads: both paths use the name."""
+    script = """
+import io, logging
+logging.addLevelName(logging.INFO, "NOTE")
+import responder
+from responder.log import ACCESS_LOGGER, JSONFormatter, TextFormatter
+api = responder.API(enable_logging=True)
+logger = logging.getLogger(ACCESS_LOGGER)
+logger.propagate = False
+for formatter in (JSONFormatter(), TextFormatter()):
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter)
+    logger.handlers[:] = [handler]
+    api.requests.get("/nowhere")
+    print(stream.getvalue().strip())
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    json_line, text_line = done.stdout.splitlines()
+    assert json.loads(json_line)["level"] == "NOTE"
+    assert " NOTE responder.access " in text_line
