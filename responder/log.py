@@ -140,6 +140,11 @@ def _seconds(second: int, converter: Callable[[float | None], time.struct_time])
     return time.strftime("%Y-%m-%dT%H:%M:%S", converter(second))
 
 
+def _millis(created: float) -> int:
+    """The milliseconds of a timestamp, as ``LogRecord.msecs`` holds them."""
+    return int((created - int(created)) * 1000)
+
+
 class TextFormatter(logging.Formatter):
     """``time level logger [request_id] message``, one line per record, escaped.
 
@@ -179,17 +184,17 @@ class JSONFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         """The record as one JSON line."""
+        fields = vars(record)
+        if type(record) is _AccessRecord and len(fields) == _ACCESS_SIZE:
+            # Nothing was added on the way: its extras are known, and there is no exception.
+            return _json_access_line(record.created, record.getMessage(), record._extra)
         data: dict[str, Any] = {
             "time": f"{_seconds(int(record.created), time.gmtime)}.{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
         }
-        fields = vars(record)
-        if type(record) is _AccessRecord and len(fields) == _ACCESS_SIZE:
-            data.update(record._extra)  # nothing was added on the way: its extras are known
-        else:
-            data.update({k: v for k, v in fields.items() if k not in _STANDARD and k[:1] != "_"})
+        data.update({k: v for k, v in fields.items() if k not in _STANDARD and k[:1] != "_"})
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
         return "".join(_ENCODE(data, 0))
@@ -245,7 +250,7 @@ class _AccessRecord(logging.LogRecord):
         self.msg = msg
         self.args = args
         self.created = now
-        self.msecs = int((now - int(now)) * 1000) + 0.0
+        self.msecs = _millis(now) + 0.0
         self.relativeCreated = (now - _START) * 1000
         self.thread = threading.get_ident()
         self.threadName = threading.current_thread().name
@@ -273,6 +278,8 @@ _START = logging._startTime  # type: ignore[attr-defined]
 _ACCESS_CONSTANTS: dict[str, Any] = vars(
     logging.LogRecord(ACCESS_LOGGER, logging.INFO, __file__, 0, "", (), None, "write")
 )
+#: The level's name on access lines, as on their records (``logging.addLevelName``).
+_LEVEL: str = _ACCESS_CONSTANTS["levelname"]
 #: How many attributes an access record has when no filter added one: its
 #: constants, ``_extra`` and the eight fields :meth:`AccessLog.write` sets.
 _ACCESS_SIZE = len(_ACCESS_CONSTANTS) + 1 + 8
@@ -288,7 +295,11 @@ class AccessLog:
     The record goes to the logger's ``handle``, as ``Logger.info`` would send
     it (level, filters, handlers and propagation all apply), but is made
     directly: a record factory set with ``logging.setLogRecordFactory`` is not
-    used for access lines.
+    used for access lines. When the line can only reach one place, the
+    handler :func:`configure` adds (or another plain ``StreamHandler`` with
+    one of this module's formatters), the line is written to its stream
+    without a record (see :func:`_sole_stream_handler`): the same text, for
+    about half the cost.
     """
 
     def __init__(self) -> None:
@@ -321,7 +332,118 @@ class AccessLog:
             "client": peer,
         }
         args = (method, _quoted(path), status, size, millis, route, peer)
+        handler = _sole_stream_handler(logger)
+        if handler is not None and _write_line(handler, _ACCESS_FORMAT % args, extra):
+            return
         logger.handle(_AccessRecord(logger.name, _ACCESS_FORMAT, args, extra))
 
 
 _ACCESS_FORMAT = '%s "%s" %d %dB %.3fms route=%s client=%s'
+#: The handlers whose ``emit`` is exactly "format, write, terminator, flush".
+_PLAIN_HANDLERS = (logging.StreamHandler, logging.FileHandler)
+
+
+def _sole_stream_handler(logger: logging.Logger) -> logging.StreamHandler | None:  # type: ignore[type-arg]
+    """The one handler an access record would reach, if writing to it directly changes nothing.
+
+    That is when the access logger has no filter, the loggers the record
+    propagates through hold exactly one handler, and that handler is a plain
+    ``StreamHandler`` (or ``FileHandler``, once open) at INFO or below, with
+    :class:`JSONFormatter` or :class:`TextFormatter` and no filter but the one
+    :func:`configure` adds. Anything else (a second handler, a filter, a
+    handler or formatter of your own) gets the record, as ``Logger.info``
+    would give it. Checked per line, so handlers added later are seen.
+    """
+    if logger.filters or logger.disabled:
+        return None
+    found: logging.Handler | None = None
+    current: logging.Logger | None = logger
+    while current is not None:
+        for handler in current.handlers:
+            if found is not None:
+                return None
+            found = handler
+        current = current.parent if current.propagate else None
+    if not isinstance(found, logging.StreamHandler) or type(found) not in _PLAIN_HANDLERS:
+        return None
+    if (
+        type(found.formatter) not in _FORMATTERS
+        or found.level > logging.INFO
+        or any(type(each) is not _ContextFilter for each in found.filters)
+    ):
+        return None
+    return found
+
+
+def _write_line(handler: logging.StreamHandler, message: str, extra: dict[str, Any]) -> bool:  # type: ignore[type-arg]
+    """Write an access line as ``handler`` would format and emit its record; False if it failed.
+
+    A failure (a closed stream, say) is left to the full path, which reports
+    it as logging reports any handler's error.
+    """
+    stream = handler.stream
+    if stream is None:  # a FileHandler that has not opened its file yet
+        return False
+    now = time.time()
+    formatter = handler.formatter
+    if type(formatter) is JSONFormatter:
+        line = _json_access_line(now, message, extra)
+    else:
+        assert formatter is not None
+        stamp = _seconds(int(now), formatter.converter)
+        line = (
+            f"{stamp}.{_millis(now):03d} {_LEVEL} {ACCESS_LOGGER} "
+            f"[{extra['request_id']}] {_escaped(message)}"
+        )
+    handler.acquire()  # as Handler.handle holds it around emit
+    try:
+        stream.write(line + handler.terminator)
+        stream.flush()
+    except Exception:  # noqa: BLE001 - the full path reports it
+        return False
+    finally:
+        handler.release()
+    return True
+
+
+def _json_access_line(created: float, message: str, extra: dict[str, Any]) -> str:
+    """An access record's JSON line, from its creation time, message and fields.
+
+    The fields are known (five strings, two ints, a float), so the line is
+    filled in from a template, each string escaped by the encoder's own C
+    function: what ``json.dumps`` writes, byte for byte, in under half the
+    time of encoding the dict. Values of other types (a status that is not an
+    int, say) go through the encoder.
+    """
+    stamp = f"{_seconds(int(created), time.gmtime)}.{_millis(created):03d}Z"
+    try:
+        return (
+            f'{{"time": "{stamp}", "level": {_LEVEL_JSON}, "logger": "{ACCESS_LOGGER}", '
+            f'"message": {_STRING(message)}, "request_id": {_STRING(extra["request_id"])}, '
+            f'"method": {_STRING(extra["method"])}, "path": {_STRING(extra["path"])}, '
+            f'"route": {_STRING(extra["route"])}, "status": {_INT(extra["status"])}, '
+            f'"bytes": {_INT(extra["bytes"])}, "duration_ms": {_FLOAT(extra["duration_ms"])}, '
+            f'"client": {_STRING(extra["client"])}}}'
+        )
+    except TypeError:  # a value of another type: the encoder knows what to do
+        data: dict[str, Any] = {
+            "time": stamp,
+            "level": _LEVEL,
+            "logger": ACCESS_LOGGER,
+            "message": message,
+        }
+        data.update(extra)
+        return "".join(_ENCODE(data, 0))
+
+
+#: How the encoder writes a string (ASCII only, escaped), an int and a float.
+_STRING: Callable[[str], str] = (
+    json.encoder.c_encode_basestring_ascii  # type: ignore[attr-defined]
+    or json.encoder.py_encode_basestring_ascii  # type: ignore[attr-defined]
+)
+_INT = int.__repr__
+_FLOAT = float.__repr__
+_LEVEL_JSON = _STRING(_LEVEL)
+
+
+_FORMATTERS = (JSONFormatter, TextFormatter)

@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .layers.observe import ObserveLayer, Tracer
 from .log import LOG_FORMATS, AccessLog, RequestLogger, configure, get_logger
 from .types import ASGIApp
 
 if TYPE_CHECKING:
+    from .layers.observe import Tracer
     from .metrics import Metrics
 
 __all__ = ["Observability", "ObservabilityOptions", "ObservabilityRegistration"]
@@ -61,6 +61,8 @@ class Observability:
         self.metrics: Metrics | None = None
         self.access_log = AccessLog() if options.enable_logging else None
         self.tracer: Tracer | None = None
+        #: Freeze the heap once started (``gc.freeze``): ``otel.install(freeze_heap=)``.
+        self.freeze_heap = False
         if options.metrics_route is not None:
             # Imported here so that an API without metrics never loads prometheus-client.
             from .metrics import Metrics
@@ -89,14 +91,28 @@ class Observability:
             return []
         return [(self.options.metrics_route, self.metrics.view)]
 
-    def layer(self, app: ASGIApp) -> ASGIApp:
-        """``app`` wrapped in the observing layer, or ``app`` itself when nothing observes."""
-        if not self.any:
-            return app
-        return ObserveLayer(app, self.metrics, self.access_log, self.tracer)
+    def layer(self, app: ASGIApp, request_ids: bool = False) -> ASGIApp:
+        """``app`` wrapped in the observing layer, or ``app`` itself when nothing observes.
 
-    def install_tracer(self, tracer: Tracer, built: bool) -> None:
+        With ``request_ids``, the observing layer also assigns request IDs
+        (the caller then adds no request-ID layer of its own); when nothing
+        observes, that is the request-ID layer alone.
+        """
+        # Imported here: an API that observes nothing never loads the layer.
+        from .layers.observe import ObserveLayer
+        from .layers.request_id import RequestIDLayer
+
+        if not self.any:
+            return RequestIDLayer(app) if request_ids else app
+        return ObserveLayer(
+            app, self.metrics, self.access_log, self.tracer, request_ids, self.freeze_heap
+        )
+
+    def install_tracer(self, tracer: Tracer, built: bool, freeze_heap: bool = False) -> None:
         """Trace requests with ``tracer`` (``responder.ext.otel.install``).
+
+        With ``freeze_heap``, the heap is frozen once the app has started
+        (see :func:`responder.layers.observe.freezing`).
 
         Raises:
             RuntimeError: the app has already served (its stack is built).
@@ -104,6 +120,7 @@ class Observability:
         if built:
             raise RuntimeError("Install tracing before the app serves its first request.")
         self.tracer = tracer
+        self.freeze_heap = freeze_heap
 
     def stop(self) -> None:
         """At shutdown: this worker's live gauges go (under several workers)."""

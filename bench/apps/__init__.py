@@ -24,8 +24,15 @@ SUBJECT = "responder"
 BASELINE = "raw"
 #: Responder with the stdlib JSON encoder instead of orjson (json and echo only).
 STDLIB_JSON = "responder-stdlib-json"
-#: Responder with metrics, logging, tracing, and all three (text, json, param, notfound).
-OBSERVED = ("responder-metrics", "responder-logging", "responder-tracing", "responder-observed")
+#: Responder with metrics, logging, tracing, all three, and all three with one trace in ten
+#: sampled (text, json, param, notfound).
+OBSERVED = (
+    "responder-metrics",
+    "responder-logging",
+    "responder-tracing",
+    "responder-observed",
+    "responder-observed-sampled",
+)
 FRAMEWORKS: tuple[str, ...] = (
     SUBJECT,
     "falcon",

@@ -5,7 +5,8 @@ added, so the ratio to the ``responder`` column is the cost of observing.
 Access lines go through the JSON formatter to a file (``os.devnull``), as a
 server writing to a pipe would; spans go to an OpenTelemetry SDK
 ``TracerProvider`` with a ``BatchSpanProcessor`` and an exporter that drops
-them (what a collector would be sent, minus the network).
+them (what a collector would be sent, minus the network). The ``-sampled``
+variant records one trace in ten (``ParentBased(TraceIdRatioBased(0.1))``).
 """
 
 from __future__ import annotations
@@ -42,25 +43,34 @@ def _log_to_devnull() -> None:
     logger.propagate = False
 
 
-def _provider() -> Any:
+def _provider(sample: float | None = None) -> Any:
+    """An SDK provider dropping its spans; ``sample``: record that share of traces (else all)."""
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import (
         BatchSpanProcessor,
         SpanExporter,
         SpanExportResult,
     )
+    from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 
     class Drop(SpanExporter):
         def export(self, spans: Sequence[Any]) -> SpanExportResult:
             return SpanExportResult.SUCCESS
 
-    provider = TracerProvider()
+    sampler = ParentBased(TraceIdRatioBased(sample)) if sample is not None else None
+    provider = TracerProvider(sampler=sampler)
     provider.add_span_processor(BatchSpanProcessor(Drop()))
     return provider
 
 
-def observed(*, metrics: bool = False, logging_on: bool = False, tracing: bool = False) -> Any:
-    """The scenario app with the chosen observers on."""
+def observed(
+    *,
+    metrics: bool = False,
+    logging_on: bool = False,
+    tracing: bool = False,
+    sample: float | None = None,
+) -> Any:
+    """The scenario app with the chosen observers on (``sample``: the traced share)."""
     if logging_on:
         _log_to_devnull()
     options: dict[str, Any] = {}
@@ -73,5 +83,5 @@ def observed(*, metrics: bool = False, logging_on: bool = False, tracing: bool =
     if tracing:
         from responder.ext import otel
 
-        otel.install(api, tracer_provider=_provider())
+        otel.install(api, tracer_provider=_provider(sample))
     return api

@@ -159,12 +159,19 @@ def _is_coroutine_function(func: Any) -> bool:
     return is_async_callable(func)
 
 
-def install(api: API, tracer_provider: trace.TracerProvider | None = None) -> Tracing:
+def install(
+    api: API, tracer_provider: trace.TracerProvider | None = None, *, freeze_heap: bool = True
+) -> Tracing:
     """Trace ``api``'s requests, WebSocket connections and background jobs.
 
     Args:
         api: the API; call before it serves its first request.
         tracer_provider: where spans go (the global provider when None).
+        freeze_heap: once the app has started up, move everything alive
+            then out of the garbage collector's sight (``gc.freeze()``), and
+            back at shutdown: spans kept in the span processor's queue make
+            full collections frequent, and each would otherwise scan the whole
+            process. False leaves the collector alone.
 
     Returns:
         The :class:`Tracing` installed.
@@ -174,7 +181,9 @@ def install(api: API, tracer_provider: trace.TracerProvider | None = None) -> Tr
     """
     provider = tracer_provider or trace.get_tracer_provider()
     tracing = Tracing(provider.get_tracer("responder"))
-    api.observability.install_tracer(tracing, built=api._stack is not None)
+    api.observability.install_tracer(
+        tracing, built=api._stack is not None, freeze_heap=freeze_heap
+    )
     queue = api.background
     start = queue.run
 

@@ -5,6 +5,7 @@ app (and any ``add_middleware`` middleware) in this order, outermost first::
 
     RequestIDLayer      request_id=True (or enable_logging=True)
     ObserveLayer        metrics_route=, enable_logging=True, ext.otel.install
+                        (assigns the request IDs itself when both are present)
     SecurityHeadersLayer  security_headers=True or {...}
     TrustedHostLayer    allowed_hosts=[...]
     HSTSLayer           enable_hsts=True
@@ -99,12 +100,13 @@ def wrap(
     app: ASGIApp,
     options: LayerOptions,
     media: MediaRegistry,
-    observe: Callable[[ASGIApp], ASGIApp] | None = None,
+    observe: Callable[[ASGIApp, bool], ASGIApp] | None = None,
 ) -> ASGIApp:
     """Wrap ``app`` in the layers ``options`` asks for, and only those.
 
     ``media`` writes the layers' own refusals in the client's format;
-    ``observe`` wraps in the observing layer, just inside the request IDs.
+    ``observe(app, request_ids)`` wraps in the observing layer, which also
+    assigns the request IDs when they are on.
     """
     if options.cors is not None:
         from .cors import CORSLayer
@@ -123,8 +125,9 @@ def wrap(
 
         app = SecurityHeadersLayer(app, options.security)
     if observe is not None:
-        app = observe(app)
-    if options.request_id:
+        # The observing layer assigns request IDs itself: one send wrapper, not two.
+        app = observe(app, options.request_id)
+    elif options.request_id:
         from .request_id import RequestIDLayer
 
         app = RequestIDLayer(app)

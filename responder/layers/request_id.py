@@ -14,7 +14,13 @@ import re
 from ..types import ASGIApp, Message, Receive, Scope, Send
 from ._asgi import response_headers, set_header
 
-__all__ = ["REQUEST_ID_HEADER", "RequestIDLayer", "is_sane_request_id"]
+__all__ = [
+    "REQUEST_ID_HEADER",
+    "RequestIDLayer",
+    "assign_request_id",
+    "is_sane_request_id",
+    "tag_response",
+]
 
 #: The request and response header that carries the ID.
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -52,14 +58,7 @@ class RequestIDLayer:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        sent = [value for key, value in scope.get("headers", ()) if key == _NAME]
-        if len(sent) == 1 and is_sane_request_id(sent[0]):
-            raw = bytes(sent[0])
-            text = raw.decode("ascii")
-        else:
-            text = os.urandom(16).hex()
-            raw = text.encode("ascii")
-        scope.setdefault("state", {})["request_id"] = text
+        raw = assign_request_id(scope)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] in _CARRIERS:
@@ -67,3 +66,26 @@ class RequestIDLayer:
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+def assign_request_id(scope: Scope) -> bytes:
+    """Give the request its ID, in ``scope["state"]["request_id"]``; returns it as header bytes.
+
+    The observing layer calls this itself when it is present (one ``send``
+    wrapper per request instead of two), and tags the response with
+    :func:`tag_response`.
+    """
+    sent = [value for key, value in scope.get("headers", ()) if key == _NAME]
+    if len(sent) == 1 and is_sane_request_id(sent[0]):
+        raw = bytes(sent[0])
+        text = raw.decode("ascii")
+    else:
+        text = os.urandom(16).hex()
+        raw = text.encode("ascii")
+    scope.setdefault("state", {})["request_id"] = text
+    return raw
+
+
+def tag_response(message: Message, raw: bytes) -> None:
+    """Set ``X-Request-ID: raw`` on an HTTP response's start message, replacing any."""
+    set_header(response_headers(message), _NAME, raw)

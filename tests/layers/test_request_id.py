@@ -14,9 +14,17 @@ from .asgi import call, headers_of, http_scope
 HEX32 = re.compile(r"[0-9a-f]{32}")
 
 
+@pytest.fixture(params=["alone", "observed"])
+def id_options(request):
+    """Request IDs from their own layer, and from the observing layer (logging on)."""
+    if request.param == "alone":
+        return {"request_id": True}
+    return {"request_id": True, "enable_logging": True}
+
+
 @pytest.fixture
-def api():
-    api = responder.API(request_id=True)
+def api(id_options):
+    api = responder.API(**id_options)
 
     @api.route("/", methods=["GET"])
     def home(req, resp):
@@ -117,9 +125,9 @@ def test_the_id_is_on_error_responses(api):
     assert r.headers["x-request-id"] == "trace-500"
 
 
-def test_the_id_is_on_answers_other_layers_give():
+def test_the_id_is_on_answers_other_layers_give(id_options):
     api = responder.API(
-        request_id=True,
+        **id_options,
         allowed_hosts=["example.com"],
         enable_hsts=True,
         cors=True,
@@ -151,12 +159,12 @@ def test_the_app_cannot_send_a_different_id(api):
     assert r.headers.get_list("x-request-id") == [r.text]
 
 
-def test_lifespan_state_is_kept_alongside():
+def test_lifespan_state_is_kept_alongside(id_options):
     @asynccontextmanager
     async def lifespan(api):
         yield {"db": "connected"}
 
-    api = responder.API(request_id=True, lifespan=lifespan)
+    api = responder.API(**id_options, lifespan=lifespan)
 
     @api.route("/")
     def home(req, resp):
@@ -168,8 +176,8 @@ def test_lifespan_state_is_kept_alongside():
         assert "request_id" not in client.app_state  # per request, not shared
 
 
-def test_websockets_get_an_id_too():
-    api = responder.API(request_id=True)
+def test_websockets_get_an_id_too(id_options):
+    api = responder.API(**id_options)
 
     @api.route("/ws", websocket=True)
     async def ws_view(ws):
@@ -182,9 +190,20 @@ def test_websockets_get_an_id_too():
         assert (b"x-request-id", b"ws-1") in [tuple(h) for h in ws.extra_headers]
 
 
-def test_lifespan_passes_through():
+def test_lifespan_passes_through(id_options):
     events = []
-    api = responder.API(request_id=True)
+    api = responder.API(**id_options)
     api.add_event_handler("startup", lambda: events.append("up"))
     with api.session():
         assert events == ["up"]
+
+
+def test_with_an_observer_the_observing_layer_assigns_the_ids_itself():
+    """One send wrapper per request, not two: no request-ID layer of its own."""
+    from responder.layers.observe import ObserveLayer
+
+    api = responder.API(enable_logging=True)
+    stack = api.middleware_stack
+    assert type(stack) is ObserveLayer
+    assert not isinstance(stack.app, RequestIDLayer)
+    assert responder.API(request_id=True).middleware_stack.__class__ is RequestIDLayer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 
 import pytest
@@ -163,3 +164,28 @@ def test_a_propagator_set_later_is_read_with_its_own_header_names(traced):
     ignored, child, unread = _spans(exporter, "GET /items/{id:int}")
     assert ignored.parent is None and unread.parent is None
     assert format(child.parent.span_id, "016x") == PARENT_ID
+
+
+def _traced_api(**options) -> responder.API:
+    api = responder.API()
+
+    @api.route("/")
+    def home(req, resp):
+        resp.text = str(gc.get_freeze_count())
+
+    otel.install(api, tracer_provider=TracerProvider(), **options)
+    return api
+
+
+def test_the_heap_is_frozen_once_the_app_has_started_and_thawed_at_shutdown():
+    gc.unfreeze()
+    with _traced_api().requests as client:
+        frozen = int(client.get("/").text)
+    assert frozen > 0  # what was alive at startup: out of the collector's sight
+    assert gc.get_freeze_count() == 0
+
+
+def test_freeze_heap_false_leaves_the_collector_alone():
+    gc.unfreeze()
+    with _traced_api(freeze_heap=False).requests as client:
+        assert client.get("/").text == "0"
