@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import struct
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,8 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client import multiprocess as _multiprocess
+
+from .errors import HTTPServiceUnavailable
 
 if TYPE_CHECKING:
     from .request import Request
@@ -55,6 +58,8 @@ METHODS = frozenset(
 _LIVE_FILE = re.compile(r"gauge_live\w*?_(\d+)\.db")
 #: Scrapes of the files of several workers, one of which may be removing a dead one's.
 _READ_ATTEMPTS = 3
+#: The first bytes of a metrics file: how much of it is used.
+_HEADER_SIZE = 8
 
 
 def _multiprocess_dir() -> str | None:
@@ -121,12 +126,15 @@ class Metrics:
         reap_dead_workers(directory)
         for _ in range(_READ_ATTEMPTS):
             registry = CollectorRegistry()
-            _multiprocess.MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
+            registry.register(_WrittenFiles(directory))
             try:
                 return bytes(generate_latest(registry))
-            except FileNotFoundError:  # another worker reaped a dead one's file as we read
+            except (FileNotFoundError, struct.error):  # a file reaped, or cut short, as we read
                 continue
-        raise RuntimeError(f"The metrics files in {directory} kept vanishing while read.")
+        raise HTTPServiceUnavailable(
+            detail="The workers' metrics files kept changing while read: try again.",
+            headers={"Retry-After": "1"},
+        )
 
     def stop(self) -> None:
         """At shutdown: drop this worker's live gauges, as it serves no more requests."""
@@ -139,6 +147,31 @@ class Metrics:
         resp.content = self.exposition()
         resp.headers["Content-Type"] = CONTENT_TYPE_LATEST
         resp.headers["Cache-Control"] = "no-store"
+
+
+class _WrittenFiles:
+    """A collector of every worker's metrics files that a worker has begun to write.
+
+    A new worker creates each file empty and sizes it a moment later;
+    prometheus-client's own collector fails on a file read in between (its
+    header is missing), which made a scrape during a worker's start a 500.
+    An empty file holds no values yet, so it is skipped.
+    """
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+
+    def collect(self) -> Any:
+        """The merged metrics of the files that have their header."""
+        files = [str(path) for path in Path(self.directory).glob("*.db") if _has_header(path)]
+        return _multiprocess.MultiProcessCollector.merge(files, accumulate=True)  # type: ignore[no-untyped-call]
+
+
+def _has_header(path: Path) -> bool:
+    try:
+        return path.stat().st_size >= _HEADER_SIZE
+    except FileNotFoundError:  # reaped since the glob
+        return False
 
 
 def reap_dead_workers(directory: str) -> list[int]:

@@ -194,19 +194,44 @@ def test_a_scrape_reads_again_when_a_file_vanishes_while_read(tmp_path, monkeypa
     monkeypatch.setenv(metrics.MULTIPROC_ENV, str(tmp_path))
     reads: list[int] = []
 
-    class VanishingOnce:
-        def __init__(self, registry, path):
-            registry.register(self)
+    def vanishing_once(self):
+        reads.append(1)
+        if len(reads) == 1:
+            raise FileNotFoundError(tmp_path / "gauge_livesum_1.db")
+        yield CounterMetricFamily("responder_requests", "HTTP requests answered.", value=7)
 
-        def collect(self):
-            reads.append(1)
-            if len(reads) == 1:
-                raise FileNotFoundError(tmp_path / "gauge_livesum_1.db")
-            yield CounterMetricFamily("responder_requests", "HTTP requests answered.", value=7)
-
-    monkeypatch.setattr(metrics._multiprocess, "MultiProcessCollector", VanishingOnce)
+    monkeypatch.setattr(metrics._WrittenFiles, "collect", vanishing_once)
     api = responder.API(metrics_route="/metrics")
     response = api.requests.get("/metrics")
     assert response.status_code == 200
     assert _value(response.text, "responder_requests_total") == 7
     assert len(reads) == 2
+
+
+def test_a_file_a_new_worker_has_only_just_created_does_not_break_a_scrape(tmp_path, monkeypatch):
+    # prometheus-client creates a worker's file empty and sizes it a moment later;
+    # read in between, its missing header made the scrape a 500.
+    from responder import metrics
+
+    monkeypatch.setenv(metrics.MULTIPROC_ENV, str(tmp_path))
+    (tmp_path / "counter_4242.db").write_bytes(b"")
+    api = responder.API(metrics_route="/metrics")
+    response = api.requests.get("/metrics")
+    assert response.status_code == 200
+
+
+def test_files_that_keep_changing_while_read_give_a_503_to_retry_not_a_500(tmp_path, monkeypatch):
+    import struct
+
+    from responder import metrics
+
+    monkeypatch.setenv(metrics.MULTIPROC_ENV, str(tmp_path))
+
+    def always_cut_short(self):
+        raise struct.error("unpack_from requires a buffer of at least 4 bytes")
+
+    monkeypatch.setattr(metrics._WrittenFiles, "collect", always_cut_short)
+    api = responder.API(metrics_route="/metrics")
+    response = api.requests.get("/metrics")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
