@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bench import curves, http, inprocess, startup
 from bench.apps import FRAMEWORKS
-from bench.report import render
+from bench.report import publish, render
 from bench.results import RunResult
 from bench.scenarios import SCENARIOS, select
 
@@ -91,12 +91,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def _emit(result: RunResult, results_dir: Path, text: str | None = None) -> None:
-    text = render(result) if text is None else text
-    print("\n" + text)
-    results_dir.mkdir(parents=True, exist_ok=True)
-    path = results_dir / f"{result.mode}.md"
-    path.write_text(text)
-    print(f"(written to {path})")
+    publish(render(result) if text is None else text, results_dir, result.mode)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,6 +29,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from bench.report import publish
+
 RESULTS = Path(__file__).resolve().parent / "results"
 
 #: An async function making ``calls`` hops, one after another.
@@ -175,10 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(f"hop ({args.loop}):", flush=True)
     text = render(run(args.calls, args.rounds, args.loop), args.calls, args.rounds, args.loop)
-    print("\n" + text)
-    args.results_dir.mkdir(parents=True, exist_ok=True)
-    (args.results_dir / "hop.md").write_text(text)
-    print(f"(written to {args.results_dir / 'hop.md'})")
+    publish(text, args.results_dir, "hop")
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 from importlib import metadata
+from pathlib import Path
 
 from bench.apps import BASELINE, SUBJECT
 from bench.results import Cell, RunResult
@@ -26,6 +27,15 @@ _PACKAGES = (
     "pyyaml",
     "msgpack",
 )
+
+
+def publish(text: str, results_dir: Path, name: str) -> None:
+    """Print a report and write it to ``results_dir/<name>.md``, saying where."""
+    print("\n" + text)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    path = results_dir / f"{name}.md"
+    path.write_text(text)
+    print(f"(written to {path})")
 
 
 def environment() -> str:

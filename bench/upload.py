@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.http import HOST, ROOT, _stop, _wait_ready, free_port
+from bench.report import publish
 
 MiB = 1024 * 1024
 BOUNDARY = "bench-upload-b0undary"
@@ -226,10 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     print("upload:", flush=True)
     malloc = PINNED_MALLOC if args.pin_malloc else {}
     text = render(run(args.size, args.rounds, malloc), args.size, args.rounds, bool(malloc))
-    print("\n" + text)
-    args.results_dir.mkdir(parents=True, exist_ok=True)
-    (args.results_dir / "upload.md").write_text(text)
-    print(f"(written to {args.results_dir / 'upload.md'})")
+    publish(text, args.results_dir, "upload")
     return 0
 
 
