@@ -198,18 +198,16 @@ class Health:
 
         return on_signal
 
-    def _drain(self) -> None:
-        """The server begins to stop: streams end, the ``on_drain`` callbacks start."""
-        begin()
-        for callback in self.on_drain:
-            self._tasks.add(asyncio.ensure_future(callback()))
-
     def _drain_then_stop(
         self, previous: Callable[[int, FrameType | None], Any], signum: int, frame: Any
     ) -> None:
-        """Drain, then hand the signal on once the drain is done (or has had its time)."""
-        self._drain()
-        draining = set(self._tasks)
+        """Drain (streams end, the ``on_drain`` callbacks start), then hand the signal on.
+
+        The signal goes on once the callbacks are done, or have had ``DRAIN_HANDOFF``.
+        """
+        begin()
+        draining = {asyncio.ensure_future(callback()) for callback in self.on_drain}
+        self._tasks |= draining
 
         async def stop_after_drain() -> None:
             if draining:

@@ -62,7 +62,7 @@ class RequestIDLayer:
 
         async def send_with_id(message: Message) -> None:
             if message["type"] in _CARRIERS:
-                set_header(response_headers(message), _NAME, raw)
+                tag_response(message, raw)
             await send(message)
 
         await self.app(scope, receive, send_with_id)
@@ -87,5 +87,5 @@ def assign_request_id(scope: Scope) -> bytes:
 
 
 def tag_response(message: Message, raw: bytes) -> None:
-    """Set ``X-Request-ID: raw`` on an HTTP response's start message, replacing any."""
+    """Set ``X-Request-ID: raw`` on a response's start (or handshake) message, replacing any."""
     set_header(response_headers(message), _NAME, raw)
