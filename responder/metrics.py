@@ -13,10 +13,13 @@ mount's prefix for a mounted app, or ``unmatched``. A method outside the
 standard ones is counted as ``other``.
 
 Each API has its own registry, so several APIs in one process (tests) never
-collide. Under several worker processes (``responder run --workers N``) the
-values live in files in ``PROMETHEUS_MULTIPROC_DIR``, which the CLI creates
-and removes, and a scrape of any worker adds up all of them. Live gauges of
-workers that died are dropped at the next scrape.
+collide. In one process the request metrics are plain numbers the observing
+layer keeps (:mod:`responder._metrics_tally`), shown at scrape time. Under
+several worker processes (``responder run --workers N``) they are
+prometheus-client's own, whose values live in files in
+``PROMETHEUS_MULTIPROC_DIR``, which the CLI creates and removes, and a
+scrape of any worker adds up all of them. Live gauges of workers that died
+are dropped at the next scrape.
 
 Imported only by APIs that ask for metrics: ``import responder`` never loads
 prometheus-client.
@@ -41,6 +44,7 @@ from prometheus_client import (
 )
 from prometheus_client import multiprocess as _multiprocess
 
+from ._metrics_tally import DURATION, IN_PROGRESS, LABELS, REQUESTS, Tally, method_label
 from .errors import HTTPServiceUnavailable
 
 if TYPE_CHECKING:
@@ -51,10 +55,6 @@ __all__ = ["MULTIPROC_ENV", "Metrics", "reap_dead_workers"]
 
 #: Where prometheus-client keeps the values of several processes.
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
-#: Methods counted under their own name; any other is ``other``.
-METHODS = frozenset(
-    {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"}
-)
 _LIVE_FILE = re.compile(r"gauge_live\w*?_(\d+)\.db")
 #: Scrapes of the files of several workers, one of which may be removing a dead one's.
 _READ_ATTEMPTS = 3
@@ -69,54 +69,22 @@ def _multiprocess_dir() -> str | None:
 class Metrics:
     """The API's metrics and its ``/metrics`` view.
 
-    Label values are resolved to the metric's children once per
-    (method, route, status) and kept: per request there is one dict lookup,
-    one counter increment and one histogram observation.
+    In one process the request metrics are a :class:`~responder._metrics_tally.Tally`
+    (plain numbers, one lock per request, shown at scrape time). Under
+    several workers (``PROMETHEUS_MULTIPROC_DIR`` set when the API is made)
+    they are prometheus-client's own metrics, whose values live in that
+    directory's files: :class:`_SharedRecorder`. Either way the scrape shows
+    the same families, and :attr:`registry` takes metrics of your own.
     """
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
-        labels = ("method", "route", "status")
-        self.requests = Counter(
-            "responder_requests", "HTTP requests answered.", labels, registry=self.registry
-        )
-        self.duration = Histogram(
-            "responder_request_duration_seconds",
-            "Seconds from a request's arrival to its last body byte.",
-            labels,
-            registry=self.registry,
-        )
-        self.in_progress = Gauge(
-            "responder_requests_in_progress",
-            "HTTP requests being answered.",
-            ("method",),
-            registry=self.registry,
-            multiprocess_mode="livesum",
-        )
-        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
-        self._gauges: dict[str, Any] = {}
-
-    def started(self, method: str) -> Any:
-        """Count a request in progress; returns what :meth:`finished` takes."""
-        gauge = self._gauges.get(method)
-        if gauge is None:
-            label = method if method in METHODS else "other"
-            gauge = self._gauges[method] = self.in_progress.labels(label)
-        gauge.inc()
-        return gauge
-
-    def finished(self, gauge: Any, method: str, route: str, status: int, seconds: float) -> None:
-        """Record one answered request."""
-        gauge.dec()
-        key = (method, route, status)
-        children = self._children.get(key)
-        if children is None:
-            label = method if method in METHODS else "other"
-            values = (label, route, str(status))
-            children = (self.requests.labels(*values), self.duration.labels(*values))
-            self._children[key] = children
-        children[0].inc()
-        children[1].observe(seconds)
+        self.recorder: Tally | _SharedRecorder
+        if _multiprocess_dir() is None:
+            self.recorder = Tally()
+            self.registry.register(self.recorder)
+        else:
+            self.recorder = _SharedRecorder(self.registry)
 
     def exposition(self) -> bytes:
         """The text a scrape gets: this process's metrics, or every worker's."""
@@ -147,6 +115,44 @@ class Metrics:
         resp.content = self.exposition()
         resp.headers["Content-Type"] = CONTENT_TYPE_LATEST
         resp.headers["Cache-Control"] = "no-store"
+
+
+class _SharedRecorder:
+    """The request metrics as prometheus-client's own, for several worker processes.
+
+    Label values are resolved to the metric's children once per
+    (method, route, status) and kept: per request there is one dict lookup,
+    one counter increment and one histogram observation.
+    """
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.requests = Counter(*REQUESTS, LABELS, registry=registry)
+        self.duration = Histogram(*DURATION, LABELS, registry=registry)
+        self.in_progress = Gauge(
+            *IN_PROGRESS, ("method",), registry=registry, multiprocess_mode="livesum"
+        )
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+        self._gauges: dict[str, Any] = {}
+
+    def started(self, method: str) -> Any:
+        """Count a request in progress; returns what :meth:`finished` takes."""
+        gauge = self._gauges.get(method)
+        if gauge is None:
+            gauge = self._gauges[method] = self.in_progress.labels(method_label(method))
+        gauge.inc()
+        return gauge
+
+    def finished(self, gauge: Any, method: str, route: str, status: int, seconds: float) -> None:
+        """Record one answered request."""
+        gauge.dec()
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            values = (method_label(method), route, str(status))
+            children = (self.requests.labels(*values), self.duration.labels(*values))
+            self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
 
 class _WrittenFiles:

@@ -104,8 +104,9 @@ class Observability:
 
         if not self.any:
             return RequestIDLayer(app) if request_ids else app
+        recorder = self.metrics.recorder if self.metrics is not None else None
         return ObserveLayer(
-            app, self.metrics, self.access_log, self.tracer, request_ids, self.freeze_heap
+            app, recorder, self.access_log, self.tracer, request_ids, self.freeze_heap
         )
 
     def install_tracer(self, tracer: Tracer, built: bool, freeze_heap: bool = False) -> None:
