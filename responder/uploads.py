@@ -3,11 +3,13 @@
 A part is written to an :class:`UploadFile` as it arrives: in memory up to
 the handler's ``spool_size``, past it in a temporary file of its own in the
 temp directory, so an upload of any size costs the server a bounded amount
-of memory. Writes that go to disk, and :meth:`UploadFile.save`, run on the
-worker threads so a slow disk never holds the event loop. ``save`` renames
-the temporary file into place when it can (same file system), so a large
-upload is written to disk once, not twice. The request closes its files once
-the response is sent, which deletes those still in the temp directory.
+of memory. On Linux that file has no name (``O_TMPFILE``): a server killed
+mid-upload leaves nothing behind. Writes that go to disk, and
+:meth:`UploadFile.save`, run on the worker threads so a slow disk never
+holds the event loop. ``save`` links or renames the temporary file into
+place when it can (same file system), so a large upload is written to disk
+once, not twice. The request closes its files once the response is sent,
+which frees those not saved.
 """
 
 from __future__ import annotations
@@ -37,31 +39,56 @@ _IOV_MAX = max(16, os.sysconf("SC_IOV_MAX") if "SC_IOV_MAX" in os.sysconf_names 
 
 
 class _SpoolFile(io.BufferedRandom):
-    """An upload's temporary file on disk, deleted when closed unless ``save`` moved it away.
+    """An upload's temporary file on disk, gone when closed unless ``save`` put it in place.
+
+    Where the system allows (Linux, ``O_TMPFILE``), the file has no name at
+    all until ``save`` links it into place: the kernel frees it when it is
+    closed or the process ends, even by ``SIGKILL``. Elsewhere it is a named
+    file in the temp directory, deleted on close.
 
     Attributes:
-        temp_path: its name in the temp directory while the upload owns it;
-            None once :meth:`UploadFile.save` renamed it to the caller's path.
+        temp_path: its name in the temp directory, while it has one and the
+            upload owns it; None for an unnamed file, and once saved.
+        owned: still the upload's own temporary file; False once
+            :meth:`UploadFile.save` put it at the caller's path.
     """
 
     temp_path: str | None
+    owned: bool
 
     def close(self) -> None:
-        """Close the file, and delete it if it is still the upload's own temporary file."""
+        """Close the file, and delete it if it is still the upload's own named temporary file."""
         super().close()
-        path, self.temp_path = self.temp_path, None
+        path, self.temp_path, self.owned = self.temp_path, None, False
         if path is not None:
             # Already gone (a tidy-up of the temp directory): nothing left to free.
             with contextlib.suppress(OSError):
                 os.unlink(path)
 
 
+#: ``os.O_TMPFILE`` where the system has it: a file with no name in a directory.
+_O_TMPFILE: int | None = getattr(os, "O_TMPFILE", None)
+
+
 def _spool_file() -> _SpoolFile:
     """A new, empty temporary file, readable only by this user until it is saved."""
-    fd, path = tempfile.mkstemp(prefix=TEMP_PREFIX)
+    path: str | None = None
+    fd = _unnamed_file(tempfile.gettempdir())
+    if fd is None:
+        fd, path = tempfile.mkstemp(prefix=TEMP_PREFIX)
     file = _SpoolFile(io.FileIO(fd, "r+"))
-    file.temp_path = path
+    file.temp_path, file.owned = path, True
     return file
+
+
+def _unnamed_file(directory: str) -> int | None:
+    """An owner-only file with no name in ``directory``; None where that is not supported."""
+    if _O_TMPFILE is None:
+        return None
+    try:
+        return os.open(directory, _O_TMPFILE | os.O_RDWR | os.O_CLOEXEC, 0o600)
+    except OSError:  # a file system without it (EOPNOTSUPP), or an older kernel (EISDIR)
+        return None
 
 
 class UploadFile(Mapping[str, Any]):
@@ -128,7 +155,7 @@ class UploadFile(Mapping[str, Any]):
         """Write ``pieces`` at the end of the file (blocking once the file is on disk)."""
         file = self.file
         if isinstance(file, _SpoolFile):
-            if file.temp_path is None:  # save moved it to the caller's path: leave that as saved
+            if not file.owned:  # save put it at the caller's path: leave that as saved
                 file = self._copy_to_disk(file)
         elif self._size + sum(map(len, pieces)) > self._spool_size:
             file = self._copy_to_disk(file)
@@ -284,25 +311,56 @@ def _append_to(file: _SpoolFile, pieces: list[bytes]) -> int:
 
 
 def _move(file: _SpoolFile, path: str) -> bool:
-    """Rename the upload's temporary file to ``path``; False where it cannot (another disk).
+    """Put the upload's temporary file at ``path``; False where it cannot (another disk).
 
-    PERF: a rename, so saving a 1 GiB upload costs no second write of its
-    bytes. ``path`` is resolved first, so that a symlink there is written
-    through, as ``open(path, "wb")`` would. The file then gets the mode a
-    newly created file gets (``0o666`` less the umask), not the owner-only
-    mode it had in the temp directory (set after the rename: never readable
-    by others in there).
+    PERF: a rename (or, for an unnamed file, a link), so saving a 1 GiB
+    upload costs no second write of its bytes. ``path`` is resolved first,
+    so that a symlink there is written through, as ``open(path, "wb")``
+    would. The file then gets the mode a newly created file gets (``0o666``
+    less the umask), not the owner-only mode it had in the temp directory
+    (set once in place: never readable by others in there).
     """
-    source, mode = file.temp_path, _new_file_mode()
-    if source is None or mode is None:
+    mode = _new_file_mode()
+    if not file.owned or mode is None:
         return False
+    target = os.path.realpath(path)
     try:
-        os.replace(source, os.path.realpath(path))
+        if file.temp_path is not None:
+            os.replace(file.temp_path, target)
+        else:
+            _link_into_place(file.fileno(), target)
     except OSError:  # another file system (EXDEV), or a path the copy will report on
         return False
-    file.temp_path = None
+    file.temp_path, file.owned = None, False
     os.fchmod(file.fileno(), mode)
     return True
+
+
+def _link_into_place(fd: int, target: str) -> None:
+    """Give the unnamed file ``fd`` the name ``target``, replacing whatever is there in one step.
+
+    Linking ``/proc/self/fd/<fd>`` with its link followed is how Linux names
+    an ``O_TMPFILE`` file; the directory is passed as ``src_dir_fd`` so that
+    ``os.link`` calls ``linkat`` (a plain ``link`` would not follow it).
+    ``link`` never replaces, so when ``target`` exists the file is linked
+    beside it and renamed over it.
+    """
+    descriptors = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        try:
+            os.link(str(fd), target, src_dir_fd=descriptors, follow_symlinks=True)
+            return
+        except FileExistsError:
+            pass
+        beside = f"{target}.{os.urandom(8).hex()}.part"
+        os.link(str(fd), beside, src_dir_fd=descriptors, follow_symlinks=True)
+    finally:
+        os.close(descriptors)
+    try:
+        os.replace(beside, target)
+    except OSError:
+        os.unlink(beside)
+        raise
 
 
 def _new_file_mode() -> int | None:

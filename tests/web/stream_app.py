@@ -22,15 +22,22 @@ last_files: list = []
 
 
 def _tmp_fds() -> list[str]:
-    """What this process's open descriptors point at inside the temp directory."""
+    """This process's open temporary files in the temp directory.
+
+    A named one is there; an unnamed one (``O_TMPFILE``) was made there
+    (its link reads ``<tmp>/#<inode> (deleted)``) and has no name yet: once
+    ``save`` gave it one, it is the saved file, no temporary file.
+    """
     tmp = os.environ.get("TMPDIR", "/tmp")
     found = []
     for fd in os.listdir("/proc/self/fd"):
         try:
             target = os.readlink(f"/proc/self/fd/{fd}")
+            links = os.stat(f"/proc/self/fd/{fd}").st_nlink
         except OSError:
             continue
-        if target.startswith(tmp):
+        named = links > 0 and target.startswith(f"{tmp}/") and os.path.exists(target)
+        if named or (links == 0 and target.startswith(f"{tmp}/#")):
             found.append(target)
     return found
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import signal
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from tests.e2e.server import live_uvicorn, parse_response
+from tests.e2e.server import live_uvicorn, parse_response, until
 
 MiB = 1024 * 1024
 SMALL_LIMIT = MiB
@@ -172,6 +173,46 @@ def test_a_large_file_is_spooled_to_disk_then_saved_by_renaming_it(big):
         "temp_files_open": 0,
         "temp_files": 0,
     }
+
+
+@pytest.mark.skipif(not hasattr(os, "O_TMPFILE"), reason="unnamed temp files need O_TMPFILE")
+def test_a_server_killed_mid_upload_leaves_no_temp_file(tmp_path):
+    """The spooled part has no name until saved: SIGKILL leaves nothing in TMPDIR."""
+    servers = _server(tmp_path, 300 * MiB)
+    server = next(servers)
+    spool = tmp_path / "tmp"
+    try:
+        size = 8 * MiB
+        chunks, _ = _pattern(size)
+        body, length = _multipart(chunks, size)
+        head = (
+            f"POST /save HTTP/1.1\r\nHost: test\r\nContent-Type: {MULTIPART}\r\n"
+            f"Content-Length: {length}\r\n\r\n"
+        ).encode()
+        host, port = server.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(head + next(body) + next(body))  # the field, then the file's first MiB
+            until(lambda: _spooling(server.pid, spool), what="the part spooled to disk")
+            os.kill(server.pid, signal.SIGKILL)
+            server.proc.wait(timeout=10)
+        assert list(spool.iterdir()) == []
+    finally:
+        servers.close()
+
+
+def _spooling(pid: int, spool: Path) -> bool:
+    """Whether process ``pid`` holds an unnamed file it made in ``spool`` open.
+
+    Only an unnamed one (its link reads ``<spool>/#<inode> (deleted)``): the
+    first ``tempfile.gettempdir()`` also opens a named file there for a
+    moment, to check that the directory is writable.
+    """
+    fds = Path(f"/proc/{pid}/fd")
+    for fd in fds.iterdir():
+        with contextlib.suppress(OSError):
+            if os.readlink(fd).startswith(f"{spool}/#"):
+                return True
+    return False
 
 
 def test_a_small_file_stays_in_memory(big):

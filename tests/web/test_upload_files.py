@@ -1,7 +1,9 @@
-"""``UploadFile``: spooled to a temporary file of its own, renamed into place by ``save``.
+"""``UploadFile``: spooled to a temporary file of its own, put in place by ``save``.
 
 Each test puts the temp directory (where uploads spool) in a folder of its
-own, so what is left in it after a save or a close can be counted. The
+own, so the upload's temporary files left after a save or a close can be
+counted: named ones in the folder, and unnamed ones (``O_TMPFILE``, Linux)
+among this process's open files. Each test runs with both kinds. The
 cross-file-system tests spool to ``/dev/shm`` (tmpfs) and save to the test's
 folder on disk; they are skipped where both are on one file system.
 """
@@ -25,8 +27,18 @@ DATA = bytes(range(256)) * 40  # 10 KiB: past the 1 KiB spool size used here
 SHM = Path("/dev/shm")
 
 
+@pytest.fixture(params=["unnamed", "named"])
+def kind(request, monkeypatch):
+    """Spool to unnamed files (``O_TMPFILE``) or to named ones (where that is missing)."""
+    if request.param == "named":
+        monkeypatch.setattr(uploads, "_O_TMPFILE", None)
+    elif uploads._O_TMPFILE is None:
+        pytest.skip("no O_TMPFILE here")
+    return request.param
+
+
 @pytest.fixture
-def spool(tmp_path, monkeypatch):
+def spool(tmp_path, monkeypatch, kind):
     """The temp directory uploads spool to, empty at the start."""
     folder = tmp_path / "spool"
     folder.mkdir()
@@ -35,7 +47,7 @@ def spool(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def other_disk_spool(tmp_path, monkeypatch):
+def other_disk_spool(tmp_path, monkeypatch, kind):
     """A temp directory on another file system than ``tmp_path`` (tmpfs)."""
     if not SHM.is_dir() or SHM.stat().st_dev == tmp_path.stat().st_dev:
         pytest.skip("no second file system to spool to")
@@ -45,6 +57,24 @@ def other_disk_spool(tmp_path, monkeypatch):
     for leftover in folder.iterdir():
         leftover.unlink()
     folder.rmdir()
+
+
+def temp_files(folder: Path) -> list[str]:
+    """The uploads' temporary files in ``folder``: named files there, and unnamed ones open here.
+
+    An unnamed file open in this process was made in ``folder`` (its link
+    reads ``<folder>/#<inode> (deleted)``) and still has no name (no link).
+    """
+    named = [str(path) for path in folder.iterdir()]
+    unnamed = []
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target, links = os.readlink(fd), os.stat(fd).st_nlink
+        except OSError:  # closed since the listing
+            continue
+        if target.startswith(f"{folder}/#") and links == 0:
+            unnamed.append(target)
+    return named + unnamed
 
 
 def _on_disk(data: bytes = DATA) -> UploadFile:
@@ -74,14 +104,19 @@ def test_writes_go_at_the_end_whatever_was_read(spool, size):
     assert asyncio.run(run()) == (size + 4, DATA[:size] + b"tail")
 
 
-def test_a_spooled_file_is_readable_by_its_owner_only_until_saved(spool):
+def test_a_spooled_file_is_readable_by_its_owner_only_until_saved(spool, kind):
     doc = _on_disk()
-    (temp,) = spool.iterdir()
-    assert temp.name.startswith(uploads.TEMP_PREFIX)
-    assert stat.S_IMODE(temp.stat().st_mode) == 0o600
-    assert temp.read_bytes() == DATA
+    assert len(temp_files(spool)) == 1
+    assert stat.S_IMODE(os.fstat(doc.file.fileno()).st_mode) == 0o600
+    if kind == "named":
+        (temp,) = spool.iterdir()
+        assert temp.name.startswith(uploads.TEMP_PREFIX)
+        assert temp.read_bytes() == DATA
+    else:  # nothing in the folder: the file has no name until saved
+        assert list(spool.iterdir()) == []
+        assert doc.content == DATA
     asyncio.run(doc.close())
-    assert not temp.exists()
+    assert temp_files(spool) == []
 
 
 @pytest.mark.parametrize("pwritev", [True, False], ids=["pwritev", "no-pwritev"])
@@ -107,7 +142,7 @@ def test_saving_a_spooled_file_renames_it_into_place(spool, tmp_path):
         doc = _on_disk()
         await doc.read(5)
         await doc.save(target)
-        assert list(spool.iterdir()) == []  # moved out of the temp directory, not copied
+        assert temp_files(spool) == []  # moved out of the temp directory, not copied
         assert os.path.samestat(os.fstat(doc.file.fileno()), target.stat())
         assert await doc.read() == DATA  # the upload still reads its bytes, from the start
         await doc.close()
@@ -125,12 +160,12 @@ def test_a_saved_file_stays_as_saved_when_the_upload_is_written_to_after(spool, 
         await doc.write(b"more")
         await doc.seek(0)
         assert await doc.read() == DATA + b"more"
-        assert len(list(spool.iterdir())) == 1  # the upload's own copy again
+        assert len(temp_files(spool)) == 1  # the upload's own copy again
         await doc.close()
 
     asyncio.run(run())
     assert (tmp_path / "saved.bin").read_bytes() == DATA
-    assert list(spool.iterdir()) == []
+    assert temp_files(spool) == []
 
 
 def test_saving_twice_gives_two_files_and_saving_to_the_same_path_keeps_it(spool, tmp_path):
@@ -169,13 +204,13 @@ def test_saving_across_file_systems_copies_and_the_temp_file_goes_on_close(
     async def run():
         doc = _on_disk()
         await doc.save(tmp_path / "saved.bin")
-        assert len(list(other_disk_spool.iterdir())) == 1  # copied: the temp file is still ours
+        assert len(temp_files(other_disk_spool)) == 1  # copied: the temp file is still ours
         assert await doc.read() == DATA
         await doc.close()
 
     asyncio.run(run())
     assert (tmp_path / "saved.bin").read_bytes() == DATA
-    assert list(other_disk_spool.iterdir()) == []
+    assert temp_files(other_disk_spool) == []
 
 
 def test_a_file_kept_in_memory_is_written_out_and_nothing_spools(spool, tmp_path):
@@ -188,7 +223,7 @@ def test_a_file_kept_in_memory_is_written_out_and_nothing_spools(spool, tmp_path
 
     asyncio.run(run())
     assert (tmp_path / "small.txt").read_bytes() == b"small"
-    assert list(spool.iterdir()) == []
+    assert temp_files(spool) == []
 
 
 def _multipart(value: bytes, *, end: bool = True) -> bytes:
@@ -212,11 +247,11 @@ def test_an_upload_nobody_saved_leaves_no_temp_file(spool, body, status):
     @api.route("/up", methods=["POST"])
     async def up(req, resp):
         doc = (await req.media("files"))["doc"]
-        resp.media = {"on_disk": doc.on_disk, "temp_files": len(list(spool.iterdir()))}
+        resp.media = {"on_disk": doc.on_disk, "temp_files": len(temp_files(spool))}
 
     headers = {"content-type": "multipart/form-data; boundary=b0undary"}
     r = api.requests.post("/up", content=body, headers=headers)
     assert r.status_code == status
     if status == 200:
         assert r.json() == {"on_disk": True, "temp_files": 1}
-    assert list(spool.iterdir()) == []
+    assert temp_files(spool) == []
