@@ -213,6 +213,30 @@ def test_saving_across_file_systems_copies_and_the_temp_file_goes_on_close(
     assert temp_files(other_disk_spool) == []
 
 
+def test_an_unnamed_file_that_cannot_be_linked_is_copied(spool, tmp_path, monkeypatch):
+    # No /proc to link through (some containers): save copies, as across file systems.
+    if uploads._O_TMPFILE is None:
+        pytest.skip("named files are renamed, not linked")
+
+    def no_proc(fd, target):
+        raise FileNotFoundError("/proc/self/fd")
+
+    monkeypatch.setattr(uploads, "_link_into_place", no_proc)
+    target = tmp_path / "saved.bin"
+    target.write_bytes(b"an older file")
+
+    async def run():
+        doc = _on_disk()
+        await doc.save(target)
+        assert len(temp_files(spool)) == 1  # copied: the unnamed file is still the upload's
+        assert await doc.read() == DATA
+        await doc.close()
+
+    asyncio.run(run())
+    assert target.read_bytes() == DATA
+    assert temp_files(spool) == []
+
+
 def test_a_file_kept_in_memory_is_written_out_and_nothing_spools(spool, tmp_path):
     async def run():
         doc = UploadFile("a.txt", b"small", spool_size=1024)
