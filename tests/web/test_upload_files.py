@@ -40,6 +40,18 @@ def kind(request, monkeypatch):
 @pytest.fixture
 def spool(tmp_path, monkeypatch, kind):
     """The temp directory uploads spool to, empty at the start."""
+    return _spool_in(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def unnamed_spool(tmp_path, monkeypatch):
+    """The same, for tests of unnamed files only."""
+    if uploads._O_TMPFILE is None:
+        pytest.skip("no O_TMPFILE here")
+    return _spool_in(tmp_path, monkeypatch)
+
+
+def _spool_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "spool"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
@@ -213,10 +225,9 @@ def test_saving_across_file_systems_copies_and_the_temp_file_goes_on_close(
     assert temp_files(other_disk_spool) == []
 
 
-def test_an_unnamed_file_that_cannot_be_linked_is_copied(spool, tmp_path, monkeypatch):
+def test_an_unnamed_file_that_cannot_be_linked_is_copied(unnamed_spool, tmp_path, monkeypatch):
     # No /proc to link through (some containers): save copies, as across file systems.
-    if uploads._O_TMPFILE is None:
-        pytest.skip("named files are renamed, not linked")
+    spool = unnamed_spool
 
     def no_proc(fd, target):
         raise FileNotFoundError("/proc/self/fd")
