@@ -16,8 +16,10 @@ import base64
 import json
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Protocol
+
+from ._records import record
 
 __all__ = [
     "DEFAULT_SESSION_MAX_AGE",
@@ -37,7 +39,7 @@ SAME_SITE_VALUES = ("lax", "strict", "none")
 _COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SessionOptions:
     """The session cookie's settings, checked once, when the API is created.
 

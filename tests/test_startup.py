@@ -110,6 +110,14 @@ LAZY_PARTS = (
     "responder.routers",
     "responder.csrf",
     "responder.resources.csrf_guard",
+    "responder.ext",
+    "responder.staticfiles",
+    "responder.validators",
+    "responder._cache_control",
+    "responder._files",
+    "unicodedata",
+    "queue",
+    "concurrent.futures.thread",
 )
 
 # Drives the app through ASGI in-process: the test client would itself load
@@ -217,7 +225,25 @@ assert head[b"content-type"].startswith(b"text/plain")
 """
     )
     loaded = parts_after(code, options=f"{{'static_dir': {str(tmp_path)!r}}}")
-    assert {"responder.streaming", "starlette.responses"} <= set(loaded)
+    expected = {"responder.staticfiles", "responder._files", "unicodedata", "responder.streaming"}
+    assert expected | {"starlette.responses"} <= set(loaded)
+
+
+def test_the_static_files_app_is_made_on_first_access_with_the_apis_directories(tmp_path):
+    (tmp_path / "extra").mkdir()
+    (tmp_path / "extra" / "b.txt").write_text("extra file")
+    code = (
+        HELLO_ASGI
+        + f"""
+api.static_dir = "elsewhere"  # read when the API was made, as before
+assert "responder.staticfiles" not in sys.modules
+assert api.static_app is api.static_app and api.static_app.directories == [{str(tmp_path)!r}]
+api.static_app.add_directory({str(tmp_path / "extra")!r})
+assert answer(call(api, "/static/b.txt"))[::2] == (200, b"extra file")
+assert answer(call(api, "/static/nope.txt"))[0] == 404
+"""
+    )
+    assert "responder.staticfiles" in parts_after(code, f"{{'static_dir': {str(tmp_path)!r}}}")
 
 
 def test_itsdangerous_loads_with_the_first_session():
@@ -361,7 +387,7 @@ assert status == 200 and head[b"set-cookie"].startswith(b"flavour=oat"), head
     assert parts_after(code) == ["http.cookies"]
 
 
-def test_hashlib_loads_with_the_first_etag():
+def test_hashlib_and_the_validators_load_with_the_first_etag():
     code = """
 api = responder.API(auto_etag=True)
 
@@ -373,8 +399,36 @@ assert "hashlib" not in sys.modules
 status, head, _ = answer(call(api, "/"))
 assert status == 200 and head[b"etag"].startswith(b'"'), head
 assert answer(call(api, "/", headers=[(b"if-none-match", head[b"etag"])]))[0] == 304
+# Resolved once: the response module now calls the validators directly.
+import responder.response, responder.validators
+assert responder.response.evaluate is responder.validators.evaluate
 """
-    assert parts_after(code) == ["hashlib"]
+    assert parts_after(code) == ["hashlib", "responder.validators"]
+
+
+def test_the_caching_and_download_helpers_load_with_their_first_use(tmp_path):
+    (tmp_path / "report.txt").write_text("numbers")
+    code = (
+        HELLO_ASGI
+        + f"""
+from datetime import datetime, timezone
+
+@api.route("/report")
+async def report(req, resp):
+    resp.download({str(tmp_path / "report.txt")!r}, filename="résumé.txt")
+    resp.cache_control(max_age=60, public=True)
+    resp.last_modified = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+
+status, head, body = answer(call(api, "/report"))
+assert (status, body) == (200, b"numbers")
+assert head[b"cache-control"] == b"public, max-age=60"
+assert head[b"last-modified"] == b"Tue, 02 Jan 2024 03:04:05 GMT"
+assert head[b"content-disposition"].startswith(b"attachment; filename=")
+assert b"filename*=UTF-8''r%C3%A9sum%C3%A9.txt" in head[b"content-disposition"]
+"""
+    )
+    loaded = set(parts_after(code))
+    assert {"responder._cache_control", "responder._files", "responder.validators"} <= loaded
 
 
 def test_the_in_memory_broadcast_is_made_on_first_use():
@@ -439,13 +493,17 @@ assert UploadFile is ParamsUploadFile is Real
 assert Broadcast.__module__ == "responder.broadcast" and callable(conditional)
 assert MemorySessions.__module__ == RedisSessions.__module__ == "responder.session_stores"
 assert set(responder.__all__) <= set(dir(responder))
+assert "responder.ext" not in sys.modules
+from responder import ext
+assert ext is responder.ext and ext.__name__ == "responder.ext" and "GraphQLView" in ext.__all__
 try:
     responder.Nope
 except AttributeError as exc:
     assert "has no attribute 'Nope'" in str(exc)
 """
     loaded = parts_after(code)
-    assert {"responder.uploads", "responder.broadcast", "responder.preconditions"} <= set(loaded)
+    expected = {"responder.uploads", "responder.broadcast", "responder.preconditions"}
+    assert expected | {"responder.ext"} <= set(loaded)
 
 
 def test_the_multipart_handler_spools_as_much_as_an_upload_file():
@@ -574,3 +632,41 @@ assert len(seen) == 8 and len({id(b) for b in seen}) == 1
 """
     )
     assert parts_after(code) == ["responder.broadcast"]
+
+
+def test_the_worker_threads_start_with_the_first_sync_view():
+    code = (
+        HELLO_ASGI
+        + """
+import threading
+
+@api.route("/sync")
+def sync_view(req, resp):
+    resp.media = {"thread": threading.current_thread().name}
+
+assert "queue" not in sys.modules
+status, _, out = answer(call(api, "/sync"))
+assert status == 200 and json.loads(out)["thread"].startswith("responder-"), out
+assert answer(call(api, "/sync"))[0] == 200
+from responder import _concurrency
+assert type(_concurrency._workers) is _concurrency.Workers  # run_sync calls it directly now
+"""
+    )
+    assert parts_after(code) == ["queue"]
+
+
+def test_the_background_pool_loads_with_the_first_sync_background_job():
+    code = (
+        HELLO_ASGI
+        + """
+import threading
+
+async def main():
+    job = api.background(lambda: threading.current_thread().name)
+    return await job
+
+assert "concurrent.futures.thread" not in sys.modules
+assert asyncio.run(main()).startswith("responder-background")
+"""
+    )
+    assert parts_after(code) == ["queue", "concurrent.futures.thread"]

@@ -11,8 +11,9 @@ layer reads the ``API`` object.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from .._records import record
 
 if TYPE_CHECKING:
     from .cors import CORSOptions
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["LayerOptions"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LayerOptions:
     """Which optional layers wrap the app, each with its checked settings.
 

@@ -14,8 +14,9 @@ import operator
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from .._records import record
 
 __all__ = ["CONVERTORS", "DEFAULT_MAX_NUMBER_LENGTH", "Convertor", "make_convertors"]
 
@@ -23,7 +24,7 @@ __all__ = ["CONVERTORS", "DEFAULT_MAX_NUMBER_LENGTH", "Convertor", "make_convert
 DEFAULT_MAX_NUMBER_LENGTH = 64
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Convertor:
     """Turns one path parameter from text into a value and back.
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from .._records import record
 from .convertors import CONVERTORS, Convertor
 
 __all__ = ["NoMatch", "PathTemplate", "Segment", "TemplateError", "match_tail"]
@@ -40,7 +40,7 @@ class NoMatch(Exception):
     """A segment's text does not fit its parameters (a convertor refused it)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Segment:
     """One ``/``-separated piece of a template: literal, a lone parameter, or mixed."""
 
