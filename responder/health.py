@@ -26,12 +26,16 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from ._concurrency import is_async_callable, run_sync
-from ._draining import begin
+from ._lazy import on_first_call
 from ._records import record
 
 if TYPE_CHECKING:
+    from ._draining import begin
     from .request import Request
     from .response import Response
+
+else:  # loaded by the first stop signal
+    begin = on_first_call("responder._draining", "begin", globals())
 
 __all__ = ["DEFAULT_CHECK_TIMEOUT", "Health", "HealthOptions", "HealthRegistration"]
 

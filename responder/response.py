@@ -18,14 +18,15 @@ from ._lazy import on_first_call
 from ._response_base import _TEXT
 from .errors import HTTPNotAcceptable
 from .layers.compression import MINIMUM_SIZE, compress_rendered, compressing_send
-from .problems import problem_handler
 from .response_helpers import ResponseHelpers
 from .types import Message, Send
 
 if TYPE_CHECKING:
     from .media import MediaHandler
+    from .problems import problem_handler
     from .validators import body_etag, evaluate, not_modified_headers, parse_http_date
-else:  # PERF: only a response with validators (or auto_etag) loads them; once, then direct
+else:  # PERF: loaded by the first error answer or response with validators; then direct
+    problem_handler = on_first_call("responder.problems", "problem_handler", globals())
     body_etag = on_first_call("responder.validators", "body_etag", globals())
     evaluate = on_first_call("responder.validators", "evaluate", globals())
     not_modified_headers = on_first_call("responder.validators", "not_modified_headers", globals())

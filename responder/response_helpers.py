@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from ._lazy import on_first_call
+from ._lazy import compiled_on_first_use, on_first_call
 from ._response_base import _PLAIN_URL, ResponseBase
 from .errors import HTTPError, HTTPNotFound
 from .urls import encode_url
@@ -35,7 +35,9 @@ else:  # PERF: loaded by the first response that uses them, then called directly
 
 __all__ = ["ResponseHelpers"]
 
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_TOKEN: re.Pattern[str] = compiled_on_first_use(
+    "_TOKEN", r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+", globals()
+)
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 PathLike = str | os.PathLike[str]
 

@@ -19,6 +19,7 @@ import re
 from dataclasses import replace
 from typing import Any, Protocol
 
+from ._lazy import compiled_on_first_use
 from ._records import record
 
 __all__ = [
@@ -36,7 +37,9 @@ logger = logging.getLogger("responder")
 DEFAULT_SESSION_MAX_AGE = 14 * 24 * 3600
 SAME_SITE_VALUES = ("lax", "strict", "none")
 # RFC 6265 cookie-name token: anything else would break the Set-Cookie header.
-_COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_COOKIE_NAME: re.Pattern[str] = compiled_on_first_use(
+    "_COOKIE_NAME", r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+", globals()
+)
 
 
 @record(frozen=True)

@@ -78,6 +78,7 @@ def outcome(call: Any) -> Any:
         lambda cls: dataclasses.asdict(cls("/a", ("t",))),
         lambda cls: [f.name for f in dataclasses.fields(cls)],
         lambda cls: cls.__match_args__,
+        lambda cls: cls.__doc__,
         lambda cls: str(inspect.signature(cls)),
         lambda cls: pickle.loads(pickle.dumps(cls("/a", ("t",)))),
         lambda cls: copy.deepcopy(cls("/a", (), {"k": [1]})),

@@ -118,6 +118,9 @@ LAZY_PARTS = (
     "unicodedata",
     "queue",
     "concurrent.futures.thread",
+    "responder.templates",
+    "responder.problems",
+    "responder._draining",
 )
 
 # Drives the app through ASGI in-process: the test client would itself load
@@ -670,3 +673,48 @@ assert asyncio.run(main()).startswith("responder-background")
 """
     )
     assert parts_after(code) == ["queue", "concurrent.futures.thread"]
+
+
+def test_the_templates_module_loads_with_the_first_template():
+    code = HELLO_ASGI + "\nassert api.template_string('{{ 1 + 1 }}') == '2'\n"
+    assert {"responder.templates", "jinja2"} <= set(parts_after(code))
+
+
+def test_the_problem_details_load_with_the_first_error_answer():
+    code = (
+        HELLO_ASGI
+        + """
+assert "responder.problems" not in sys.modules
+for _ in range(2):  # the second answer calls the real function directly
+    status, head, body = answer(call(api, "/nowhere"))
+    assert (status, head[b"content-type"]) == (404, b"application/problem+json"), head
+    assert json.loads(body)["status"] == 404
+import responder.problems, responder.response
+assert responder.response.problem_handler is responder.problems.problem_handler
+"""
+    )
+    assert parts_after(code) == ["responder.problems"]
+
+
+def test_the_drain_loads_with_the_first_stop_signal():
+    code = (
+        HELLO_ASGI
+        + """
+import os, signal, time
+
+handed_on = []
+signal.signal(signal.SIGTERM, lambda signum, frame: handed_on.append(signum))
+
+async def stop():
+    api.health.start()  # what the lifespan startup does: wraps the server's handler
+    os.kill(os.getpid(), signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while not handed_on and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+
+assert "responder._draining" not in sys.modules
+asyncio.run(stop())
+assert handed_on == [signal.SIGTERM] and api.health.draining
+"""
+    )
+    assert parts_after(code) == ["responder._draining"]

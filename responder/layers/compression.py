@@ -37,6 +37,7 @@ import zlib
 from collections.abc import Callable
 
 from .._concurrency import run_sync
+from .._lazy import compiled_on_first_use
 from ..types import ASGIApp, Message, Receive, Scope, Send
 from ._asgi import (
     RawHeaders,
@@ -88,7 +89,9 @@ EXCLUDED_TYPES = frozenset(
 )
 _EXCLUDED_FAMILIES = ("audio/", "video/")
 _NOT_COMPRESSED_STATUSES = frozenset({204, 206, 304})
-_Q_VALUE = re.compile(r"q=(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)", re.IGNORECASE)
+_Q_VALUE: re.Pattern[str] = compiled_on_first_use(
+    "_Q_VALUE", r"q=(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)", globals(), re.IGNORECASE
+)
 _MAX_CODINGS = 32
 
 
