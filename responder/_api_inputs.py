@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .dependencies import DependencyResolutionError, Depends, Injector, Node
-from .dependencies.overrides import OverridingApp, overriding
 from .lifespan import Lifespan
 from .resources.auth import (
     AuthScheme,
@@ -27,6 +26,9 @@ from .resources.planned import Inputs, route_types
 from .resources.routing import PathTemplate
 from .resources.spec import RouteSpec
 from .resources.validation import checks_for
+
+if TYPE_CHECKING:
+    from .dependencies.overrides import OverridingApp
 
 __all__ = ["DependencyRegistration", "Deps", "as_depends", "route_checks"]
 
@@ -110,11 +112,15 @@ class DependencyRegistration:
         instead; each is checked now. Other threads, tasks and clients are not
         affected.
         """
+        from .dependencies.overrides import overriding  # only tests that override load it
+
         with overriding(self.injector.graph, overrides):
             yield
 
     def with_overrides(self, overrides: Mapping[Any, Any]) -> OverridingApp:
         """The API as an ASGI app whose every connection uses ``overrides`` (for one client)."""
+        from .dependencies.overrides import OverridingApp
+
         return OverridingApp(self, self.injector.graph, overrides)  # type: ignore[arg-type]
 
     def route_inputs(

@@ -121,6 +121,7 @@ LAZY_PARTS = (
     "responder.templates",
     "responder.problems",
     "responder._draining",
+    "responder.dependencies.overrides",
 )
 
 # Drives the app through ASGI in-process: the test client would itself load
@@ -718,3 +719,24 @@ assert handed_on == [signal.SIGTERM] and api.health.draining
 """
     )
     assert parts_after(code) == ["responder._draining"]
+
+
+def test_dependency_overrides_load_with_the_first_request_that_resolves_a_dependency():
+    code = (
+        HELLO_ASGI
+        + """
+def db():
+    return "real"
+
+@api.route("/db", dependencies=[])
+async def uses_db(req, resp, *, db: str = responder.Depends(db)):
+    resp.text = db
+
+assert "responder.dependencies.overrides" not in sys.modules
+assert answer(call(api, "/db"))[::2] == (200, b"real")
+with api.dependency_overrides({db: lambda: "fake"}):
+    assert answer(call(api, "/db"))[::2] == (200, b"fake")
+assert answer(call(api, "/db"))[::2] == (200, b"real")
+"""
+    )
+    assert "responder.dependencies.overrides" in parts_after(code)
