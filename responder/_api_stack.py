@@ -74,6 +74,10 @@ class Stack:
         observed = self.observability.any
         # PERF: only an observed app writes the matched route into the scope.
         self.app.observed = observed
+        if observed:  # the observing layer is built below: its module loads now anyway
+            from .layers.observe import ROUTE_SLOT
+
+            self.app.route_slot = ROUTE_SLOT
         self.app.websocket_paths = self.routes.websocket_paths
         if self.layers.any or observed:
             app = wrap(app, self.layers, self.media, self.observability.layer)

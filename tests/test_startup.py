@@ -122,6 +122,8 @@ LAZY_PARTS = (
     "responder.problems",
     "responder._draining",
     "responder.dependencies.overrides",
+    "responder.layers.observe",
+    "gc",
 )
 
 # Drives the app through ASGI in-process: the test client would itself load
@@ -297,7 +299,9 @@ assert answer(call(api, "/hello/bo", headers=[(b"host", b"evil.example")]))[0] =
 """
     )
     loaded = parts_after(code, options)
-    assert [m for m in loaded if m.startswith("responder.layers.")] == [
+    # (Observability.layer, which builds the request-ID layer, loads the observing one's module.)
+    built = [m for m in loaded if m.startswith("responder.layers.") and not m.endswith(".observe")]
+    assert built == [
         "responder.layers.cors",
         "responder.layers.hosts",
         "responder.layers.security",
@@ -740,3 +744,21 @@ assert answer(call(api, "/db"))[::2] == (200, b"real")
 """
     )
     assert "responder.dependencies.overrides" in parts_after(code)
+
+
+def test_the_observing_layer_loads_with_the_stack_of_an_observed_app():
+    code = (
+        HELLO_ASGI
+        + """
+import logging
+
+lines = []
+handler = logging.Handler()
+handler.emit = lambda record: lines.append(record.getMessage())
+logging.getLogger("responder.access").addHandler(handler)
+status, head, _ = answer(call(api, "/hello/bo"))
+assert status == 200 and len(head[b"x-request-id"]) == 32
+assert len(lines) == 1 and "route=/hello/{who}" in lines[0], lines
+"""
+    )
+    assert "responder.layers.observe" in parts_after(code, "{'enable_logging': True}")
