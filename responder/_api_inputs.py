@@ -10,6 +10,7 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ._lazy import on_first_call
 from .dependencies import DependencyResolutionError, Depends, Injector, Node
 from .lifespan import Lifespan
 from .resources.auth import (
@@ -25,10 +26,12 @@ from .resources.hooks import Hook
 from .resources.planned import Inputs, route_types
 from .resources.routing import PathTemplate
 from .resources.spec import RouteSpec
-from .resources.validation import checks_for
 
 if TYPE_CHECKING:
     from .dependencies.overrides import OverridingApp
+    from .resources.validation import checks_for
+else:  # loaded by the first route with a request model
+    checks_for = on_first_call("responder.resources.validation", "checks_for", globals())
 
 __all__ = ["DependencyRegistration", "Deps", "as_depends", "route_checks"]
 

@@ -25,7 +25,6 @@ from .request import DEFAULT_MAX_REQUEST_SIZE, Request
 from .resources import Route, Router
 from .resources.hooks import Hook, run_before, run_hooks
 from .resources.timeouts import RequestTimeout
-from .resources.validation import ResponseModelError
 from .response import Response
 from .types import ASGIApp, Receive, Scope, Send
 from .urls import route_path
@@ -343,8 +342,11 @@ class App:
         an ``HTTPError``'s status and headers, or 500 for anything else, never
         a 200 for a failure (nor a status the view set before it raised).
         """
-        if isinstance(exc, ResponseModelError) and self.debug:
-            exc = exc.error  # debug: the mismatch itself, shown and re-raised like any bug
+        if self.debug:  # only a debug app looks (its module loads with response models)
+            from .resources.validation import ResponseModelError
+
+            if isinstance(exc, ResponseModelError):
+                exc = exc.error  # the mismatch itself, shown and re-raised like any bug
         found = self.exception_handlers.find(type(exc))
         if found is not None:
             resp.status_code = None

@@ -124,6 +124,7 @@ LAZY_PARTS = (
     "responder.dependencies.overrides",
     "responder.layers.observe",
     "gc",
+    "responder.resources.validation",
 )
 
 # Drives the app through ASGI in-process: the test client would itself load
@@ -762,3 +763,56 @@ assert len(lines) == 1 and "route=/hello/{who}" in lines[0], lines
 """
     )
     assert "responder.layers.observe" in parts_after(code, "{'enable_logging': True}")
+
+
+def test_model_validation_loads_with_the_first_route_that_names_a_model():
+    code = (
+        HELLO_ASGI
+        + """
+import pydantic
+
+class Item(pydantic.BaseModel):
+    name: str
+
+assert "responder.resources.validation" not in sys.modules
+
+@api.route("/items", methods=["POST"], request_model=Item, response_model=Item)
+async def create(req, resp):
+    resp.media = {"name": (await req.media())["name"], "extra": 1}
+
+def post(body):
+    return answer(call(api, "/items", method="POST", headers=[
+        (b"content-type", b"application/json")],
+        incoming=[{"type": "http.request", "body": body, "more_body": False}]))
+
+assert post(b'{"name": "ann"}')[::2] == (200, b'{"name":"ann"}')
+assert post(b'{"nom": "ann"}')[0] == 422
+"""
+    )
+    assert "responder.resources.validation" in parts_after(code)
+
+
+def test_a_debug_app_still_shows_the_response_model_mismatch_itself():
+    code = (
+        HELLO_ASGI
+        + """
+import pydantic
+
+class Item(pydantic.BaseModel):
+    name: str
+
+@api.route("/bad", response_model=Item)
+async def bad(req, resp):
+    resp.media = {"nom": 1}
+
+assert answer(call(api, "/bad"))[0] == 500
+api.debug = True
+try:
+    call(api, "/bad")
+except ValueError as exc:  # the mismatch itself, not the wrapper the 500 is made from
+    assert type(exc) is ValueError and "validation error for Item" in str(exc), exc
+else:
+    raise AssertionError("a debug app re-raises the mismatch")
+"""
+    )
+    assert "responder.resources.validation" in parts_after(code)
