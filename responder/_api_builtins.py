@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .media import MediaRegistry
     from .observability import Observability
     from .staticfiles import StaticFiles
-    from .types import Receive, Scope, Send
+    from .types import ASGIApp, Receive, Scope, Send
 
 __all__ = ["BuiltinRoutes"]
 
@@ -38,10 +38,15 @@ class BuiltinRoutes:
     observability: Observability
     static_dir: str | None
     static_route: str
+    gzip: bool
     _static_dirs: list[str]
+    _static_gzip: bool
     _static_app: StaticFiles | None = None
+    _static_served: ASGIApp | None = None  # the app, behind gzip if on: made on first request
     add_route: Callable[..., Any]
     mount: Callable[..., None]
+    _mount_as_is: Callable[[str, ASGIApp], None]
+    _gzipped: Callable[[ASGIApp, bool], ASGIApp]
 
     def graphql(self, path: str, *, schema: Any, **options: Any) -> Any:
         """Serve a graphene ``schema`` at ``path`` (GraphiQL for browsers).
@@ -66,8 +71,9 @@ class BuiltinRoutes:
     def _add_builtin_routes(self) -> None:
         """Mount the static directory; add the health, schema and docs routes if configured."""
         self._static_dirs = [self.static_dir] if self.static_dir else []
+        self._static_gzip = self.gzip  # read now, as mount() reads it
         if self.static_route:
-            self.mount(self.static_route, self._serve_static)
+            self._mount_as_is(self.static_route, self._serve_static)
         for path, view in self.health.routes():  # each check has its own timeout
             self.add_route(
                 path, view, methods=["GET"], include_in_schema=False, timeout=False, auth=None
@@ -109,8 +115,14 @@ class BuiltinRoutes:
         return static_app
 
     async def _serve_static(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """The app mounted at ``static_route``: the static files app, made on the first request."""
-        await self.static_app(scope, receive, send)
+        """The app mounted at ``static_route``: the static files app, made on the first request.
+
+        Behind a ``GZipLayer`` when gzip is on, as ``mount`` would have put it.
+        """
+        served = self._static_served
+        if served is None:
+            served = self._static_served = self._gzipped(self.static_app, self._static_gzip)
+        await served(scope, receive, send)
 
     def _serve_docs_assets(self, directory: str) -> None:
         """Mount the UI packages in ``directory``, checking the docs page's are there."""

@@ -125,6 +125,8 @@ LAZY_PARTS = (
     "responder.layers.observe",
     "gc",
     "responder.resources.validation",
+    "responder.layers.compression",
+    "responder.layers._asgi",
 )
 
 # Drives the app through ASGI in-process: the test client would itself load
@@ -300,8 +302,10 @@ assert answer(call(api, "/hello/bo", headers=[(b"host", b"evil.example")]))[0] =
 """
     )
     loaded = parts_after(code, options)
-    # (Observability.layer, which builds the request-ID layer, loads the observing one's module.)
-    built = [m for m in loaded if m.startswith("responder.layers.") and not m.endswith(".observe")]
+    # Not layers: their shared helpers, and the observing layer's module (which
+    # Observability.layer loads when it builds the request-ID layer).
+    helpers = ("responder.layers._asgi", "responder.layers.observe")
+    built = [m for m in loaded if m.startswith("responder.layers.") and m not in helpers]
     assert built == [
         "responder.layers.cors",
         "responder.layers.hosts",
@@ -412,7 +416,9 @@ assert answer(call(api, "/", headers=[(b"if-none-match", head[b"etag"])]))[0] ==
 import responder.response, responder.validators
 assert responder.response.evaluate is responder.validators.evaluate
 """
-    assert parts_after(code) == ["hashlib", "responder.validators"]
+    # The 304 goes through the compressor (which labels it as the 200 was labelled).
+    loaded = ["hashlib", "responder.validators", "responder.layers.compression"]
+    assert parts_after(code) == [*loaded, "responder.layers._asgi"]
 
 
 def test_the_caching_and_download_helpers_load_with_their_first_use(tmp_path):
@@ -816,3 +822,45 @@ else:
 """
     )
     assert "responder.resources.validation" in parts_after(code)
+
+
+def test_the_compressor_loads_with_the_first_body_worth_compressing(tmp_path):
+    (tmp_path / "big.txt").write_text("static " * 200)
+    code = (
+        HELLO_ASGI
+        + """
+import gzip
+
+@api.route("/big")
+async def big(req, resp):
+    resp.media = {"items": list(range(300))}
+
+gz = [(b"accept-encoding", b"gzip")]
+assert answer(call(api, "/hello/bo", headers=gz))[1].get(b"content-encoding") is None
+assert "responder.layers.compression" not in sys.modules  # a small body never needs it
+status, head, body = answer(call(api, "/big", headers=gz))
+assert (status, head[b"content-encoding"]) == (200, b"gzip")
+assert json.loads(gzip.decompress(body)) == {"items": list(range(300))}
+status, head, body = answer(call(api, "/static/big.txt", headers=gz))
+assert (status, head[b"content-encoding"]) == (200, b"gzip")
+assert gzip.decompress(body) == b"static " * 200
+from responder.layers import response_headers, set_header  # the seam, for layers elsewhere
+assert callable(response_headers) and callable(set_header)
+"""
+    )
+    loaded = set(parts_after(code, f"{{'static_dir': {str(tmp_path)!r}}}"))
+    assert {"responder.layers.compression", "responder.layers._asgi"} <= loaded
+
+
+def test_a_static_route_without_gzip_stays_uncompressed(tmp_path):
+    (tmp_path / "big.txt").write_text("static " * 200)
+    code = (
+        HELLO_ASGI
+        + """
+api.gzip = True  # read when the API was made (gzip=False), as before
+status, head, body = answer(call(api, "/static/big.txt", headers=[(b"accept-encoding", b"gzip")]))
+assert (status, body) == (200, b"static " * 200) and b"content-encoding" not in head
+"""
+    )
+    options = f"{{'static_dir': {str(tmp_path)!r}, 'gzip': False}}"
+    assert "responder.layers.compression" not in parts_after(code, options)

@@ -47,6 +47,7 @@ from ._asgi import (
     response_headers,
     set_header,
 )
+from .options import GZIP_MINIMUM_SIZE
 
 __all__ = [
     "COMPRESSION_LEVEL",
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 #: Bodies shorter than this (in bytes) are sent as they are: gzip would not pay off.
-MINIMUM_SIZE = 500
+MINIMUM_SIZE = GZIP_MINIMUM_SIZE
 #: The zlib level. 1 is zlib's fastest: on JSON and HTML bodies of 20-40 KB it
 #: compresses about twice as fast as the default 6 and four times as fast as 9,
 #: for output 5-15% larger (nginx's ``gzip_comp_level`` defaults to 1 too).

@@ -20,7 +20,13 @@ if TYPE_CHECKING:
     from .hosts import HostPatterns
     from .security import SecurityHeaders
 
-__all__ = ["LayerOptions"]
+__all__ = ["GZIP_MINIMUM_SIZE", "LayerOptions"]
+
+
+#: Bodies shorter than this (in bytes) are sent as they are: gzip would not pay off.
+#: Here rather than in :mod:`.compression` (its ``MINIMUM_SIZE``): every response
+#: compares its body with it, and only a larger one loads the compressor.
+GZIP_MINIMUM_SIZE = 500
 
 
 @record(frozen=True)
