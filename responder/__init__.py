@@ -3,9 +3,7 @@
 import importlib
 from typing import TYPE_CHECKING, Any
 
-# ext is imported so that responder.ext.GraphQLView works after a bare `import responder`;
-# it loads graphene only when GraphQLView is first used.
-from . import ext, status_codes
+from . import status_codes
 from ._version import __version__
 from .api import API
 from .dependencies import (
@@ -42,6 +40,7 @@ from .resources.hooks import after, before
 from .response import Response
 
 if TYPE_CHECKING:
+    from . import ext
     from .broadcast import Broadcast
     from .csrf import CSRF, CSRFError, csrf_exempt
     from .preconditions import conditional
@@ -115,12 +114,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """``responder.Broadcast`` and the other names in ``_LAZY``, imported when first asked for."""
+    """``responder.Broadcast``, the other ``_LAZY`` names and ``ext``, imported when asked for."""
     if name in _LAZY:
         return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    if name == "ext":  # responder.ext.GraphQLView works after a bare `import responder`
+        return importlib.import_module(f"{__name__}.ext")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
     """The package's names, the lazy ones included (as before they were lazy)."""
-    return sorted({*globals(), *_LAZY})
+    return sorted({*globals(), *_LAZY, "ext"})

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
-from .staticfiles import StaticFiles, spa_view
-
 if TYPE_CHECKING:
     from .app import App
     from .docs.openapi import SpecSource
@@ -22,6 +20,8 @@ if TYPE_CHECKING:
     from .lifespan import Lifespan
     from .media import MediaRegistry
     from .observability import Observability
+    from .staticfiles import StaticFiles
+    from .types import ASGIApp, Receive, Scope, Send
 
 __all__ = ["BuiltinRoutes"]
 
@@ -38,9 +38,15 @@ class BuiltinRoutes:
     observability: Observability
     static_dir: str | None
     static_route: str
-    static_app: StaticFiles
+    gzip: bool
+    _static_dirs: list[str]
+    _static_gzip: bool
+    _static_app: StaticFiles | None = None
+    _static_served: ASGIApp | None = None  # the app, behind gzip if on: made on first request
     add_route: Callable[..., Any]
     mount: Callable[..., None]
+    _mount_as_is: Callable[[str, ASGIApp], None]
+    _gzipped: Callable[[ASGIApp, bool], ASGIApp]
 
     def graphql(self, path: str, *, schema: Any, **options: Any) -> Any:
         """Serve a graphene ``schema`` at ``path`` (GraphiQL for browsers).
@@ -64,11 +70,10 @@ class BuiltinRoutes:
 
     def _add_builtin_routes(self) -> None:
         """Mount the static directory; add the health, schema and docs routes if configured."""
-        self.static_app = StaticFiles(
-            [self.static_dir] if self.static_dir else [], media=self.media
-        )
+        self._static_dirs = [self.static_dir] if self.static_dir else []
+        self._static_gzip = self.gzip  # read now, as mount() reads it
         if self.static_route:
-            self.mount(self.static_route, self.static_app)
+            self._mount_as_is(self.static_route, self._serve_static)
         for path, view in self.health.routes():  # each check has its own timeout
             self.add_route(
                 path, view, methods=["GET"], include_in_schema=False, timeout=False, auth=None
@@ -95,6 +100,30 @@ class BuiltinRoutes:
         ):  # open, for Authorize
             self.add_route(path, view, methods=["GET"], include_in_schema=False, auth=None)
 
+    @property
+    def static_app(self) -> StaticFiles:
+        """``api.static_app``: the static directories' app, made on first use (or request).
+
+        A hello app never loads :mod:`responder.staticfiles`; the directories are
+        the ones the API was created with.
+        """
+        static_app = self._static_app
+        if static_app is None:
+            from .staticfiles import StaticFiles
+
+            static_app = self._static_app = StaticFiles(self._static_dirs, media=self.media)
+        return static_app
+
+    async def _serve_static(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The app mounted at ``static_route``: the static files app, made on the first request.
+
+        Behind a ``GZipLayer`` when gzip is on, as ``mount`` would have put it.
+        """
+        served = self._static_served
+        if served is None:
+            served = self._static_served = self._gzipped(self.static_app, self._static_gzip)
+        await served(scope, receive, send)
+
     def _serve_docs_assets(self, directory: str) -> None:
         """Mount the UI packages in ``directory``, checking the docs page's are there."""
         from .docs.assets import LOCAL_ASSETS_URL
@@ -111,6 +140,8 @@ class BuiltinRoutes:
         The single-page-app setup; ``add_route(path, static=True)`` is the same.
         Paths under the API's ``spa_exclude`` prefixes still get their 404.
         """
+        from .staticfiles import spa_view
+
         view = spa_view(self.static_app)  # open, as the static files it loads are
         self.add_route(path, view, methods=["GET"], include_in_schema=False, auth=None)
         self.app.spa_fallback = view

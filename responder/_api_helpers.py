@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from .app import ExceptionHandlers, Hooks
 from .lifespan import Lifespan
-from .templates import Templates
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
     from .csrf import CSRF
     from .resources.spec import RouteOptions
     from .response import Response
+    from .templates import Templates
     from .testing import TestClient
 
 __all__ = [
@@ -227,6 +227,7 @@ class ViewHelpers:
         """
         if self._templates is None:
             from .csrf import TEMPLATE_GLOBALS  # csrf_token() and csrf_input()
+            from .templates import Templates  # loaded with an API's first template
 
             self._templates = Templates(
                 self.templates_dir,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from ._lazy import on_first_call
 from .dependencies import DependencyResolutionError, Depends, Injector, Node
-from .dependencies.overrides import OverridingApp, overriding
 from .lifespan import Lifespan
 from .resources.auth import (
     AuthScheme,
@@ -26,7 +26,12 @@ from .resources.hooks import Hook
 from .resources.planned import Inputs, route_types
 from .resources.routing import PathTemplate
 from .resources.spec import RouteSpec
-from .resources.validation import checks_for
+
+if TYPE_CHECKING:
+    from .dependencies.overrides import OverridingApp
+    from .resources.validation import checks_for
+else:  # loaded by the first route with a request model
+    checks_for = on_first_call("responder.resources.validation", "checks_for", globals())
 
 __all__ = ["DependencyRegistration", "Deps", "as_depends", "route_checks"]
 
@@ -110,11 +115,15 @@ class DependencyRegistration:
         instead; each is checked now. Other threads, tasks and clients are not
         affected.
         """
+        from .dependencies.overrides import overriding  # only tests that override load it
+
         with overriding(self.injector.graph, overrides):
             yield
 
     def with_overrides(self, overrides: Mapping[Any, Any]) -> OverridingApp:
         """The API as an ASGI app whose every connection uses ``overrides`` (for one client)."""
+        from .dependencies.overrides import OverridingApp
+
         return OverridingApp(self, self.injector.graph, overrides)  # type: ignore[arg-type]
 
     def route_inputs(

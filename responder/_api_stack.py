@@ -13,7 +13,6 @@ from typing import Any
 from ._concurrency import is_async_callable
 from .app import App
 from .layers import LayerOptions, wrap
-from .layers.compression import GZipLayer
 from .media import MediaRegistry
 from .observability import Observability
 from .resources.table import RouteTable
@@ -43,18 +42,28 @@ class Stack:
         prefix added to ``root_path`` (``SCRIPT_NAME`` for WSGI apps), so it
         routes on the rest and the URLs it builds keep the prefix.
         """
-        if not prefix.startswith("/") or prefix == "/":
-            raise ValueError(f"A mount prefix must start with '/' and not be '/': {prefix!r}.")
-        prefix = prefix.rstrip("/")
+        prefix = _checked(prefix)
         if not is_async_callable(app):
             from a2wsgi import WSGIMiddleware
 
             app = WSGIMiddleware(app)
-        if self.gzip:  # compressed like the views' responses, by the same rules
-            app = GZipLayer(app)
+        self._mount_as_is(prefix, self._gzipped(app, self.gzip))
+
+    def _mount_as_is(self, prefix: str, app: ASGIApp) -> None:
+        """Serve ``app`` under ``prefix`` unwrapped (the static route wraps its own, later)."""
+        prefix = _checked(prefix)
         self.app.mounts.append((prefix, prefix + "/", app))
         # Longest prefix first, so /api/v2 wins over /api.
         self.app.mounts.sort(key=lambda mount: len(mount[0]), reverse=True)
+
+    @staticmethod
+    def _gzipped(app: ASGIApp, gzip: bool) -> ASGIApp:
+        """``app`` behind a ``GZipLayer`` when ``gzip``: compressed like the views' responses."""
+        if not gzip:
+            return app
+        from .layers.compression import GZipLayer  # loaded with the first app it wraps
+
+        return GZipLayer(app)
 
     @property
     def middleware_stack(self) -> ASGIApp:
@@ -74,6 +83,10 @@ class Stack:
         observed = self.observability.any
         # PERF: only an observed app writes the matched route into the scope.
         self.app.observed = observed
+        if observed:  # the observing layer is built below: its module loads now anyway
+            from .layers.observe import ROUTE_SLOT
+
+            self.app.route_slot = ROUTE_SLOT
         self.app.websocket_paths = self.routes.websocket_paths
         if self.layers.any or observed:
             app = wrap(app, self.layers, self.media, self.observability.layer)
@@ -89,3 +102,10 @@ class Stack:
         if self._stack is not None:
             raise RuntimeError("Add middleware before the app serves its first request.")
         self._middleware.append((middleware_class, options))
+
+
+def _checked(prefix: str) -> str:
+    """A mount prefix without its trailing ``/``; a clear error for one that cannot be."""
+    if not prefix.startswith("/") or prefix == "/":
+        raise ValueError(f"A mount prefix must start with '/' and not be '/': {prefix!r}.")
+    return prefix.rstrip("/")

@@ -24,9 +24,11 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
-from queue import SimpleQueue
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+    from queue import SimpleQueue
 
 __all__ = ["Workers", "get_executor", "is_async_callable", "run_sync"]
 
@@ -44,6 +46,8 @@ def get_executor() -> ThreadPoolExecutor:
     """A shared ``ThreadPoolExecutor``, for code that needs an executor object."""
     global _executor
     if _executor is None:
+        from concurrent.futures import ThreadPoolExecutor  # only code that asks loads it
+
         _executor = ThreadPoolExecutor(MAX_THREADS, thread_name_prefix="responder")
     return _executor
 
@@ -62,6 +66,8 @@ class Workers:
     """
 
     def __init__(self, max_threads: int = MAX_THREADS) -> None:
+        from queue import SimpleQueue  # loaded with the first pool, not with the package
+
         self.max_threads = max_threads
         self._calls: SimpleQueue[_Call | None] = SimpleQueue()
         # One token per thread that finished a call and waits for the next: deque's
@@ -160,14 +166,30 @@ def _fail(future: asyncio.Future[Any], exc: BaseException) -> None:
         future.set_exception(exc)
 
 
-_workers = Workers()
+class _NoWorkersYet:
+    """The shared pool until the first sync call, which makes it: an async app never loads it."""
+
+    __slots__ = ()
+
+    def run(self, func: Callable[..., T], *args: Any) -> Coroutine[Any, Any, T]:
+        """Make the pool (once, whichever thread comes first), then run ``func`` on it."""
+        global _workers
+        with _first_call:
+            if _workers is self:
+                _workers = Workers()
+        return _workers.run(func, *args)
+
+
+_first_call = threading.Lock()
+# PERF: run_sync reads this global; after the first call it is the real pool.
+_workers: Workers | _NoWorkersYet = _NoWorkersYet()
 
 
 def _new_pool_in_child() -> None:
     """A forked child has none of its parent's threads: start from an empty pool."""
-    global _workers, _executor
-    _workers = Workers()
-    _executor = None
+    global _workers, _executor, _first_call
+    _workers, _executor = _NoWorkersYet(), None
+    _first_call = threading.Lock()  # a thread of the parent's may have held it at the fork
 
 
 if hasattr(os, "register_at_fork"):

@@ -43,7 +43,6 @@ from .resources.spec import RouteOptions
 from .resources.table import RouteTable, WebSocketRun
 from .resources.timeouts import check_timeout
 from .sessions import DEFAULT_SESSION_MAX_AGE, SessionOptions, SessionSettings
-from .templates import Templates
 from .types import ASGIApp, Receive, Scope, Send
 
 if TYPE_CHECKING:
@@ -55,6 +54,7 @@ if TYPE_CHECKING:
     from .csrf import CSRF
     from .session_stores import SessionStore
     from .task_options import TaskBackend
+    from .templates import Templates
     from .testing import TestClient
 
 __all__ = ["API", "RouteGroup"]

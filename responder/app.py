@@ -18,7 +18,6 @@ from .after_response import run_after
 from .background import BackgroundQueue
 from .dependencies.runtime import SCOPE_KEY as DEPENDENCIES
 from .errors import HTTPError, HTTPMethodNotAllowed, HTTPNotFound
-from .layers.observe import ROUTE_SLOT, UNMATCHED
 from .lifespan import Lifespan
 from .media import MediaRegistry
 from .media.negotiation import parse_accept, quality
@@ -26,7 +25,6 @@ from .request import DEFAULT_MAX_REQUEST_SIZE, Request
 from .resources import Route, Router
 from .resources.hooks import Hook, run_before, run_hooks
 from .resources.timeouts import RequestTimeout
-from .resources.validation import ResponseModelError
 from .response import Response
 from .types import ASGIApp, Receive, Scope, Send
 from .urls import route_path
@@ -150,8 +148,11 @@ class App:
         #: Prefixes (``/api`` and ``/api/``) under which an unknown path is always a 404.
         self.spa_exclude = tuple(_prefix_pair(prefix) for prefix in spa_exclude)
         #: Whether the observing layer is on: then the matched route's template (a
-        #: mount's prefix) is written into ``scope[ROUTE_SLOT]`` for its labels.
+        #: mount's prefix) is written into ``scope[self.route_slot]`` for its labels.
         self.observed = False
+        #: The layer's scope key (``layers.observe.ROUTE_SLOT``), set with ``observed``
+        #: when the stack is built: an app that observes nothing never loads the layer.
+        self.route_slot = ""
         #: WebSocket routes' templates by ``id`` of their handler (for the observer).
         self.websocket_paths: dict[int, str] = {}
         #: The open WebSocket connections, closed with 1001 when the server stops.
@@ -186,7 +187,7 @@ class App:
         """
         for prefix, prefix_slash, app in self.mounts:
             if path == prefix or path.startswith(prefix_slash):
-                if self.observed and (slot := scope.get(ROUTE_SLOT)) is not None:
+                if self.observed and (slot := scope.get(self.route_slot)) is not None:
                     slot[0] = prefix  # no slot: a WebSocket with metrics or logs but no tracer
                 root = scope.get("root_path", "") + prefix
                 # The mounted app is the top of its own routing tree: Starlette's url_for
@@ -203,7 +204,7 @@ class App:
         match = self.router.match(path)
         params = match[1] if match is not None else {}
         if self.observed and match is not None:
-            scope[ROUTE_SLOT][0] = match[0].template.template
+            scope[self.route_slot][0] = match[0].template.template
         req = Request(scope, receive, self.media, self.max_request_size, params, self.sessions)
         resp = Response(req, self.media, strict_negotiation=self.strict_negotiation)
         unhandled: BaseException | None = None
@@ -341,8 +342,11 @@ class App:
         an ``HTTPError``'s status and headers, or 500 for anything else, never
         a 200 for a failure (nor a status the view set before it raised).
         """
-        if isinstance(exc, ResponseModelError) and self.debug:
-            exc = exc.error  # debug: the mismatch itself, shown and re-raised like any bug
+        if self.debug:  # only a debug app looks (its module loads with response models)
+            from .resources.validation import ResponseModelError
+
+            if isinstance(exc, ResponseModelError):
+                exc = exc.error  # the mismatch itself, shown and re-raised like any bug
         found = self.exception_handlers.find(type(exc))
         if found is not None:
             resp.status_code = None
@@ -380,7 +384,9 @@ class App:
         scope["path_params"] = params
         self.sockets.add(ws)
         # Only a tracer gives a WebSocket a slot; metrics and access lines count HTTP only.
-        if self.observed and (slot := scope.get(ROUTE_SLOT)) is not None:
+        if self.observed and (slot := scope.get(self.route_slot)) is not None:
+            from .layers.observe import UNMATCHED  # loaded with the layer that made the slot
+
             slot[0] = self.websocket_paths.get(id(endpoint), UNMATCHED)
         try:
             for hook in self.hooks.websocket_before:

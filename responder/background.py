@@ -15,13 +15,15 @@ import functools
 import logging
 import threading
 from collections.abc import Awaitable, Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ._concurrency import is_async_callable
 from .errors import HTTPServiceUnavailable
 
 if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
     from .task_options import TaskBackend
 
 __all__ = [
@@ -236,6 +238,9 @@ class BackgroundQueue:
         """The queue's own threads, made on first use (and again after a shutdown)."""
         with self._lock:
             if self._executor is None:
+                # Imported here: an app that never runs sync background work never loads it.
+                from concurrent.futures import ThreadPoolExecutor
+
                 self._executor = ThreadPoolExecutor(
                     self.threads, thread_name_prefix="responder-background"
                 )

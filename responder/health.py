@@ -22,16 +22,20 @@ import math
 import signal
 import threading
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from ._concurrency import is_async_callable, run_sync
-from ._draining import begin
+from ._lazy import on_first_call
+from ._records import record
 
 if TYPE_CHECKING:
+    from ._draining import begin
     from .request import Request
     from .response import Response
+
+else:  # loaded by the first stop signal
+    begin = on_first_call("responder._draining", "begin", globals())
 
 __all__ = ["DEFAULT_CHECK_TIMEOUT", "Health", "HealthOptions", "HealthRegistration"]
 
@@ -45,7 +49,7 @@ DRAIN_HANDOFF = 2.0
 _NO_STORE = {"cache-control": "no-store"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class HealthOptions:
     """Where the health and readiness routes live, and how long to drain; checked once.
 
@@ -78,7 +82,7 @@ class HealthOptions:
             raise ValueError(f"shutdown_delay must be zero or more seconds, not {delay!r}.")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Check:
     name: str
     func: Callable[[], Any]

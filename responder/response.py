@@ -14,16 +14,28 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._headers import ResponseHeaders, add_vary, get_header, set_header
+from ._lazy import on_first_call
 from ._response_base import _TEXT
 from .errors import HTTPNotAcceptable
-from .layers.compression import MINIMUM_SIZE, compress_rendered, compressing_send
-from .problems import problem_handler
+from .layers.options import GZIP_MINIMUM_SIZE as MINIMUM_SIZE
 from .response_helpers import ResponseHelpers
 from .types import Message, Send
-from .validators import NOT_MODIFIED_DROPS, body_etag, evaluate, parse_http_date
 
 if TYPE_CHECKING:
+    from .layers.compression import compress_rendered, compressing_send
     from .media import MediaHandler
+    from .problems import problem_handler
+    from .validators import body_etag, evaluate, not_modified_headers, parse_http_date
+else:  # PERF: loaded by the first error answer or response with validators; then direct
+    problem_handler = on_first_call("responder.problems", "problem_handler", globals())
+    compress_rendered = on_first_call(
+        "responder.layers.compression", "compress_rendered", globals()
+    )
+    compressing_send = on_first_call("responder.layers.compression", "compressing_send", globals())
+    body_etag = on_first_call("responder.validators", "body_etag", globals())
+    evaluate = on_first_call("responder.validators", "evaluate", globals())
+    not_modified_headers = on_first_call("responder.validators", "not_modified_headers", globals())
+    parse_http_date = on_first_call("responder.validators", "parse_http_date", globals())
 
 __all__ = ["Response", "ResponseHeaders"]
 
@@ -215,7 +227,7 @@ class Response(ResponseHelpers):
         last_modified = parse_http_date(modified.decode("latin-1")) if modified else None
         if evaluate(method, self.req.header, etag, last_modified) != 304:
             return 200, body
-        headers[:] = [(k, v) for k, v in headers if k not in NOT_MODIFIED_DROPS]
+        headers[:] = not_modified_headers(headers)
         return 304, b""
 
     # PERF: head, gzip and auto_etag are positional: the app passes them on every

@@ -12,18 +12,32 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._cache_control import cache_control_value
-from ._files import content_disposition, safe_join
+from ._lazy import compiled_on_first_use, on_first_call
 from ._response_base import _PLAIN_URL, ResponseBase
 from .errors import HTTPError, HTTPNotFound
 from .urls import encode_url
-from .validators import format_etag, format_http_date, parse_http_date
+
+if TYPE_CHECKING:
+    from ._cache_control import cache_control_value
+    from ._files import content_disposition, safe_join
+    from .validators import format_etag, format_http_date, parse_http_date
+else:  # PERF: loaded by the first response that uses them, then called directly
+    cache_control_value = on_first_call(
+        "responder._cache_control", "cache_control_value", globals()
+    )
+    content_disposition = on_first_call("responder._files", "content_disposition", globals())
+    safe_join = on_first_call("responder._files", "safe_join", globals())
+    format_etag = on_first_call("responder.validators", "format_etag", globals())
+    format_http_date = on_first_call("responder.validators", "format_http_date", globals())
+    parse_http_date = on_first_call("responder.validators", "parse_http_date", globals())
 
 __all__ = ["ResponseHelpers"]
 
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_TOKEN: re.Pattern[str] = compiled_on_first_use(
+    "_TOKEN", r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+", globals()
+)
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 PathLike = str | os.PathLike[str]
 

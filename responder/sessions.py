@@ -16,8 +16,11 @@ import base64
 import json
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Protocol
+
+from ._lazy import compiled_on_first_use
+from ._records import record
 
 __all__ = [
     "DEFAULT_SESSION_MAX_AGE",
@@ -34,10 +37,12 @@ logger = logging.getLogger("responder")
 DEFAULT_SESSION_MAX_AGE = 14 * 24 * 3600
 SAME_SITE_VALUES = ("lax", "strict", "none")
 # RFC 6265 cookie-name token: anything else would break the Set-Cookie header.
-_COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_COOKIE_NAME: re.Pattern[str] = compiled_on_first_use(
+    "_COOKIE_NAME", r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+", globals()
+)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SessionOptions:
     """The session cookie's settings, checked once, when the API is created.
 

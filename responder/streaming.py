@@ -22,7 +22,7 @@ from starlette.responses import FileResponse, Response, StreamingResponse
 from ._draining import stopping
 from .media.handlers import JSONHandler
 from .types import ASGIApp
-from .validators import NOT_MODIFIED_DROPS, evaluate, parse_http_date
+from .validators import evaluate, not_modified_headers, parse_http_date
 
 __all__ = ["MAX_RANGES", "encode_event", "file_app", "stream_app"]
 
@@ -64,9 +64,7 @@ def file_app(
     response.raw_headers.extend(headers)
     if status == 200 and _not_modified(response, request_headers):
         not_modified = Response(status_code=304)
-        not_modified.raw_headers = [
-            (k, v) for k, v in response.raw_headers if k not in NOT_MODIFIED_DROPS
-        ]
+        not_modified.raw_headers = not_modified_headers(response.raw_headers)
         return not_modified
     return response
 

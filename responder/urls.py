@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from ._lazy import compiled_on_first_use
 from .types import Scope
 
 __all__ = ["encode_url", "route_path"]
@@ -12,7 +13,9 @@ __all__ = ["encode_url", "route_path"]
 # RFC 3986 reserved and unreserved characters, plus "%": left alone, so the URL keeps
 # its structure and the escapes it already has.
 _SAFE = "!#$&'()*+,/:;=?@[]~%"
-_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_STRAY_PERCENT: re.Pattern[str] = compiled_on_first_use(
+    "_STRAY_PERCENT", r"%(?![0-9A-Fa-f]{2})", globals()
+)
 
 
 def encode_url(url: str) -> str:

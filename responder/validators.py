@@ -35,6 +35,7 @@ __all__ = [
     "evaluate",
     "format_etag",
     "format_http_date",
+    "not_modified_headers",
     "parse_etags",
     "parse_http_date",
 ]
@@ -78,6 +79,11 @@ def format_etag(value: str) -> str:
             f"An ETag may hold printable ASCII except spaces and double quotes: {value!r}."
         )
     return f"W/{tag}" if weak else tag
+
+
+def not_modified_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The headers of a 304 made from a 200's: those describing its body are dropped."""
+    return [(k, v) for k, v in headers if k not in NOT_MODIFIED_DROPS]
 
 
 def parse_etags(value: str) -> list[tuple[bool, str]] | None:

@@ -110,6 +110,23 @@ LAZY_PARTS = (
     "responder.routers",
     "responder.csrf",
     "responder.resources.csrf_guard",
+    "responder.ext",
+    "responder.staticfiles",
+    "responder.validators",
+    "responder._cache_control",
+    "responder._files",
+    "unicodedata",
+    "queue",
+    "concurrent.futures.thread",
+    "responder.templates",
+    "responder.problems",
+    "responder._draining",
+    "responder.dependencies.overrides",
+    "responder.layers.observe",
+    "gc",
+    "responder.resources.validation",
+    "responder.layers.compression",
+    "responder.layers._asgi",
 )
 
 # Drives the app through ASGI in-process: the test client would itself load
@@ -217,7 +234,25 @@ assert head[b"content-type"].startswith(b"text/plain")
 """
     )
     loaded = parts_after(code, options=f"{{'static_dir': {str(tmp_path)!r}}}")
-    assert {"responder.streaming", "starlette.responses"} <= set(loaded)
+    expected = {"responder.staticfiles", "responder._files", "unicodedata", "responder.streaming"}
+    assert expected | {"starlette.responses"} <= set(loaded)
+
+
+def test_the_static_files_app_is_made_on_first_access_with_the_apis_directories(tmp_path):
+    (tmp_path / "extra").mkdir()
+    (tmp_path / "extra" / "b.txt").write_text("extra file")
+    code = (
+        HELLO_ASGI
+        + f"""
+api.static_dir = "elsewhere"  # read when the API was made, as before
+assert "responder.staticfiles" not in sys.modules
+assert api.static_app is api.static_app and api.static_app.directories == [{str(tmp_path)!r}]
+api.static_app.add_directory({str(tmp_path / "extra")!r})
+assert answer(call(api, "/static/b.txt"))[::2] == (200, b"extra file")
+assert answer(call(api, "/static/nope.txt"))[0] == 404
+"""
+    )
+    assert "responder.staticfiles" in parts_after(code, f"{{'static_dir': {str(tmp_path)!r}}}")
 
 
 def test_itsdangerous_loads_with_the_first_session():
@@ -267,7 +302,11 @@ assert answer(call(api, "/hello/bo", headers=[(b"host", b"evil.example")]))[0] =
 """
     )
     loaded = parts_after(code, options)
-    assert [m for m in loaded if m.startswith("responder.layers.")] == [
+    # Not layers: their shared helpers, and the observing layer's module (which
+    # Observability.layer loads when it builds the request-ID layer).
+    helpers = ("responder.layers._asgi", "responder.layers.observe")
+    built = [m for m in loaded if m.startswith("responder.layers.") and m not in helpers]
+    assert built == [
         "responder.layers.cors",
         "responder.layers.hosts",
         "responder.layers.security",
@@ -361,7 +400,7 @@ assert status == 200 and head[b"set-cookie"].startswith(b"flavour=oat"), head
     assert parts_after(code) == ["http.cookies"]
 
 
-def test_hashlib_loads_with_the_first_etag():
+def test_hashlib_and_the_validators_load_with_the_first_etag():
     code = """
 api = responder.API(auto_etag=True)
 
@@ -373,8 +412,38 @@ assert "hashlib" not in sys.modules
 status, head, _ = answer(call(api, "/"))
 assert status == 200 and head[b"etag"].startswith(b'"'), head
 assert answer(call(api, "/", headers=[(b"if-none-match", head[b"etag"])]))[0] == 304
+# Resolved once: the response module now calls the validators directly.
+import responder.response, responder.validators
+assert responder.response.evaluate is responder.validators.evaluate
 """
-    assert parts_after(code) == ["hashlib"]
+    # The 304 goes through the compressor (which labels it as the 200 was labelled).
+    loaded = ["hashlib", "responder.validators", "responder.layers.compression"]
+    assert parts_after(code) == [*loaded, "responder.layers._asgi"]
+
+
+def test_the_caching_and_download_helpers_load_with_their_first_use(tmp_path):
+    (tmp_path / "report.txt").write_text("numbers")
+    code = (
+        HELLO_ASGI
+        + f"""
+from datetime import datetime, timezone
+
+@api.route("/report")
+async def report(req, resp):
+    resp.download({str(tmp_path / "report.txt")!r}, filename="résumé.txt")
+    resp.cache_control(max_age=60, public=True)
+    resp.last_modified = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+
+status, head, body = answer(call(api, "/report"))
+assert (status, body) == (200, b"numbers")
+assert head[b"cache-control"] == b"public, max-age=60"
+assert head[b"last-modified"] == b"Tue, 02 Jan 2024 03:04:05 GMT"
+assert head[b"content-disposition"].startswith(b"attachment; filename=")
+assert b"filename*=UTF-8''r%C3%A9sum%C3%A9.txt" in head[b"content-disposition"]
+"""
+    )
+    loaded = set(parts_after(code))
+    assert {"responder._cache_control", "responder._files", "responder.validators"} <= loaded
 
 
 def test_the_in_memory_broadcast_is_made_on_first_use():
@@ -439,13 +508,17 @@ assert UploadFile is ParamsUploadFile is Real
 assert Broadcast.__module__ == "responder.broadcast" and callable(conditional)
 assert MemorySessions.__module__ == RedisSessions.__module__ == "responder.session_stores"
 assert set(responder.__all__) <= set(dir(responder))
+assert "responder.ext" not in sys.modules
+from responder import ext
+assert ext is responder.ext and ext.__name__ == "responder.ext" and "GraphQLView" in ext.__all__
 try:
     responder.Nope
 except AttributeError as exc:
     assert "has no attribute 'Nope'" in str(exc)
 """
     loaded = parts_after(code)
-    assert {"responder.uploads", "responder.broadcast", "responder.preconditions"} <= set(loaded)
+    expected = {"responder.uploads", "responder.broadcast", "responder.preconditions"}
+    assert expected | {"responder.ext"} <= set(loaded)
 
 
 def test_the_multipart_handler_spools_as_much_as_an_upload_file():
@@ -574,3 +647,220 @@ assert len(seen) == 8 and len({id(b) for b in seen}) == 1
 """
     )
     assert parts_after(code) == ["responder.broadcast"]
+
+
+def test_the_worker_threads_start_with_the_first_sync_view():
+    code = (
+        HELLO_ASGI
+        + """
+import threading
+
+@api.route("/sync")
+def sync_view(req, resp):
+    resp.media = {"thread": threading.current_thread().name}
+
+assert "queue" not in sys.modules
+status, _, out = answer(call(api, "/sync"))
+assert status == 200 and json.loads(out)["thread"].startswith("responder-"), out
+assert answer(call(api, "/sync"))[0] == 200
+from responder import _concurrency
+assert type(_concurrency._workers) is _concurrency.Workers  # run_sync calls it directly now
+"""
+    )
+    assert parts_after(code) == ["queue"]
+
+
+def test_the_background_pool_loads_with_the_first_sync_background_job():
+    code = (
+        HELLO_ASGI
+        + """
+import threading
+
+async def main():
+    job = api.background(lambda: threading.current_thread().name)
+    return await job
+
+assert "concurrent.futures.thread" not in sys.modules
+assert asyncio.run(main()).startswith("responder-background")
+"""
+    )
+    assert parts_after(code) == ["queue", "concurrent.futures.thread"]
+
+
+def test_the_templates_module_loads_with_the_first_template():
+    code = HELLO_ASGI + "\nassert api.template_string('{{ 1 + 1 }}') == '2'\n"
+    assert {"responder.templates", "jinja2"} <= set(parts_after(code))
+
+
+def test_the_problem_details_load_with_the_first_error_answer():
+    code = (
+        HELLO_ASGI
+        + """
+assert "responder.problems" not in sys.modules
+for _ in range(2):  # the second answer calls the real function directly
+    status, head, body = answer(call(api, "/nowhere"))
+    assert (status, head[b"content-type"]) == (404, b"application/problem+json"), head
+    assert json.loads(body)["status"] == 404
+import responder.problems, responder.response
+assert responder.response.problem_handler is responder.problems.problem_handler
+"""
+    )
+    assert parts_after(code) == ["responder.problems"]
+
+
+def test_the_drain_loads_with_the_first_stop_signal():
+    code = (
+        HELLO_ASGI
+        + """
+import os, signal, time
+
+handed_on = []
+signal.signal(signal.SIGTERM, lambda signum, frame: handed_on.append(signum))
+
+async def stop():
+    api.health.start()  # what the lifespan startup does: wraps the server's handler
+    os.kill(os.getpid(), signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while not handed_on and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+
+assert "responder._draining" not in sys.modules
+asyncio.run(stop())
+assert handed_on == [signal.SIGTERM] and api.health.draining
+"""
+    )
+    assert parts_after(code) == ["responder._draining"]
+
+
+def test_dependency_overrides_load_with_the_first_request_that_resolves_a_dependency():
+    code = (
+        HELLO_ASGI
+        + """
+def db():
+    return "real"
+
+@api.route("/db", dependencies=[])
+async def uses_db(req, resp, *, db: str = responder.Depends(db)):
+    resp.text = db
+
+assert "responder.dependencies.overrides" not in sys.modules
+assert answer(call(api, "/db"))[::2] == (200, b"real")
+with api.dependency_overrides({db: lambda: "fake"}):
+    assert answer(call(api, "/db"))[::2] == (200, b"fake")
+assert answer(call(api, "/db"))[::2] == (200, b"real")
+"""
+    )
+    assert "responder.dependencies.overrides" in parts_after(code)
+
+
+def test_the_observing_layer_loads_with_the_stack_of_an_observed_app():
+    code = (
+        HELLO_ASGI
+        + """
+import logging
+
+lines = []
+handler = logging.Handler()
+handler.emit = lambda record: lines.append(record.getMessage())
+logging.getLogger("responder.access").addHandler(handler)
+status, head, _ = answer(call(api, "/hello/bo"))
+assert status == 200 and len(head[b"x-request-id"]) == 32
+assert len(lines) == 1 and "route=/hello/{who}" in lines[0], lines
+"""
+    )
+    assert "responder.layers.observe" in parts_after(code, "{'enable_logging': True}")
+
+
+def test_model_validation_loads_with_the_first_route_that_names_a_model():
+    code = (
+        HELLO_ASGI
+        + """
+import pydantic
+
+class Item(pydantic.BaseModel):
+    name: str
+
+assert "responder.resources.validation" not in sys.modules
+
+@api.route("/items", methods=["POST"], request_model=Item, response_model=Item)
+async def create(req, resp):
+    resp.media = {"name": (await req.media())["name"], "extra": 1}
+
+def post(body):
+    return answer(call(api, "/items", method="POST", headers=[
+        (b"content-type", b"application/json")],
+        incoming=[{"type": "http.request", "body": body, "more_body": False}]))
+
+assert post(b'{"name": "ann"}')[::2] == (200, b'{"name":"ann"}')
+assert post(b'{"nom": "ann"}')[0] == 422
+"""
+    )
+    assert "responder.resources.validation" in parts_after(code)
+
+
+def test_a_debug_app_still_shows_the_response_model_mismatch_itself():
+    code = (
+        HELLO_ASGI
+        + """
+import pydantic
+
+class Item(pydantic.BaseModel):
+    name: str
+
+@api.route("/bad", response_model=Item)
+async def bad(req, resp):
+    resp.media = {"nom": 1}
+
+assert answer(call(api, "/bad"))[0] == 500
+api.debug = True
+try:
+    call(api, "/bad")
+except ValueError as exc:  # the mismatch itself, not the wrapper the 500 is made from
+    assert type(exc) is ValueError and "validation error for Item" in str(exc), exc
+else:
+    raise AssertionError("a debug app re-raises the mismatch")
+"""
+    )
+    assert "responder.resources.validation" in parts_after(code)
+
+
+def test_the_compressor_loads_with_the_first_body_worth_compressing(tmp_path):
+    (tmp_path / "big.txt").write_text("static " * 200)
+    code = (
+        HELLO_ASGI
+        + """
+import gzip
+
+@api.route("/big")
+async def big(req, resp):
+    resp.media = {"items": list(range(300))}
+
+gz = [(b"accept-encoding", b"gzip")]
+assert answer(call(api, "/hello/bo", headers=gz))[1].get(b"content-encoding") is None
+assert "responder.layers.compression" not in sys.modules  # a small body never needs it
+status, head, body = answer(call(api, "/big", headers=gz))
+assert (status, head[b"content-encoding"]) == (200, b"gzip")
+assert json.loads(gzip.decompress(body)) == {"items": list(range(300))}
+status, head, body = answer(call(api, "/static/big.txt", headers=gz))
+assert (status, head[b"content-encoding"]) == (200, b"gzip")
+assert gzip.decompress(body) == b"static " * 200
+from responder.layers import response_headers, set_header  # the seam, for layers elsewhere
+assert callable(response_headers) and callable(set_header)
+"""
+    )
+    loaded = set(parts_after(code, f"{{'static_dir': {str(tmp_path)!r}}}"))
+    assert {"responder.layers.compression", "responder.layers._asgi"} <= loaded
+
+
+def test_a_static_route_without_gzip_stays_uncompressed(tmp_path):
+    (tmp_path / "big.txt").write_text("static " * 200)
+    code = (
+        HELLO_ASGI
+        + """
+api.gzip = True  # read when the API was made (gzip=False), as before
+status, head, body = answer(call(api, "/static/big.txt", headers=[(b"accept-encoding", b"gzip")]))
+assert (status, body) == (200, b"static " * 200) and b"content-encoding" not in head
+"""
+    )
+    options = f"{{'static_dir': {str(tmp_path)!r}, 'gzip': False}}"
+    assert "responder.layers.compression" not in parts_after(code, options)

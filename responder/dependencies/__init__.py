@@ -8,8 +8,9 @@ provider by name and scope. The graph is resolved when a route is added
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .._lazy import on_first_call
 from ..types import Scope
 from .errors import (
     DependencyCycleError,
@@ -18,8 +19,14 @@ from .errors import (
     DependencyScopeError,
 )
 from .graph import Depends, Graph, Node
-from .overrides import active_overrides
 from .runtime import SCOPE_KEY, AppValues, Call, RequestScope, request_scope, resolve
+
+if TYPE_CHECKING:
+    from .overrides import active_overrides
+else:  # PERF: loaded by the first request that resolves a dependency; then called directly
+    active_overrides = on_first_call(
+        "responder.dependencies.overrides", "active_overrides", globals()
+    )
 
 __all__ = [
     "SCOPE_KEY",

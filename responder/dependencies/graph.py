@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from .._concurrency import is_async_callable
+from .._records import record
 from .errors import DependencyCycleError, DependencyResolutionError, DependencyScopeError
 from .signature import callable_name, read_signature
 
@@ -44,7 +45,7 @@ class Depends:
         return f"Depends({callable_name(self.provider)})"
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Node:
     """One provider, ready to call.
 
@@ -69,7 +70,7 @@ class Node:
         return callable_name(self.provider)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Registered:
     """A provider registered on the API, with its scope (and the name it answers to)."""
 

@@ -11,8 +11,9 @@ import functools
 import inspect
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from .._records import record
 
 __all__ = ["Declared", "callable_name", "declares_nothing", "read_signature"]
 
@@ -20,7 +21,7 @@ _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_O
 _KEYWORDS = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Declared:
     """One parameter as written.
 

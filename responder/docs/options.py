@@ -8,8 +8,10 @@ read nothing else off the API. Importing this module loads no apispec.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from .._records import record
 
 __all__ = ["DEFAULT_OPENAPI_VERSION", "DocsOptions"]
 
@@ -17,7 +19,7 @@ __all__ = ["DEFAULT_OPENAPI_VERSION", "DocsOptions"]
 DEFAULT_OPENAPI_VERSION = "3.1.0"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DocsOptions:
     """Where the schema and the docs page are served, and the document's ``info``.
 

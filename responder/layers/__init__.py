@@ -52,10 +52,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..media import MediaRegistry
 from ..types import ASGIApp
-from ._asgi import response_headers, set_header
 from .options import LayerOptions
 
 if TYPE_CHECKING:
+    from ._asgi import response_headers, set_header
     from .compression import GZipLayer
     from .cors import CORSLayer
     from .hosts import TrustedHostLayer
@@ -77,9 +77,11 @@ __all__ = [
 ]
 
 
-#: The layer classes, each loaded from its module on first use (an API without
+#: The layer classes and the header seam, each loaded from its module on first use (an API without
 #: that layer never imports it).
 _LAZY = {
+    "response_headers": "_asgi",
+    "set_header": "_asgi",
     "CORSLayer": "cors",
     "GZipLayer": "compression",
     "HSTSLayer": "hsts",
@@ -90,7 +92,7 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    """``responder.layers.CORSLayer`` and the other layers, imported when first asked for."""
+    """``responder.layers.CORSLayer``, the other layers and the header seam, loaded when asked."""
     if name in _LAZY:
         return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,6 +13,7 @@ import ipaddress
 import re
 
 from .._headers import RawHeaders, add_vary, get_header, request_header, set_header
+from .._lazy import compiled_on_first_use
 from ..types import Message
 
 __all__ = [
@@ -30,7 +31,9 @@ __all__ = [
 # Underscores are tolerated (container names use them); anything that could end
 # the authority ("/", "?", "#", "@", spaces, control characters) is not.
 _NAME = r"(?:[a-z0-9_-]+\.)*[a-z0-9_-]+\.?"
-_HOST = re.compile(rf"(?P<host>{_NAME}|\[(?P<ipv6>[0-9a-f:.]+)\])(?::(?P<port>[0-9]{{1,5}}))?")
+_HOST: re.Pattern[str] = compiled_on_first_use(
+    "_HOST", rf"(?P<host>{_NAME}|\[(?P<ipv6>[0-9a-f:.]+)\])(?::(?P<port>[0-9]{{1,5}}))?", globals()
+)
 _MAX_HOST_LENGTH = 262  # 253 for the name, a trailing dot, ":" and a five-digit port
 #: The host of the test client's base URL ``http://;``: not a DNS name, but apps list it in
 #: ``allowed_hosts`` so that their tests pass, and an HTTPS redirect must keep it so that the

@@ -37,6 +37,7 @@ import zlib
 from collections.abc import Callable
 
 from .._concurrency import run_sync
+from .._lazy import compiled_on_first_use
 from ..types import ASGIApp, Message, Receive, Scope, Send
 from ._asgi import (
     RawHeaders,
@@ -46,6 +47,7 @@ from ._asgi import (
     response_headers,
     set_header,
 )
+from .options import GZIP_MINIMUM_SIZE
 
 __all__ = [
     "COMPRESSION_LEVEL",
@@ -58,7 +60,7 @@ __all__ = [
 ]
 
 #: Bodies shorter than this (in bytes) are sent as they are: gzip would not pay off.
-MINIMUM_SIZE = 500
+MINIMUM_SIZE = GZIP_MINIMUM_SIZE
 #: The zlib level. 1 is zlib's fastest: on JSON and HTML bodies of 20-40 KB it
 #: compresses about twice as fast as the default 6 and four times as fast as 9,
 #: for output 5-15% larger (nginx's ``gzip_comp_level`` defaults to 1 too).
@@ -88,7 +90,9 @@ EXCLUDED_TYPES = frozenset(
 )
 _EXCLUDED_FAMILIES = ("audio/", "video/")
 _NOT_COMPRESSED_STATUSES = frozenset({204, 206, 304})
-_Q_VALUE = re.compile(r"q=(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)", re.IGNORECASE)
+_Q_VALUE: re.Pattern[str] = compiled_on_first_use(
+    "_Q_VALUE", r"q=(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)", globals(), re.IGNORECASE
+)
 _MAX_CODINGS = 32
 
 

@@ -11,18 +11,25 @@ layer reads the ``API`` object.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from .._records import record
 
 if TYPE_CHECKING:
     from .cors import CORSOptions
     from .hosts import HostPatterns
     from .security import SecurityHeaders
 
-__all__ = ["LayerOptions"]
+__all__ = ["GZIP_MINIMUM_SIZE", "LayerOptions"]
 
 
-@dataclass(frozen=True)
+#: Bodies shorter than this (in bytes) are sent as they are: gzip would not pay off.
+#: Here rather than in :mod:`.compression` (its ``MINIMUM_SIZE``): every response
+#: compares its body with it, and only a larger one loads the compressor.
+GZIP_MINIMUM_SIZE = 500
+
+
+@record(frozen=True)
 class LayerOptions:
     """Which optional layers wrap the app, each with its checked settings.
 

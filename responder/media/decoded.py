@@ -31,12 +31,13 @@ __all__ = ["MAX_DEPTH", "check_depth", "find_unwritable", "has_surrogate"]
 #: deeper, and YAML's writer (which recurses in Python) manages a little more.
 MAX_DEPTH = 254
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# PERF: compiled on first use (re caches it), not at import: only rare paths ask.
+_SURROGATE = "[\ud800-\udfff]"
 
 
 def has_surrogate(text: str) -> bool:
     """Whether ``text`` holds a lone surrogate (which no UTF-8 encoder can write)."""
-    return _SURROGATE.search(text) is not None
+    return re.search(_SURROGATE, text) is not None
 
 
 def check_depth(value: Any, max_depth: int) -> str | None:

@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
+from .._lazy import compiled_on_first_use
 from ..errors import HTTPUnsupportedMediaType, MediaMalformedError
 from .decoded import MAX_DEPTH, check_depth, find_unwritable, has_surrogate
 from .negotiation import body_charset
@@ -219,7 +220,9 @@ class JSONHandler(MediaHandler):
 # zeros: a tenth of the time a regular expression takes on number-heavy bodies.
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _LONG_NUMBER = b"0" * 19
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE: re.Pattern[bytes] = compiled_on_first_use(
+    "_SURROGATE_ESCAPE", rb"\\u[dD][89a-fA-F]", globals()
+)
 
 
 def _stdlib_loads(data: bytes) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
+from .._lazy import compiled_on_first_use
 from ..errors import MediaMalformedError
 from .decoded import MAX_DEPTH, check_depth, find_unwritable
 from .handlers import MediaHandler, bounded_depth, empty_body
@@ -101,8 +102,12 @@ def _msgpack_writes(value: Any) -> bool:
 #: The bytes may also occur inside strings; a match only means "look closer".
 #: PERF: two patterns, as a pattern that starts with one literal byte is searched for
 #: several times faster than an alternation.
-_NON_FINITE_64 = re.compile(rb"\xcb[\x7f\xff][\xf0-\xff]")
-_NON_FINITE_32 = re.compile(rb"\xca[\x7f\xff][\x80-\xff]")
+_NON_FINITE_64: re.Pattern[bytes] = compiled_on_first_use(
+    "_NON_FINITE_64", rb"\xcb[\x7f\xff][\xf0-\xff]", globals()
+)
+_NON_FINITE_32: re.Pattern[bytes] = compiled_on_first_use(
+    "_NON_FINITE_32", rb"\xca[\x7f\xff][\x80-\xff]", globals()
+)
 #: Every byte but the first bytes of maps and arrays (fixmap, fixarray, map 16/32,
 #: array 16/32), for deleting.
 _NOT_CONTAINER_HEADERS = bytes(

@@ -14,8 +14,10 @@ import operator
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from .._lazy import compiled_on_first_use
+from .._records import record
 
 __all__ = ["CONVERTORS", "DEFAULT_MAX_NUMBER_LENGTH", "Convertor", "make_convertors"]
 
@@ -23,7 +25,7 @@ __all__ = ["CONVERTORS", "DEFAULT_MAX_NUMBER_LENGTH", "Convertor", "make_convert
 DEFAULT_MAX_NUMBER_LENGTH = 64
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Convertor:
     """Turns one path parameter from text into a value and back.
 
@@ -41,8 +43,10 @@ class Convertor:
     to_string: Callable[[Any], str] = str
 
 
-_FLOAT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_FLOAT_TEXT = r"[0-9]+(?:\.[0-9]+)?"
+_UUID_TEXT = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_FLOAT: re.Pattern[str] = compiled_on_first_use("_FLOAT", _FLOAT_TEXT, globals())
+_UUID: re.Pattern[str] = compiled_on_first_use("_UUID", _UUID_TEXT, globals())
 
 
 def _to_str(text: str) -> str:
@@ -109,8 +113,8 @@ def make_convertors(max_number_length: int = DEFAULT_MAX_NUMBER_LENGTH) -> dict[
     return {
         "str": Convertor("str", "[^/]+", _to_str),
         "int": Convertor("int", "[0-9]+", to_int, _int_to_string),
-        "float": Convertor("float", _FLOAT.pattern, to_float, _float_to_string),
-        "uuid": Convertor("uuid", _UUID.pattern, _to_uuid, _uuid_to_string),
+        "float": Convertor("float", _FLOAT_TEXT, to_float, _float_to_string),
+        "uuid": Convertor("uuid", _UUID_TEXT, _to_uuid, _uuid_to_string),
         "path": Convertor("path", ".*", str),
     }
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from .._lazy import compiled_on_first_use
+from .._records import record
 from .convertors import CONVERTORS, Convertor
 
 __all__ = ["NoMatch", "PathTemplate", "Segment", "TemplateError", "match_tail"]
@@ -24,7 +25,9 @@ _PATH_SAFE = _SEGMENT_SAFE + "/"
 # Clients resolve these segments away (RFC 3986 §5.2.4) unless they are percent-encoded.
 _DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}
 
-_PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z_][A-Za-z0-9_]*))?}")
+_PARAM: re.Pattern[str] = compiled_on_first_use(
+    "_PARAM", r"{([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z_][A-Za-z0-9_]*))?}", globals()
+)
 
 
 def _erase_names(template: str) -> str:
@@ -40,7 +43,7 @@ class NoMatch(Exception):
     """A segment's text does not fit its parameters (a convertor refused it)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Segment:
     """One ``/``-separated piece of a template: literal, a lone parameter, or mixed."""
 

@@ -26,12 +26,15 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._lazy import on_first_call
 from .hooks import Hook
 from .spec import RouteSpec
-from .validation import response_check
 
 if TYPE_CHECKING:
     from ..response import Response
+    from .validation import response_check
+else:  # loaded by the first route with a response model
+    response_check = on_first_call("responder.resources.validation", "response_check", globals())
 
 __all__ = ["output_checks", "response_model_of", "return_model", "settle"]
 

@@ -10,9 +10,10 @@ the list of routes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Generic, TypeVar
 
+from .._records import record
 from .convertors import CONVERTORS, Convertor
 from .paths import NoMatch, PathTemplate, Segment, TemplateError, match_tail
 
@@ -21,7 +22,7 @@ __all__ = ["CONVERTORS", "Convertor", "PathTemplate", "Router", "TemplateError"]
 T = TypeVar("T")
 
 
-@dataclass
+@record
 class _Node(Generic[T]):
     static: dict[str, _Node[T]] = field(default_factory=dict)
     dynamic: list[tuple[Segment, _Node[T]]] = field(default_factory=list)

@@ -7,9 +7,10 @@ handler the registration produces; nothing reads it per request.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from .._records import record
 from .hooks import Hook
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class RouteOptions(TypedDict, total=False):
     sync_to_thread: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class RouteSpec:
     """What one ``add_route`` said about its endpoint, in one typed place.
 
