@@ -40,7 +40,7 @@ from .resources.hooks import after, before
 from .response import Response
 
 if TYPE_CHECKING:
-    from . import ext
+    from . import ext, log
     from .broadcast import Broadcast
     from .csrf import CSRF, CSRFError, csrf_exempt
     from .preconditions import conditional
@@ -109,19 +109,24 @@ __all__ = [
     "conditional",
     "csrf_exempt",
     "ext",
+    "log",
     "status_codes",
 ]
 
 
+#: Subpackages and modules used as ``responder.<name>.x`` that load on first access.
+_SUBMODULES = frozenset({"ext", "log"})
+
+
 def __getattr__(name: str) -> Any:
-    """``responder.Broadcast``, the other ``_LAZY`` names and ``ext``, imported when asked for."""
+    """``responder.Broadcast``, the other ``_LAZY`` names, ``ext`` and ``log``, when asked for."""
     if name in _LAZY:
         return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    if name == "ext":  # responder.ext.GraphQLView works after a bare `import responder`
-        return importlib.import_module(f"{__name__}.ext")
+    if name in _SUBMODULES:  # responder.log.get_logger works after a bare `import responder`
+        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
     """The package's names, the lazy ones included (as before they were lazy)."""
-    return sorted({*globals(), *_LAZY, "ext"})
+    return sorted({*globals(), *_LAZY, *_SUBMODULES})

@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .log import LOG_FORMATS, AccessLog, RequestLogger, configure, get_logger
 from .types import ASGIApp
 
 if TYPE_CHECKING:
     from .layers.observe import Tracer
+    from .log import AccessLog, RequestLogger
     from .metrics import Metrics
 
 __all__ = ["Observability", "ObservabilityOptions", "ObservabilityRegistration"]
@@ -45,8 +45,11 @@ class ObservabilityOptions:
         route = self.metrics_route
         if route is not None and (not isinstance(route, str) or not route.startswith("/")):
             raise ValueError(f"metrics_route must be a path starting with '/', not {route!r}.")
-        if self.log_format not in LOG_FORMATS:
-            raise ValueError(f"log_format must be 'text' or 'json', not {self.log_format!r}.")
+        if self.log_format != "text":  # the default needs no look at responder.log
+            from .log import LOG_FORMATS
+
+            if self.log_format not in LOG_FORMATS:
+                raise ValueError(f"log_format must be 'text' or 'json', not {self.log_format!r}.")
 
 
 class Observability:
@@ -59,8 +62,9 @@ class Observability:
     def __init__(self, options: ObservabilityOptions) -> None:
         self.options = options
         self.metrics: Metrics | None = None
-        self.access_log = AccessLog() if options.enable_logging else None
+        self.access_log: AccessLog | None = None
         self.tracer: Tracer | None = None
+        self._logger: RequestLogger | None = None
         #: Freeze the heap once started (``gc.freeze``): ``otel.install(freeze_heap=)``.
         self.freeze_heap = False
         if options.metrics_route is not None:
@@ -69,6 +73,10 @@ class Observability:
 
             self.metrics = Metrics()
         if options.enable_logging:
+            # Imported here: an API that does not log loads responder.log with api.log only.
+            from .log import AccessLog, configure
+
+            self.access_log = AccessLog()
             configure(options.log_format)
 
     @classmethod
@@ -128,10 +136,13 @@ class Observability:
         if self.metrics is not None:
             self.metrics.stop()
 
-    @staticmethod
-    def logger() -> RequestLogger:
-        """``api.log``: records carry the request's ID, method and path."""
-        return get_logger("responder.app")
+    def logger(self) -> RequestLogger:
+        """``api.log``: records carry the request's ID, method and path (made on first use)."""
+        if self._logger is None:
+            from .log import get_logger
+
+            self._logger = get_logger("responder.app")
+        return self._logger
 
 
 class ObservabilityRegistration:

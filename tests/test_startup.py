@@ -127,6 +127,7 @@ LAZY_PARTS = (
     "responder.resources.validation",
     "responder.layers.compression",
     "responder.layers._asgi",
+    "responder.log",
 )
 
 # Drives the app through ASGI in-process: the test client would itself load
@@ -495,6 +496,33 @@ assert answer(call(api, "/count", headers=[(b"cookie", cookie)]))[2] == b"2"
     )
     loaded = parts_after(code, options="{'sessions': responder.MemorySessions()}")
     assert "responder.session_stores" in loaded
+
+
+def test_the_log_module_loads_with_an_api_that_logs_or_asks_for_its_logger():
+    # The plain hello (test_a_hello_app_answering_a_request_loads_no_optional_part) never loads it.
+    logging_on = (
+        HELLO_ASGI
+        + """
+assert "responder.log" in sys.modules
+import logging
+records = []
+handler = logging.Handler()
+handler.emit = records.append
+logging.getLogger("responder.access").addHandler(handler)
+assert answer(call(api, "/hello/bo"))[0] == 200
+assert records[-1].route == "/hello/{who}"
+"""
+    )
+    assert "responder.log" in parts_after(logging_on, options='{"enable_logging": True}')
+    asked = (
+        HELLO_ASGI
+        + """
+assert "responder.log" not in sys.modules
+assert api.log is api.log and api.log.logger.name == "responder.app"
+assert responder.log.get_logger("mine").logger.name == "mine"
+"""
+    )
+    assert "responder.log" in parts_after(asked)
 
 
 def test_the_lazy_names_of_the_package_are_there_when_asked_for():

@@ -159,6 +159,8 @@ def test_json_formatter_writes_what_json_has_no_word_for_as_text():
 def test_an_unknown_log_format_is_refused():
     with pytest.raises(ValueError, match="log_format"):
         responder.API(enable_logging=True, log_format="xml")
+    with pytest.raises(ValueError, match="log_format"):  # checked with logging off too
+        responder.API(log_format="xml")
 
 
 def test_logging_turns_request_ids_on(api):
