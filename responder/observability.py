@@ -11,9 +11,9 @@ of them gets no layer: it pays nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ._records import record
 from .types import ASGIApp
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["Observability", "ObservabilityOptions", "ObservabilityRegistration"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ObservabilityOptions:
     """Metrics and logging settings, checked once.
 

@@ -129,3 +129,20 @@ def test_the_packages_records_are_still_dataclasses():
     assert repr(HealthOptions("/health")) == (
         "HealthOptions(health_route='/health', ready_route=None, shutdown_delay=0.0)"
     )
+
+
+def test_the_observability_options_are_a_checked_record():
+    from responder.observability import ObservabilityOptions
+
+    options = ObservabilityOptions("/metrics", True, "json")
+    assert dataclasses.is_dataclass(options)
+    assert options == ObservabilityOptions(
+        metrics_route="/metrics", enable_logging=True, log_format="json"
+    )
+    assert repr(ObservabilityOptions()) == (
+        "ObservabilityOptions(metrics_route=None, enable_logging=False, log_format='text')"
+    )
+    with pytest.raises(ValueError, match="metrics_route"):  # __post_init__ still checks
+        ObservabilityOptions("metrics")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.log_format = "text"  # type: ignore[misc]
