@@ -9,20 +9,29 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
-from starlette import datastructures
-from starlette.datastructures import URL, Address, Headers, State
-
+from ._lazy import on_first_call
 from .errors import HTTPBadRequest, HTTPContentTooLarge, HTTPUnsupportedMediaType
 from .media.handlers import require_charset
 from .media.negotiation import parse_accept, parse_content_type, quality, text_encoding
 from .types import Receive, Scope
 
 if TYPE_CHECKING:
+    from starlette.datastructures import URL, Address, Headers, State
+
+    from ._query_params import QueryParams
     from .media import MediaHandler, MediaRegistry
     from .sessions import Session, SessionCodec
     from .uploads import UploadFile
+else:
+    # starlette.datastructures (with anyio and http.client) loads with the first
+    # request that reads its URL, query, headers, client or state.
+    URL = on_first_call("starlette.datastructures", "URL", globals())
+    Address = on_first_call("starlette.datastructures", "Address", globals())
+    Headers = on_first_call("starlette.datastructures", "Headers", globals())
+    State = on_first_call("starlette.datastructures", "State", globals())
+    QueryParams = on_first_call("responder._query_params", "QueryParams", globals())
 
-__all__ = ["BodyConsumedError", "QueryParams", "Request"]
+__all__ = ["BodyConsumedError", "Request"]
 
 DEFAULT_MAX_REQUEST_SIZE = 10 * 1024 * 1024
 
@@ -33,18 +42,6 @@ class ClientDisconnected(HTTPBadRequest):
 
 class BodyConsumedError(RuntimeError):
     """The body was read with ``req.stream()``, so it is gone: nothing kept it to read again."""
-
-
-class QueryParams(datastructures.QueryParams):
-    """The query string: a mapping of each name to its last value, with every value on request.
-
-    ``params["tag"]`` and ``dict(params)`` give the last ``tag``;
-    ``params.get_list("tag")`` (or ``getlist``) gives them all, in order.
-    """
-
-    def get_list(self, key: str) -> list[str]:
-        """Every value of ``key``, in the order sent; ``[]`` when absent."""
-        return self.getlist(key)
 
 
 class Request:

@@ -128,6 +128,9 @@ LAZY_PARTS = (
     "responder.layers.compression",
     "responder.layers._asgi",
     "responder.log",
+    "starlette.datastructures",
+    "anyio",
+    "http.client",
 )
 
 # Drives the app through ASGI in-process: the test client would itself load
@@ -270,8 +273,10 @@ assert status == 200 and head[b"set-cookie"].startswith(b"session=")
 """
     )
     loaded = parts_after(code, options="{'secret_key': 'k' * 32}")
-    # The signer, and what signs the session's CSRF tokens (secrets, hmac, hashlib).
-    assert sorted(loaded) == ["hashlib", "hmac", "itsdangerous", "secrets"]
+    # The signer, what signs the session's CSRF tokens (secrets, hmac, hashlib), and
+    # Starlette's headers (with anyio and http.client), which read the cookie.
+    reading = ["anyio", "http.client", "starlette.datastructures"]
+    assert sorted(loaded) == sorted([*reading, "hashlib", "hmac", "itsdangerous", "secrets"])
 
 
 def test_the_docs_ui_tables_load_with_a_docs_route():
@@ -496,6 +501,37 @@ assert answer(call(api, "/count", headers=[(b"cookie", cookie)]))[2] == b"2"
     )
     loaded = parts_after(code, options="{'sessions': responder.MemorySessions()}")
     assert "responder.session_stores" in loaded
+
+
+def test_starlettes_datastructures_load_with_the_first_request_that_reads_them():
+    # A hello app never reads headers, query or URL: anyio and http.client stay out too.
+    code = HELLO_ASGI + """
+@api.route("/who")
+async def who(req, resp):
+    resp.media = {
+        "q": req.params.get_list("q"),
+        "agent": req.headers.get("user-agent"),
+        "url": str(req.url),
+        "client": req.client.host,
+    }
+    req.state.seen = True
+
+assert "starlette.datastructures" not in sys.modules
+sent = call(api, "/who?q=1&q=2", headers=[(b"user-agent", b"t")])
+assert json.loads(answer(sent)[2]) == {
+    "q": ["1", "2"], "agent": "t", "url": "http://testserver/who?q=1&q=2", "client": "127.0.0.1"
+}
+from responder._query_params import QueryParams
+from starlette.datastructures import Headers
+api2 = responder.API()
+@api2.route("/t")
+async def t(req, resp):
+    assert type(req.params) is QueryParams and type(req.headers) is Headers
+    resp.text = "ok"
+assert answer(call(api2, "/t"))[2] == b"ok"
+"""
+    loaded = parts_after(code)
+    assert {"starlette.datastructures", "anyio", "http.client"} <= set(loaded)
 
 
 def test_the_log_module_loads_with_an_api_that_logs_or_asks_for_its_logger():
