@@ -505,7 +505,9 @@ assert answer(call(api, "/count", headers=[(b"cookie", cookie)]))[2] == b"2"
 
 def test_starlettes_datastructures_load_with_the_first_request_that_reads_them():
     # A hello app never reads headers, query or URL: anyio and http.client stay out too.
-    code = HELLO_ASGI + """
+    code = (
+        HELLO_ASGI
+        + """
 @api.route("/who")
 async def who(req, resp):
     resp.media = {
@@ -530,6 +532,7 @@ async def t(req, resp):
     resp.text = "ok"
 assert answer(call(api2, "/t"))[2] == b"ok"
 """
+    )
     loaded = parts_after(code)
     assert {"starlette.datastructures", "anyio", "http.client"} <= set(loaded)
 
