@@ -448,3 +448,24 @@ def test_charset_names_clients_make_up_do_not_grow_pythons_codec_cache(api):
         headers = {"Content-Type": f"application/json; charset=x-made-up-{i}"}
         assert api.requests.post("/body", content=b"{}", headers=headers).status_code == 415
     assert len(encodings._cache) == before
+
+
+def test_headers_read_for_the_body_and_cookies_are_the_first_of_their_name():
+    # Read straight from the scope: the same value as req.headers.get, repeated fields included.
+    headers = [
+        (b"content-type", b"application/json; charset=utf-8"),
+        (b"content-type", b"text/plain"),
+        (b"cookie", b"a=1"),
+        (b"cookie", b"b=2"),
+        (b"accept", b"application/json"),
+        (b"accept", b"text/html"),
+        (b"content-length", b"2"),
+        (b"content-length", b"9"),
+    ]
+    req = _request(_chunks(b"{}"), headers=headers)
+    assert req.mimetype == "application/json" and req.is_json
+    assert req.cookies == {"a": "1"}
+    assert req.accepts("application/json") and not req.accepts("text/html")
+    assert asyncio.run(req.media()) == {}
+    assert req.headers.get("content-type") == "application/json; charset=utf-8"
+    assert req.headers.get("cookie") == "a=1"
