@@ -112,11 +112,14 @@ class Tracing:
         span, _, method = handle
         if not span.is_recording():
             return
+        attributes: dict[str, Any] = {}
         if route != UNMATCHED:
             span.update_name(f"{method} {route}")
-            span.set_attribute("http.route", route)
+            attributes["http.route"] = route
         if method != "WS":
-            span.set_attribute("http.response.status_code", status)
+            attributes["http.response.status_code"] = status
+        if attributes:  # one call: the SDK takes the span's lock once, not per attribute
+            span.set_attributes(attributes)
         if status >= 500:
             span.set_status(Status(StatusCode.ERROR))
         span.end()

@@ -66,6 +66,7 @@ class _Exchange:
         "context",
         "gauge",
         "layer",
+        "method",
         "reported",
         "request_id",
         "scope",
@@ -81,12 +82,13 @@ class _Exchange:
         self,
         layer: ObserveLayer,
         scope: Scope,
-        context: RequestContext,
+        context: RequestContext | None,
         send: Send,
         request_id: bytes | None,
     ) -> None:
         self.start = perf_counter()
         self.layer, self.scope, self.context, self.send = layer, scope, context, send
+        self.method: str = scope["method"]
         self.request_id = request_id
         self.slot = [UNMATCHED]
         scope[ROUTE_SLOT] = self.slot
@@ -95,7 +97,7 @@ class _Exchange:
         self.reported = False
         self.span = layer.tracer.start(scope) if layer.tracer is not None else None
         metrics = layer.metrics
-        self.gauge = metrics.started(context.method) if metrics is not None else None
+        self.gauge = metrics.started(self.method) if metrics is not None else None
 
     def report(self) -> None:
         """Tell the metrics, the access log and the tracer how the request went (once)."""
@@ -104,8 +106,8 @@ class _Exchange:
         status = self.status or 500  # the app ended without answering: a failure
         layer, route = self.layer, self.slot[0]
         if layer.metrics is not None:
-            layer.metrics.finished(self.gauge, self.context.method, route, status, seconds)
-        if layer.access_log is not None:
+            layer.metrics.finished(self.gauge, self.method, route, status, seconds)
+        if layer.access_log is not None and self.context is not None:
             client = self.scope.get("client")
             layer.access_log.write(self.context, route, status, self.size, seconds, client)
         if layer.tracer is not None:
@@ -185,10 +187,13 @@ class ObserveLayer:
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         raw = self.assign_request_id(scope) if self.request_ids else None
-        state = scope.get("state")
-        request_id = (state.get("request_id") if state else None) or "-"
-        context = RequestContext(request_id, scope["method"], scope["path"])
-        token = enter(context) if self.access_log is not None else None
+        context: RequestContext | None = None
+        token = None
+        if self.access_log is not None:  # the request's fields, for the access line and records
+            state = scope.get("state")
+            request_id = (state.get("request_id") if state else None) or "-"
+            context = RequestContext(request_id, scope["method"], scope["path"])
+            token = enter(context)
         exchange = _Exchange(self, scope, context, send, raw)
         try:
             await self.app(scope, receive, exchange.observed)
