@@ -24,7 +24,7 @@ import pytest
 import websockets
 
 from tests.cli.harness import PYTHON_M, Server, free_port, get, serving
-from tests.e2e.server import ROOT
+from tests.e2e.server import ROOT, until
 from tests.ext.redis_server import redis_server
 from tests.guide.test_websocket_chat import hear_until
 from tests.observe.test_metrics import _value
@@ -205,6 +205,13 @@ def test_a_job_runs_once_and_again_after_its_worker_is_killed_mid_job(deployment
 # -- metrics: each host's scrape counts its own workers, and only them
 
 
+def _pid_count(url: str) -> float:
+    """``/pid`` requests counted by one scrape of ``url``."""
+    status, text = get(f"{url}/metrics")
+    assert status == 200
+    return _value(text, "responder_requests_total", route="/pid")
+
+
 def test_each_hosts_metrics_count_the_requests_of_its_own_workers(deployment):
     counts = []
     for number, url in enumerate(deployment.urls):
@@ -215,9 +222,8 @@ def test_each_hosts_metrics_count_the_requests_of_its_own_workers(deployment):
         counts.append(count + extra)
     for url, count in zip(deployment.urls, counts, strict=True):
         for _ in range(3):  # scrapes land on either worker: each sees its host's sum
-            status, text = get(f"{url}/metrics")
-            assert status == 200
-            assert _value(text, "responder_requests_total", route="/pid") == count
+            # (a request is counted just after its last byte: wait for it, not race it)
+            until(lambda url=url, count=count: _pid_count(url) == count, 10, what="the sum")
     for tmpdir in deployment.tmpdirs:  # one multiprocess directory per host
         [made] = tmpdir.glob("responder-metrics-*")
         assert any(made.iterdir())
