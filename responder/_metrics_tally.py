@@ -113,24 +113,29 @@ class Tally:
             rows = [(s.labels, list(s.buckets), s.total, s.created) for s in self._series.values()]
             live = sorted(self._live.items())
         created = _created_samples_on()
-        requests = CounterMetricFamily(*REQUESTS, labels=LABELS)
-        duration = HistogramMetricFamily(*DURATION, labels=LABELS)
+        requests, duration, gauge = _families()
         for labels, buckets, total, began in rows:
             requests.add_metric(labels, float(sum(buckets)), created=began if created else None)
             duration.add_metric(labels, _cumulative(buckets), total)
             if created:
                 named = dict(zip(LABELS, labels, strict=True))
                 duration.samples.append(Sample(DURATION[0] + "_created", named, began, None))
-        gauge = GaugeMetricFamily(*IN_PROGRESS, labels=("method",))
         for label, count in live:
             gauge.add_metric((label,), count)
         yield from (requests, duration, gauge)
 
     def describe(self) -> Iterator[Metric]:
         """The families' names, for the registry's check against duplicates."""
-        yield CounterMetricFamily(*REQUESTS, labels=LABELS)
-        yield HistogramMetricFamily(*DURATION, labels=LABELS)
-        yield GaugeMetricFamily(*IN_PROGRESS, labels=("method",))
+        yield from _families()
+
+
+def _families() -> tuple[CounterMetricFamily, HistogramMetricFamily, GaugeMetricFamily]:
+    """The three families, empty: the request counter, the duration histogram, the gauge."""
+    return (
+        CounterMetricFamily(*REQUESTS, labels=LABELS),
+        HistogramMetricFamily(*DURATION, labels=LABELS),
+        GaugeMetricFamily(*IN_PROGRESS, labels=("method",)),
+    )
 
 
 def _cumulative(buckets: list[int]) -> list[tuple[str, float]]:

@@ -145,6 +145,14 @@ def _millis(created: float) -> int:
     return int((created - int(created)) * 1000)
 
 
+def _text_line(
+    formatter: logging.Formatter, created: float, level: str, name: str, request_id: str
+) -> str:
+    """The start of a text line, up to its message: ``time level logger [request_id] ``."""
+    stamp = _seconds(int(created), formatter.converter)
+    return f"{stamp}.{_millis(created):03d} {level} {name} [{request_id}] "
+
+
 class TextFormatter(logging.Formatter):
     """``time level logger [request_id] message``, one line per record, escaped.
 
@@ -155,12 +163,9 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         """The record as one line."""
-        message = _escaped(record.getMessage())
-        stamp = _seconds(int(record.created), self.converter)
-        line = (
-            f"{stamp}.{int(record.msecs):03d} {record.levelname} {record.name} "
-            f"[{getattr(record, 'request_id', _NONE)}] {message}"
-        )
+        request_id = getattr(record, "request_id", _NONE)
+        line = _text_line(self, record.created, record.levelname, record.name, request_id)
+        line += _escaped(record.getMessage())
         if record.exc_info:
             line += " " + _escaped(self.formatException(record.exc_info))
         return line
@@ -390,11 +395,8 @@ def _write_line(handler: logging.StreamHandler, message: str, extra: dict[str, A
         line = _json_access_line(now, message, extra)
     else:
         assert formatter is not None
-        stamp = _seconds(int(now), formatter.converter)
-        line = (
-            f"{stamp}.{_millis(now):03d} {_LEVEL} {ACCESS_LOGGER} "
-            f"[{extra['request_id']}] {_escaped(message)}"
-        )
+        line = _text_line(formatter, now, _LEVEL, ACCESS_LOGGER, extra["request_id"])
+        line += _escaped(message)
     handler.acquire()  # as Handler.handle holds it around emit
     try:
         stream.write(line + handler.terminator)
