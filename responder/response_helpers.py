@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from ._lazy import compiled_on_first_use, on_first_call
@@ -20,6 +19,8 @@ from .errors import HTTPError, HTTPNotFound
 from .urls import encode_url
 
 if TYPE_CHECKING:
+    from datetime import datetime, timedelta
+
     from ._cache_control import cache_control_value
     from ._files import content_disposition, safe_join
     from .validators import format_etag, format_http_date, parse_http_date
@@ -38,7 +39,8 @@ __all__ = ["ResponseHelpers"]
 _TOKEN: re.Pattern[str] = compiled_on_first_use(
     "_TOKEN", r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+", globals()
 )
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+#: The start of 1970 as an HTTP date: when a deleted cookie expired.
+_EPOCH = "Thu, 01 Jan 1970 00:00:00 GMT"
 PathLike = str | os.PathLike[str]
 
 
@@ -86,6 +88,9 @@ class ResponseHelpers(ResponseBase):
 
     @last_modified.setter
     def last_modified(self, value: datetime | str | None) -> None:
+        # PERF: loaded here, not at import: a hello app never sets a date.
+        from datetime import datetime, timezone
+
         if value is None:
             self.headers.pop("last-modified", None)
             return

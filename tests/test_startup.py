@@ -930,3 +930,77 @@ assert (status, body) == (200, b"static " * 200) and b"content-encoding" not in 
     )
     options = f"{{'static_dir': {str(tmp_path)!r}, 'gzip': False}}"
     assert "responder.layers.compression" not in parts_after(code, options)
+
+
+# Standard and third-party modules a hello app never needs, loaded by the first use.
+FIRST_USE = ("orjson", "email.utils", "datetime", "uuid")
+
+
+def test_a_text_hello_loads_no_json_writer_date_or_uuid_module():
+    assert parts_after(PLAIN_ASGI, watched=FIRST_USE) == []
+
+
+def test_orjson_loads_with_the_first_json_answer_and_the_first_json_body():
+    code = (
+        PLAIN_ASGI
+        + """
+@api.route("/echo", methods=["POST"])
+async def echo(req, resp):
+    resp.media = await req.media()
+
+assert "orjson" not in sys.modules
+body = {"type": "http.request", "body": b'{"a": [1, 2.5, "x"]}', "more_body": False}
+status, _, sent = answer(call(api, "/echo", method="POST", incoming=[body],
+                              headers=[(b"content-type", b"application/json")]))
+assert (status, sent) == (200, b'{"a":[1,2.5,"x"]}'), (status, sent)
+"""
+    )
+    # orjson itself loads datetime and uuid (it writes both).
+    assert parts_after(code, watched=FIRST_USE) == ["orjson", "datetime", "uuid"]
+
+
+def test_uuid_loads_with_the_first_uuid_route():
+    code = (
+        PLAIN_ASGI
+        + """
+assert "uuid" not in sys.modules
+
+@api.route("/things/{key:uuid}")  # the route's converter is typed: loaded here
+async def thing(req, resp, *, key):
+    resp.text = type(key).__name__ + " " + str(key)
+
+key = "12345678-1234-5678-1234-567812345678"
+assert answer(call(api, "/things/" + key))[::2] == (200, ("UUID " + key).encode())
+assert "uuid" in sys.modules and "orjson" not in sys.modules
+assert answer(call(api, "/things/nope"))[0] == 404  # a JSON problem: orjson loads
+"""
+    )
+    assert parts_after(code, watched=FIRST_USE) == ["orjson", "datetime", "uuid"]
+
+
+def test_dates_load_with_the_first_cookie_or_last_modified_date():
+    code = (
+        PLAIN_ASGI
+        + """
+@api.route("/dated")
+async def dated(req, resp):
+    from datetime import datetime, timezone
+    when = datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    resp.set_cookie("until", "x", expires=when)
+    resp.last_modified = datetime(2001, 2, 3, 4, 5, 6)  # naive: taken as UTC
+    resp.text = "dated"
+
+@api.route("/bye")
+async def bye(req, resp):
+    resp.delete_cookie("until")
+
+assert "email.utils" not in sys.modules
+_, head, _ = answer(call(api, "/bye"))
+assert b"expires=Thu, 01 Jan 1970 00:00:00 GMT" in head[b"set-cookie"], head
+assert "email.utils" not in sys.modules and "datetime" not in sys.modules
+_, head, _ = answer(call(api, "/dated"))
+assert b"expires=Wed, 02 Jan 2030 03:04:05 GMT" in head[b"set-cookie"], head
+assert head[b"last-modified"] == b"Sat, 03 Feb 2001 04:05:06 GMT", head
+"""
+    )
+    assert set(parts_after(code, watched=FIRST_USE)) == {"email.utils", "datetime"}
