@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bench import curves, http, inprocess, startup
-from bench.apps import FRAMEWORKS
+from bench.apps import DEFAULT_FRAMEWORKS, FRAMEWORKS
 from bench.report import publish, render
 from bench.results import RunResult
 from bench.scenarios import SCENARIOS, select
@@ -28,7 +28,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--frameworks",
         type=_csv,
-        default=list(FRAMEWORKS),
+        default=list(DEFAULT_FRAMEWORKS),
         help=f"comma-separated subset of {','.join(FRAMEWORKS)}",
     )
     parser.add_argument(

@@ -33,7 +33,11 @@ OBSERVED = (
     "responder-observed",
     "responder-observed-sampled",
 )
-FRAMEWORKS: tuple[str, ...] = (
+#: Peers with their own tracing or metrics on (text, json, param, notfound): measured only
+#: when named in ``--frameworks``, next to ``starlette``, ``litestar`` and Responder's variants.
+PEERS_OBSERVED = ("starlette-tracing", "litestar-metrics", "litestar-tracing")
+#: What ``bench/run`` measures when ``--frameworks`` is not given.
+DEFAULT_FRAMEWORKS: tuple[str, ...] = (
     SUBJECT,
     "falcon",
     "starlette",
@@ -43,6 +47,7 @@ FRAMEWORKS: tuple[str, ...] = (
     BASELINE,
     *OBSERVED,
 )
+FRAMEWORKS: tuple[str, ...] = (*DEFAULT_FRAMEWORKS, *PEERS_OBSERVED)
 
 
 def module_name(framework: str) -> str:

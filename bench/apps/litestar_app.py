@@ -135,8 +135,9 @@ async def typed(
     return reply(q, limit, data, db)
 
 
-app = Litestar(
-    route_handlers=[
+def build(**options: Any) -> Litestar:
+    """The scenario app; ``options`` are added to ``Litestar(...)`` (plugins, middleware)."""
+    handlers: list[Any] = [
         text,
         js,
         item,
@@ -149,8 +150,15 @@ app = Litestar(
         echo_any,
         big,
         typed,
-    ],
-    openapi_config=None,
-    # The body-size curve echoes up to 10 MiB; Litestar refuses bodies over 10 MB by default.
-    request_max_body_size=16 * 1024 * 1024,
-)
+    ]
+    handlers += options.pop("route_handlers", [])
+    return Litestar(
+        route_handlers=handlers,
+        openapi_config=None,
+        # The body-size curve echoes up to 10 MiB; Litestar refuses bodies over 10 MB by default.
+        request_max_body_size=16 * 1024 * 1024,
+        **options,
+    )
+
+
+app = build()
