@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .._lazy import compiled_on_first_use, imported_on_first_use
 from ..errors import HTTPUnsupportedMediaType, MediaMalformedError
 from .decoded import MAX_DEPTH, check_depth, find_unwritable, has_surrogate
+from .gc_pause import decode_without_gc
 from .negotiation import body_charset
 from .plain import encode_error, plain_keys, to_plain
 
@@ -200,7 +201,7 @@ class JSONHandler(MediaHandler):
             # orjson reads integers beyond 64 bits as floats, losing digits; the
             # stdlib reads them exactly, so bodies that may hold one go there.
             if _LONG_NUMBER not in data.translate(_DIGITS_AS_ZERO):
-                value = orjson.loads(data)
+                value = decode_without_gc(orjson.loads, data)
             else:
                 value = _stdlib_loads(data)
         except (ValueError, RecursionError) as exc:

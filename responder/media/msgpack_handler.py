@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from .._lazy import compiled_on_first_use
 from ..errors import MediaMalformedError
 from .decoded import MAX_DEPTH, check_depth, find_unwritable
+from .gc_pause import decode_without_gc
 from .handlers import MediaHandler, bounded_depth, empty_body
 from .plain import encode_error, to_plain
 
@@ -55,6 +56,20 @@ class MessagePackHandler(MediaHandler):
             raise encode_error(obj, "MessagePack", _msgpack_writes, exc) from exc
         return packed
 
+    def _unpack(self, data: bytes) -> Any:
+        """One MessagePack object, as the limits allow (raises as ``msgpack.unpackb``)."""
+        import msgpack
+
+        return msgpack.unpackb(
+            data,
+            raw=False,
+            strict_map_key=False,
+            timestamp=3,
+            ext_hook=_refuse_extension,
+            max_array_len=self.max_container_len,
+            max_map_len=self.max_container_len,
+        )
+
     def deserialize(self, data: bytes, *, charset: str | None = None, **_: Any) -> Any:
         """Decode one MessagePack object; anything malformed or oversized is a 400."""
         if not data:
@@ -62,15 +77,7 @@ class MessagePackHandler(MediaHandler):
         import msgpack
 
         try:
-            value = msgpack.unpackb(
-                data,
-                raw=False,
-                strict_map_key=False,
-                timestamp=3,
-                ext_hook=_refuse_extension,
-                max_array_len=self.max_container_len,
-                max_map_len=self.max_container_len,
-            )
+            value = decode_without_gc(self._unpack, data)
         # OverflowError: a timestamp past the year 9999.
         except (ValueError, TypeError, OverflowError, msgpack.UnpackException) as exc:
             reason = str(exc) or type(exc).__name__
