@@ -55,7 +55,9 @@ class Subscription:
         self.on_overflow = on_overflow
         self.dropped = 0
         self._queue: deque[Event] = deque()
-        self._ready = asyncio.Event()
+        #: The future the subscriber waits on while its queue is empty (PERF: a
+        #: bare future, not an ``asyncio.Event``, whose wait makes one anyway).
+        self._waiter: asyncio.Future[None] | None = None
         self._error: BroadcastError | None = None
         #: The loop the subscriber waits on (made inside ``subscribe``, so one is running).
         self.loop = asyncio.get_running_loop()
@@ -73,13 +75,18 @@ class Subscription:
             self._queue.popleft()
             self.dropped += 1
         self._queue.append(event)
-        self._ready.set()
+        self._wake()
 
     def fail(self, error: BroadcastError) -> None:
         """End the subscription: queued messages are dropped, iterating raises ``error``."""
         self._error = error
         self._queue.clear()
-        self._ready.set()
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def __aiter__(self) -> Subscription:
         """The subscription is its own iterator."""
@@ -90,8 +97,11 @@ class Subscription:
         while not self._queue:
             if self._error is not None:
                 raise self._error
-            self._ready.clear()
-            await self._ready.wait()
+            self._waiter = self.loop.create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
         return self._queue.popleft()
 
 
