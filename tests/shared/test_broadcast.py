@@ -67,6 +67,23 @@ def test_each_subscriber_gets_its_own_copy_of_a_message(broadcast):
     assert run(talk()) == ({"items": [1, 3]}, {"items": [1]})
 
 
+def test_two_tasks_reading_one_subscription_share_its_messages(broadcast):
+    async def talk():
+        async with broadcast.subscribe("room") as events:
+            first = asyncio.ensure_future(events.__anext__())
+            second = asyncio.ensure_future(events.__anext__())
+            quitter = asyncio.ensure_future(events.__anext__())
+            await asyncio.sleep(0)  # all three wait now
+            quitter.cancel()  # one reader leaves: the others still hear
+            await broadcast.publish("room", "one")
+            await broadcast.publish("room", "two")
+            got = sorted([(await first).message, (await second).message])
+        await broadcast.aclose()
+        return got, quitter.cancelled()
+
+    assert run(talk()) == (["one", "two"], True)
+
+
 def test_a_message_that_is_not_json_is_refused_at_publish(broadcast):
     with pytest.raises(TypeError):
         run(broadcast.publish("room", object()))
