@@ -49,7 +49,7 @@ def check_depth(value: Any, max_depth: int) -> str | None:
     anything deeper. Only when it refuses (too deep, or a key it has no form
     for) or the limit is lower is the value walked.
     """
-    if max_depth == MAX_DEPTH:
+    if max_depth == MAX_DEPTH and orjson is not None:
         try:
             orjson.dumps(value, default=_anything, option=orjson.OPT_NON_STR_KEYS)
         except TypeError:

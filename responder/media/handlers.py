@@ -168,18 +168,19 @@ class JSONHandler(MediaHandler):
         Raises:
             TypeError: part of ``obj`` cannot be written; the message names where.
         """
-        try:
-            # PERF: orjson writes dataclasses, dates, UUIDs and enums itself;
-            # to_plain is called only for the rest. Keys that are not str are
-            # rare, and allowing them costs every call ~40 ns: only on a retry.
-            return orjson.dumps(obj, default=to_plain)
-        except TypeError:
+        if orjson is not None:  # None: the stdlib only (bench/ sets it to compare)
             try:
-                return orjson.dumps(obj, default=to_plain, option=orjson.OPT_NON_STR_KEYS)
+                # PERF: orjson writes dataclasses, dates, UUIDs and enums itself;
+                # to_plain is called only for the rest. Keys that are not str are
+                # rare, and allowing them costs every call ~40 ns: only on a retry.
+                return orjson.dumps(obj, default=to_plain)
             except TypeError:
-                # orjson refuses integers over 64 bits, very deep nesting and some
-                # keys (bytes); the stdlib does not. Anything else fails there too.
-                pass
+                try:
+                    return orjson.dumps(obj, default=to_plain, option=orjson.OPT_NON_STR_KEYS)
+                except TypeError:
+                    # orjson refuses integers over 64 bits, very deep nesting and some
+                    # keys (bytes); the stdlib does not. Anything else fails there too.
+                    pass
         try:
             return _stdlib_dumps(obj)
         except TypeError:
@@ -200,7 +201,7 @@ class JSONHandler(MediaHandler):
         try:
             # orjson reads integers beyond 64 bits as floats, losing digits; the
             # stdlib reads them exactly, so bodies that may hold one go there.
-            if _LONG_NUMBER not in data.translate(_DIGITS_AS_ZERO):
+            if orjson is not None and _LONG_NUMBER not in data.translate(_DIGITS_AS_ZERO):
                 value = decode_without_gc(orjson.loads, data)
             else:
                 value = _stdlib_loads(data)
