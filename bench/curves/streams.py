@@ -37,7 +37,7 @@ class SSESettings:
 
     clients: tuple[int, ...] = (10, 100, 1_000)
     singles: int = 7
-    burst: int = 20
+    burst: int = 100
 
 
 def client(*args: object, timeout: float = 180.0) -> dict[str, Any]:

@@ -54,7 +54,8 @@ def to_plain(obj: Any) -> Any:
     if isinstance(obj, Mapping):
         return dict(obj)
     # PERF: a date, UUID, Decimal or dataclass instance exists only once its
-    # module is imported; responder imports none of them (about 6 ms together).
+    # module is imported, so each is read from sys.modules: responder itself
+    # imports none of the first three (about 6 ms together at start-up).
     modules = sys.modules
     datetime = modules.get("datetime")
     if datetime is not None and isinstance(obj, (datetime.date, datetime.time)):
