@@ -38,21 +38,19 @@ def collections() -> Iterator[list[int]]:
 AT_MOST_ONE_YOUNG = ([], [0])
 
 
-def test_a_large_json_body_is_decoded_without_a_collection(collections):
-    body = json.dumps(RECORDS).encode()
+@pytest.mark.parametrize(
+    ("handler", "encode"),
+    [
+        (JSONHandler(), lambda value: json.dumps(value).encode()),
+        (MessagePackHandler(), msgpack.packb),
+    ],
+    ids=["json", "msgpack"],
+)
+def test_a_large_body_is_decoded_without_a_collection(collections, handler, encode):
+    body = encode(RECORDS)
     gc.collect()
     collections.clear()
-    decoded = JSONHandler().deserialize(body)
-    assert collections in AT_MOST_ONE_YOUNG
-    assert decoded == RECORDS
-    assert gc.isenabled()
-
-
-def test_a_large_msgpack_body_is_decoded_without_a_collection(collections):
-    body = msgpack.packb(RECORDS)
-    gc.collect()
-    collections.clear()
-    decoded = MessagePackHandler().deserialize(body)
+    decoded = handler.deserialize(body)
     assert collections in AT_MOST_ONE_YOUNG
     assert decoded == RECORDS
     assert gc.isenabled()
