@@ -87,5 +87,15 @@ def assign_request_id(scope: Scope) -> bytes:
 
 
 def tag_response(message: Message, raw: bytes) -> None:
-    """Set ``X-Request-ID: raw`` on a response's start (or handshake) message, replacing any."""
-    set_header(response_headers(message), _NAME, raw)
+    """Set ``X-Request-ID: raw`` on a response's start (or handshake) message, replacing any.
+
+    The usual case, an app that set no ID of its own, is one scan of the
+    names and a new list with the ID added; the message's own list is never
+    changed, as an app may send the same prebuilt one each time.
+    """
+    headers = message.get("headers", ())
+    for key, _ in headers:
+        if key.lower() == _NAME:  # the app set one: keep only ours
+            set_header(response_headers(message), _NAME, raw)
+            return
+    message["headers"] = [*headers, (_NAME, raw)]

@@ -207,3 +207,38 @@ def test_with_an_observer_the_observing_layer_assigns_the_ids_itself():
     assert type(stack) is ObserveLayer
     assert not isinstance(stack.app, RequestIDLayer)
     assert responder.API(request_id=True).middleware_stack.__class__ is RequestIDLayer
+
+
+def _layers(app):
+    """``app`` behind each layer that assigns request IDs."""
+    from responder.layers.observe import ObserveLayer
+
+    return [RequestIDLayer(app), ObserveLayer(app, request_ids=True)]
+
+
+@pytest.mark.parametrize("position", [0, 1])
+def test_a_prebuilt_start_message_is_tagged_anew_each_time_and_left_as_it_was(position):
+    prebuilt = [(b"content-type", b"text/plain"), (b"content-length", b"2")]
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": prebuilt})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    layer = _layers(app)[position]
+    first = headers_of(call(layer, http_scope()))[b"x-request-id"]
+    second = headers_of(call(layer, http_scope()))[b"x-request-id"]
+    assert HEX32.fullmatch(first.decode()) and HEX32.fullmatch(second.decode())
+    assert first != second
+    assert prebuilt == [(b"content-type", b"text/plain"), (b"content-length", b"2")]
+
+
+@pytest.mark.parametrize("position", [0, 1])
+def test_an_id_the_app_set_in_any_case_is_replaced_by_the_requests(position):
+    async def app(scope, receive, send):
+        headers = [(b"X-Request-ID", b"mine"), (b"content-length", b"0")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+
+    scope = http_scope(headers=[(b"host", b"example.com"), (b"x-request-id", b"theirs")])
+    headers = headers_of(call(_layers(app)[position], scope))  # asserts no duplicates
+    assert headers[b"x-request-id"] == b"theirs"
