@@ -36,6 +36,9 @@ OBSERVED = (
 #: Peers with their own tracing or metrics on (text, json, param, notfound): measured only
 #: when named in ``--frameworks``, next to ``starlette``, ``litestar`` and Responder's variants.
 PEERS_OBSERVED = ("starlette-tracing", "litestar-metrics", "litestar-tracing")
+#: The raw ASGI app with one OpenTelemetry SDK span per request (text, json): the
+#: least any framework pays to trace every request with the SDK. Opt-in, like the peers.
+SDK_FLOOR = "raw-span"
 #: What ``bench/run`` measures when ``--frameworks`` is not given.
 DEFAULT_FRAMEWORKS: tuple[str, ...] = (
     SUBJECT,
@@ -47,7 +50,7 @@ DEFAULT_FRAMEWORKS: tuple[str, ...] = (
     BASELINE,
     *OBSERVED,
 )
-FRAMEWORKS: tuple[str, ...] = (*DEFAULT_FRAMEWORKS, *PEERS_OBSERVED)
+FRAMEWORKS: tuple[str, ...] = (*DEFAULT_FRAMEWORKS, *PEERS_OBSERVED, SDK_FLOOR)
 
 
 def module_name(framework: str) -> str:
