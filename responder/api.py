@@ -156,6 +156,10 @@ class API(
         enable_logging: one access line per request, and request fields on log
             records (``api.log``); turns ``request_id`` on.
         log_format: those lines as ``"text"`` or ``"json"``.
+        log_batch: write the access lines of requests that end in the same turn
+            of the event loop together, at the end of that turn: cheaper under
+            load, but a line may appear just after its response (see
+            docs/observability.md).
     """
 
     status_codes = status_codes
@@ -219,6 +223,7 @@ class API(
         metrics_route: str | None = None,
         enable_logging: bool = False,
         log_format: str = "text",
+        log_batch: bool = False,
     ) -> None:
         self._debug = debug
         # Each component gets its own settings, checked here, once (see ARCHITECTURE.md).
@@ -247,7 +252,7 @@ class API(
         self.request_timeout = check_timeout(request_timeout, "request_timeout")
         self.csrf = csrf_options(csrf)
         self.health = Health(HealthOptions(health_route, ready_route, shutdown_delay))
-        self.observability = Observability.of(metrics_route, enable_logging, log_format)
+        self.observability = Observability.of(metrics_route, enable_logging, log_format, log_batch)
         self.static_dir, self.static_route, self.gzip = static_dir, static_route, gzip
         self.templates_dir, self.auto_escape, self.schemas = templates_dir, auto_escape, {}
         self.routes = RouteTable(max_number_param_length)

@@ -27,7 +27,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -248,8 +248,9 @@ class _AccessRecord(logging.LogRecord):
     so handlers, filters and formatters see an ordinary record.
     """
 
-    def __init__(self, name: str, msg: str, args: tuple[Any, ...], extra: dict[str, Any]) -> None:
-        now = time.time()
+    def __init__(
+        self, name: str, msg: str, args: tuple[Any, ...], extra: dict[str, Any], now: float
+    ) -> None:
         self.__dict__.update(_ACCESS_CONSTANTS)
         self.name = name
         self.msg = msg
@@ -323,24 +324,63 @@ class AccessLog:
         logger = self.logger
         if not logger.isEnabledFor(logging.INFO):
             return
-        peer = f"{client[0]}:{client[1]}" if client else _NONE
-        millis = round(seconds * 1000, 3)
-        method, path = context.method, context.path
-        extra = {
-            "request_id": context.request_id,
-            "method": method,
-            "path": path,
-            "route": route,
-            "status": status,
-            "bytes": size,
-            "duration_ms": millis,
-            "client": peer,
-        }
-        args = (method, _quoted(path), status, size, millis, route, peer)
+        now = time.time()
+        args, extra = _fields(context, route, status, size, seconds, client)
         handler = _sole_stream_handler(logger)
-        if handler is not None and _write_line(handler, _ACCESS_FORMAT % args, extra):
+        if handler is not None and _write_lines(
+            handler, [_line_of(handler.formatter, args, extra, now)]
+        ):
             return
-        logger.handle(_AccessRecord(logger.name, _ACCESS_FORMAT, args, extra))
+        logger.handle(_AccessRecord(logger.name, _ACCESS_FORMAT, args, extra, now))
+
+    def write_many(self, finished: Sequence[Finished]) -> None:
+        """Log finished requests, in order, each at the time it is given (at INFO).
+
+        To a lone plain stream handler, the lines go in one write (see
+        :class:`~responder._access_batch.AccessBatch`, which gathers them).
+        """
+        logger = self.logger
+        if not logger.isEnabledFor(logging.INFO):
+            return
+        entries = [(each[0], *_fields(*each[1:])) for each in finished]
+        handler = _sole_stream_handler(logger)
+        if handler is not None:
+            formatter = handler.formatter
+            lines = [_line_of(formatter, args, extra, now) for now, args, extra in entries]
+            if _write_lines(handler, lines):
+                return
+        for now, args, extra in entries:  # the records, as Logger.info would give them
+            logger.handle(_AccessRecord(logger.name, _ACCESS_FORMAT, args, extra, now))
+
+
+#: A finished request, as the access log takes it: when it ended (``time.time()``), its
+#: context, route, status, bytes sent, duration in seconds and client.
+Finished = tuple[float, RequestContext, str, int, int, float, "tuple[str, int] | None"]
+
+
+def _fields(
+    context: RequestContext,
+    route: str,
+    status: int,
+    size: int,
+    seconds: float,
+    client: tuple[str, int] | None,
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """An access line's message arguments and its fields (the record's extras)."""
+    peer = f"{client[0]}:{client[1]}" if client else _NONE
+    millis = round(seconds * 1000, 3)
+    method, path = context.method, context.path
+    extra = {
+        "request_id": context.request_id,
+        "method": method,
+        "path": path,
+        "route": route,
+        "status": status,
+        "bytes": size,
+        "duration_ms": millis,
+        "client": peer,
+    }
+    return (method, _quoted(path), status, size, millis, route, peer), extra
 
 
 _ACCESS_FORMAT = '%s "%s" %d %dB %.3fms route=%s client=%s'
@@ -357,7 +397,8 @@ def _sole_stream_handler(logger: logging.Logger) -> logging.StreamHandler | None
     :class:`JSONFormatter` or :class:`TextFormatter` and no filter but the one
     :func:`configure` adds. Anything else (a second handler, a filter, a
     handler or formatter of your own) gets the record, as ``Logger.info``
-    would give it. Checked per line, so handlers added later are seen.
+    would give it. Checked for every line written (for every batch of lines with
+    ``log_batch=True``), so handlers added later are seen.
     """
     if logger.filters or logger.disabled:
         return None
@@ -380,26 +421,32 @@ def _sole_stream_handler(logger: logging.Logger) -> logging.StreamHandler | None
     return found
 
 
-def _write_line(handler: logging.StreamHandler, message: str, extra: dict[str, Any]) -> bool:  # type: ignore[type-arg]
-    """Write an access line as ``handler`` would format and emit its record; False if it failed.
+def _line_of(
+    formatter: logging.Formatter | None, args: tuple[Any, ...], extra: dict[str, Any], now: float
+) -> str:
+    """An access line as ``formatter`` (one of this module's) would write its record."""
+    message = _ACCESS_FORMAT % args
+    if type(formatter) is JSONFormatter:
+        return _json_access_line(now, message, extra)
+    assert formatter is not None
+    line = _text_line(formatter, now, _LEVEL, ACCESS_LOGGER, extra["request_id"])
+    return line + _escaped(message)
 
-    A failure (a closed stream, say) is left to the full path, which reports
-    it as logging reports any handler's error.
+
+def _write_lines(handler: logging.StreamHandler, lines: list[str]) -> bool:  # type: ignore[type-arg]
+    """Write access lines as ``handler`` would emit their records; False if it failed.
+
+    One write and one flush for them all. A failure (a closed stream, say)
+    is left to the full path, which reports it as logging reports any
+    handler's error.
     """
     stream = handler.stream
     if stream is None:  # a FileHandler that has not opened its file yet
         return False
-    now = time.time()
-    formatter = handler.formatter
-    if type(formatter) is JSONFormatter:
-        line = _json_access_line(now, message, extra)
-    else:
-        assert formatter is not None
-        line = _text_line(formatter, now, _LEVEL, ACCESS_LOGGER, extra["request_id"])
-        line += _escaped(message)
+    terminator = handler.terminator
     handler.acquire()  # as Handler.handle holds it around emit
     try:
-        stream.write(line + handler.terminator)
+        stream.write(terminator.join(lines) + terminator)
         stream.flush()
     except Exception:  # noqa: BLE001 - the full path reports it
         return False

@@ -17,6 +17,7 @@ from ._records import record
 from .types import ASGIApp
 
 if TYPE_CHECKING:
+    from ._access_batch import AccessBatch
     from .layers.observe import Tracer
     from .log import AccessLog, RequestLogger
     from .metrics import Metrics
@@ -32,14 +33,19 @@ class ObservabilityOptions:
         metrics_route: where Prometheus scrapes, or None for no metrics.
         enable_logging: one access line per request, and request fields on log records.
         log_format: ``"text"`` or ``"json"`` (one JSON object per line).
+        log_batch: write the access lines of the requests that end in one turn
+            of the event loop together, at the end of that turn (see
+            :mod:`responder._access_batch`).
 
     Raises:
-        ValueError: the route does not start with ``/`` or the format is unknown.
+        ValueError: the route does not start with ``/``, the format is unknown
+            or ``log_batch`` is not a bool.
     """
 
     metrics_route: str | None = None
     enable_logging: bool = False
     log_format: str = "text"
+    log_batch: bool = False
 
     def __post_init__(self) -> None:
         route = self.metrics_route
@@ -50,6 +56,8 @@ class ObservabilityOptions:
 
             if self.log_format not in LOG_FORMATS:
                 raise ValueError(f"log_format must be 'text' or 'json', not {self.log_format!r}.")
+        if not isinstance(self.log_batch, bool):
+            raise ValueError(f"log_batch must be True or False, not {self.log_batch!r}.")
 
 
 class Observability:
@@ -80,13 +88,15 @@ class Observability:
             configure(options.log_format)
 
     @classmethod
-    def of(cls, metrics_route: str | None, enable_logging: bool, log_format: str) -> Observability:
+    def of(
+        cls, metrics_route: str | None, enable_logging: bool, log_format: str, log_batch: bool
+    ) -> Observability:
         """Check ``API(...)``'s settings and build what they ask for.
 
         Raises:
             ValueError: see :class:`ObservabilityOptions`.
         """
-        return cls(ObservabilityOptions(metrics_route, enable_logging, log_format))
+        return cls(ObservabilityOptions(metrics_route, enable_logging, log_format, log_batch))
 
     @property
     def any(self) -> bool:
@@ -113,9 +123,12 @@ class Observability:
         if not self.any:
             return RequestIDLayer(app) if request_ids else app
         recorder = self.metrics.recorder if self.metrics is not None else None
-        return ObserveLayer(
-            app, recorder, self.access_log, self.tracer, request_ids, self.freeze_heap
-        )
+        lines: AccessLog | AccessBatch | None = self.access_log
+        if self.access_log is not None and self.options.log_batch:
+            from ._access_batch import AccessBatch
+
+            lines = AccessBatch(self.access_log)
+        return ObserveLayer(app, recorder, lines, self.tracer, request_ids, self.freeze_heap)
 
     def install_tracer(self, tracer: Tracer, built: bool, freeze_heap: bool = False) -> None:
         """Trace requests with ``tracer`` (``responder.ext.otel.install``).

@@ -140,7 +140,8 @@ def test_the_observability_options_are_a_checked_record():
         metrics_route="/metrics", enable_logging=True, log_format="json"
     )
     assert repr(ObservabilityOptions()) == (
-        "ObservabilityOptions(metrics_route=None, enable_logging=False, log_format='text')"
+        "ObservabilityOptions(metrics_route=None, enable_logging=False, log_format='text',"
+        " log_batch=False)"
     )
     with pytest.raises(ValueError, match="metrics_route"):  # __post_init__ still checks
         ObservabilityOptions("metrics")

@@ -23,10 +23,13 @@ from __future__ import annotations
 
 import gc
 from time import perf_counter
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..log import AccessLog, RequestContext, enter, leave
 from ..types import ASGIApp, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from .._access_batch import AccessBatch
 
 __all__ = ["ROUTE_SLOT", "UNMATCHED", "MetricsRecorder", "ObserveLayer", "Tracer"]
 
@@ -135,8 +138,9 @@ class ObserveLayer:
     Args:
         app: the app to observe.
         metrics: the metrics, or None.
-        access_log: the access log, or None (with it, the request context is
-            set for :func:`responder.log.get_logger` records).
+        access_log: the access log (or a batch of its lines), or None (with
+            it, the request context is set for :func:`responder.log.get_logger`
+            records).
         tracer: the tracer, or None.
         request_ids: also give each request and WebSocket handshake its ID,
             as :class:`~responder.layers.request_id.RequestIDLayer` does.
@@ -149,7 +153,7 @@ class ObserveLayer:
         self,
         app: ASGIApp,
         metrics: MetricsRecorder | None = None,
-        access_log: AccessLog | None = None,
+        access_log: AccessLog | AccessBatch | None = None,
         tracer: Tracer | None = None,
         request_ids: bool = False,
         freeze_heap: bool = False,

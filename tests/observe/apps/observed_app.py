@@ -2,6 +2,7 @@
 
 ``/hold`` writes its worker's pid to ``$HOLD_PID_FILE`` and then waits (for a
 test to kill that worker mid-request, or to stop the server around it).
+``LOG_BATCH=1`` in the environment serves it with ``log_batch=True``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ api = responder.API(
     enable_logging=True,
     log_format="json",
     ready_route="/ready",
+    log_batch=os.environ.get("LOG_BATCH") == "1",
 )
 
 
