@@ -79,6 +79,7 @@ def observed(
     if logging_on:
         options["enable_logging"] = True
         options["log_format"] = "json"
+        options["log_batch"] = True  # what a loaded server should use (docs/observability.md)
     api: responder.API = build(**options)
     if tracing:
         from responder.ext import otel
