@@ -114,7 +114,7 @@ def test_a_disabled_access_logger_gathers_nothing(stream):
 
     async def serve() -> int:
         _finish(batch, 1)
-        return len(batch._pending)
+        return len(batch._lines._pending)
 
     assert asyncio.run(serve()) == 0
     assert stream.getvalue() == ""
@@ -140,7 +140,7 @@ def serve():
 loop = asyncio.new_event_loop()
 loop.call_soon(serve)
 loop.run_forever()
-assert batch._pending, "the line still waits"
+assert batch._lines._pending, "the line still waits"
 print("exiting", flush=True)
 """
     done = subprocess.run(
