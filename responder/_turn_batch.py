@@ -8,13 +8,16 @@ in a row, once per turn: the code and data it touches stay in the CPU's
 caches. A :class:`TurnBatch` gathers such items and hands them to its sink at
 the end of the current turn (``loop.call_soon``), or at once when it holds
 ``limit`` of them, or when no loop runs; an ``atexit`` hook hands on what is
-still waiting when the process exits normally.
+still waiting when the process exits normally. A sink that raises is logged
+(the ``responder`` logger), never raised into the request that filled the
+batch.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import logging
 import weakref
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
@@ -23,6 +26,7 @@ __all__ = ["TurnBatch"]
 
 T = TypeVar("T")
 
+_LOG = logging.getLogger("responder")
 #: Every batch alive, for the exit hook.
 _BATCHES: weakref.WeakSet[TurnBatch[Any]] = weakref.WeakSet()
 
@@ -69,7 +73,10 @@ class TurnBatch(Generic[T]):
         items = pending[:]
         del pending[: len(items)]
         if items:
-            self.sink(items)
+            try:
+                self.sink(items)
+            except Exception:  # noqa: BLE001 - the request that filled the batch must not fail
+                _LOG.exception("Handing on %d items gathered in a loop turn failed", len(items))
 
 
 @atexit.register

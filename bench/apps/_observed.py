@@ -7,6 +7,9 @@ server writing to a pipe would; spans go to an OpenTelemetry SDK
 ``TracerProvider`` with a ``BatchSpanProcessor`` and an exporter that drops
 them (what a collector would be sent, minus the network). The ``-sampled``
 variant records one trace in ten (``ParentBased(TraceIdRatioBased(0.1))``).
+Access lines and spans are handed over at the end of each event-loop turn
+(``log_batch=True``, ``otel.install(..., batch=True)``), as a loaded server
+should run them.
 """
 
 from __future__ import annotations
@@ -84,5 +87,5 @@ def observed(
     if tracing:
         from responder.ext import otel
 
-        otel.install(api, tracer_provider=_provider(sample))
+        otel.install(api, tracer_provider=_provider(sample), batch=True)  # as a loaded server
     return api

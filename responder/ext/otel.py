@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from time import time_ns
 from typing import TYPE_CHECKING, Any
 
 from opentelemetry import context as otel_context
@@ -24,7 +25,9 @@ from opentelemetry import propagate, trace
 from opentelemetry.propagators.textmap import Getter
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 
+from .._turn_batch import TurnBatch
 from ..layers.observe import UNMATCHED
+from ._otel_pending import Ended, PendingSpan, finish_all
 
 if TYPE_CHECKING:
     from ..api import API
@@ -82,10 +85,14 @@ class Tracing:
 
     Args:
         tracer: the tracer spans come from.
+        batch: hand each request's span to the SDK at the end of the event
+            loop's turn (see :mod:`responder.ext._otel_pending`).
     """
 
-    def __init__(self, tracer: trace.Tracer) -> None:
+    def __init__(self, tracer: trace.Tracer, batch: bool = False) -> None:
         self.tracer = tracer
+        self.batch = batch
+        self._ended: TurnBatch[Ended] | None = TurnBatch(finish_all) if batch else None
 
     def start(self, scope: Scope) -> tuple[trace.Span, object, str]:
         """Start the request's span (child of an incoming ``traceparent``) and make it current."""
@@ -101,28 +108,44 @@ class Tracing:
         }
         if client:
             attributes["client.address"] = client[0]
-        span = self.tracer.start_span(
-            method, context=parent, kind=SpanKind.SERVER, attributes=attributes
-        )
+        span: trace.Span
+        if self._ended is not None:
+            span = PendingSpan(self.tracer, method, parent, attributes)
+        else:
+            span = self.tracer.start_span(
+                method, context=parent, kind=SpanKind.SERVER, attributes=attributes
+            )
         token = otel_context.attach(trace.set_span_in_context(span, parent))
         return span, token, method
 
     def finish(self, handle: tuple[trace.Span, object, str], route: str, status: int) -> None:
-        """Name the span by its route, record the status, end it."""
+        """Name the span by its route, record the status, end it (or have the batch do it)."""
         span, _, method = handle
-        if not span.is_recording():
-            return
         attributes: dict[str, Any] = {}
+        name = method
         if route != UNMATCHED:
-            span.update_name(f"{method} {route}")
+            name = f"{method} {route}"
             attributes["http.route"] = route
         if method != "WS":
             attributes["http.response.status_code"] = status
+        if self._ended is not None:
+            assert isinstance(span, PendingSpan)
+            self._ended.add((span, name, attributes, status >= 500, time_ns()))
+            return
+        if not span.is_recording():
+            return
+        if route != UNMATCHED:
+            span.update_name(name)
         if attributes:  # one call: the SDK takes the span's lock once, not per attribute
             span.set_attributes(attributes)
         if status >= 500:
             span.set_status(Status(StatusCode.ERROR))
         span.end()
+
+    def flush(self) -> None:
+        """End the spans of requests that ended in this turn now (at shutdown)."""
+        if self._ended is not None:
+            self._ended.flush()
 
     def leave(self, handle: tuple[trace.Span, object, str]) -> None:
         """Restore the context from before :meth:`start`."""
@@ -163,7 +186,11 @@ def _is_coroutine_function(func: Any) -> bool:
 
 
 def install(
-    api: API, tracer_provider: trace.TracerProvider | None = None, *, freeze_heap: bool = True
+    api: API,
+    tracer_provider: trace.TracerProvider | None = None,
+    *,
+    freeze_heap: bool = True,
+    batch: bool = False,
 ) -> Tracing:
     """Trace ``api``'s requests, WebSocket connections and background jobs.
 
@@ -175,6 +202,10 @@ def install(
             back at shutdown: spans kept in the span processor's queue make
             full collections frequent, and each would otherwise scan the whole
             process. False leaves the collector alone.
+        batch: hand each request's span to the SDK at the end of the event
+            loop's turn, with the other requests that ended in it: cheaper
+            under load, but a span reaches the span processors just after its
+            response (see docs/observability.md).
 
     Returns:
         The :class:`Tracing` installed.
@@ -183,10 +214,12 @@ def install(
         RuntimeError: the API has already served.
     """
     provider = tracer_provider or trace.get_tracer_provider()
-    tracing = Tracing(provider.get_tracer("responder"))
+    tracing = Tracing(provider.get_tracer("responder"), batch=batch)
     api.observability.install_tracer(
         tracing, built=api._stack is not None, freeze_heap=freeze_heap
     )
+    if batch:  # the last turn's spans, before the provider shuts down
+        api.add_event_handler("shutdown", tracing.flush)
     queue = api.background
     start = queue.run
 
