@@ -73,6 +73,7 @@ class Observability:
         self.access_log: AccessLog | None = None
         self.tracer: Tracer | None = None
         self._logger: RequestLogger | None = None
+        self._lines: AccessBatch | None = None  # the access lines' batch, with log_batch
         #: Freeze the heap once started (``gc.freeze``): ``otel.install(freeze_heap=)``.
         self.freeze_heap = False
         if options.metrics_route is not None:
@@ -127,7 +128,7 @@ class Observability:
         if self.access_log is not None and self.options.log_batch:
             from ._access_batch import AccessBatch
 
-            lines = AccessBatch(self.access_log)
+            lines = self._lines = AccessBatch(self.access_log)
         return ObserveLayer(app, recorder, lines, self.tracer, request_ids, self.freeze_heap)
 
     def install_tracer(self, tracer: Tracer, built: bool, freeze_heap: bool = False) -> None:
@@ -145,7 +146,9 @@ class Observability:
         self.freeze_heap = freeze_heap
 
     def stop(self) -> None:
-        """At shutdown: this worker's live gauges go (under several workers)."""
+        """At shutdown: access lines still waiting are written; this worker's live gauges go."""
+        if self._lines is not None:
+            self._lines.flush()
         if self.metrics is not None:
             self.metrics.stop()
 

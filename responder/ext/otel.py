@@ -89,9 +89,10 @@ class Tracing:
             loop's turn (see :mod:`responder.ext._otel_pending`).
     """
 
-    def __init__(self, tracer: trace.Tracer, batch: bool = False) -> None:
+    def __init__(self, tracer: trace.Tracer, batch: bool = False, provider: object = None) -> None:
         self.tracer = tracer
         self.batch = batch
+        self.provider = provider
         self._ended: TurnBatch[Ended] | None = TurnBatch(finish_all) if batch else None
 
     def start(self, scope: Scope) -> tuple[trace.Span, object, str]:
@@ -147,6 +148,21 @@ class Tracing:
         if self._ended is not None:
             self._ended.flush()
 
+    def shutdown(self) -> None:
+        """At the app's shutdown: end the last turn's spans, then export what waits.
+
+        A ``BatchSpanProcessor`` holds up to five seconds of spans; the SDK
+        exports them at interpreter exit, which a server stopped by a signal
+        never reaches (uvicorn, and ``responder run``, end by raising the
+        signal again, and so do uvicorn's workers). So the provider's
+        ``force_flush`` is called here, for at most
+        :data:`EXPORT_AT_SHUTDOWN_MS` (a provider without one is left alone).
+        """
+        self.flush()
+        force_flush = getattr(self.provider, "force_flush", None)
+        if callable(force_flush):
+            force_flush(EXPORT_AT_SHUTDOWN_MS)
+
     def leave(self, handle: tuple[trace.Span, object, str]) -> None:
         """Restore the context from before :meth:`start`."""
         otel_context.detach(handle[1])  # type: ignore[arg-type]
@@ -174,6 +190,9 @@ class Tracing:
 
         return traced
 
+
+#: How long the app's shutdown waits for the span processors to export what they hold.
+EXPORT_AT_SHUTDOWN_MS = 5000
 
 #: An empty context: a job's span starts a trace of its own (linked, not a child).
 _ROOT = otel_context.Context()
@@ -214,12 +233,11 @@ def install(
         RuntimeError: the API has already served.
     """
     provider = tracer_provider or trace.get_tracer_provider()
-    tracing = Tracing(provider.get_tracer("responder"), batch=batch)
+    tracing = Tracing(provider.get_tracer("responder"), batch=batch, provider=provider)
     api.observability.install_tracer(
         tracing, built=api._stack is not None, freeze_heap=freeze_heap
     )
-    if batch:  # the last turn's spans, before the provider shuts down
-        api.add_event_handler("shutdown", tracing.flush)
+    api.add_event_handler("shutdown", tracing.shutdown)
     queue = api.background
     start = queue.run
 

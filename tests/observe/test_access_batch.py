@@ -177,3 +177,15 @@ def test_a_loaded_server_logs_every_request_once(tmp_path):
 
         found = until(logged, 20, what="an access line per request")
     assert sorted(found) == sorted(paths)
+
+
+def test_the_apps_shutdown_writes_the_lines_still_waiting(stream):
+    api = responder.API(enable_logging=True, log_batch=True)
+    batch = api.middleware_stack.access_log
+
+    async def serve() -> list[dict[str, object]]:
+        _finish(batch, 5)
+        api.observability.stop()  # the app's shutdown, before the turn ends
+        return _lines(stream)
+
+    assert [line["request_id"] for line in asyncio.run(serve())] == ["id-5"]

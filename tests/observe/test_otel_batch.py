@@ -203,3 +203,25 @@ def test_a_span_the_sdk_fails_to_end_is_logged_and_the_turns_others_still_end(ca
         assert asyncio.run(serve()) == [500, 200]
     assert [s.name for s in exporter.get_finished_spans()] == ["GET /items/{id:int}"]
     assert "Ending the span of 'GET /boom' failed" in caplog.text
+
+
+@pytest.mark.parametrize(("batch", "workers"), [("0", "1"), ("1", "2")])
+def test_a_server_stopped_by_a_signal_exports_every_span_it_held(tmp_path, batch, workers):
+    """SIGTERM to ``responder run``: the spans the processor still held are exported.
+
+    The processor exports every five seconds; the thirty requests take far less,
+    so their spans still wait there when the signal comes.
+    """
+    from tests.cli.harness import PYTHON_M, free_port, get, serving
+
+    spans = tmp_path / "spans.txt"
+    port = free_port()
+    argv = [*PYTHON_M, "run", "tests.observe.apps.traced_app", "--port", str(port)]
+    env = {"SPANS_FILE": str(spans), "OTEL_BATCH": batch}
+    with serving([*argv, "--workers", workers], port, env=env) as server:
+        for n in range(30):
+            assert get(f"{server.url}/items/{n}")[0] == 200
+    names = [line.split()[0:2] for line in spans.read_text().splitlines()]
+    assert [name for name in names if name == ["GET", "/items/{id:int}"]] == [
+        ["GET", "/items/{id:int}"]
+    ] * 30
