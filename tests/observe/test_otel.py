@@ -22,13 +22,15 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from responder.ext import otel
+from tests.e2e.server import until
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 PARENT_ID = "00f067aa0ba902b7"
 
 
-@pytest.fixture
-def traced():
+@pytest.fixture(params=[False, True], ids=["inline", "batch"])
+def traced(request):
+    """An API traced into memory, its spans ended in each request or per loop turn."""
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
@@ -58,13 +60,24 @@ def traced():
         await ws.send_text("hi")
         await ws.close()
 
-    otel.install(api, tracer_provider=provider)
+    otel.install(api, tracer_provider=provider, batch=request.param)
     api.chore_done = done
     return api, exporter
 
 
-def _spans(exporter, name):
-    return [s for s in exporter.get_finished_spans() if s.name == name]
+def _spans(exporter, name, count=1):
+    """The spans named ``name``, once ``count`` are there.
+
+    With ``batch=True`` a request's span reaches the exporter when the test
+    client's loop ends its turn, just after the response: waited for, with
+    a deadline.
+    """
+
+    def named():
+        found = [s for s in exporter.get_finished_spans() if s.name == name]
+        return found if len(found) >= count else None
+
+    return until(named, 10, what=f"{count} span(s) named {name!r}")
 
 
 def test_a_request_gets_a_server_span_named_by_its_route_pattern(traced):
@@ -161,7 +174,7 @@ def test_a_propagator_set_later_is_read_with_its_own_header_names(traced):
         api.requests.get("/items/3", headers={"traceparent": header})  # not read any more
     finally:
         propagate.set_global_textmap(before)
-    ignored, child, unread = _spans(exporter, "GET /items/{id:int}")
+    ignored, child, unread = _spans(exporter, "GET /items/{id:int}", count=3)
     assert ignored.parent is None and unread.parent is None
     assert format(child.parent.span_id, "016x") == PARENT_ID
 
