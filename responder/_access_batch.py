@@ -13,7 +13,8 @@ turn, in one write, or at once when 64 wait. Lines keep their order and the
 time their request ended. The price: a line is written up to one loop turn
 after its response, so a test that reads the log right after a request may
 not find it yet, and the lines of the current turn are lost if the process
-is killed (``SIGKILL``); the ones still waiting at a normal exit are written.
+is killed (``SIGKILL``); the ones still waiting at the app's shutdown or at a
+normal exit are written.
 """
 
 from __future__ import annotations
