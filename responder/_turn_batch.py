@@ -43,20 +43,32 @@ class TurnBatch(Generic[T]):
         self.sink = sink
         self.limit = limit
         self._pending: list[T] = []
-        self._scheduled = False
+        #: The loop a flush is scheduled on, if any.
+        self._scheduled: asyncio.AbstractEventLoop | None = None
         _BATCHES.add(self)
 
     def add(self, item: T) -> None:
-        """Keep ``item`` for the end of this turn of the loop."""
+        """Keep ``item`` for the end of this turn of the loop.
+
+        A flush is scheduled on the loop running here, unless one already
+        is: one scheduled on another loop (which may have stopped before
+        running it: a test client's) does not count.
+        """
         pending = self._pending
         pending.append(item)
         if len(pending) >= self.limit:
             self.flush()
-        elif not self._scheduled:
-            self._scheduled = True
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop runs here: nothing to wait for
+            self.flush()
+            return
+        if self._scheduled is not loop:
+            self._scheduled = loop
             try:
-                asyncio.get_running_loop().call_soon(self.flush)
-            except RuntimeError:  # no loop runs here: nothing to wait for
+                loop.call_soon(self.flush)
+            except RuntimeError:  # the loop is closing
                 self.flush()
 
     def flush(self) -> None:
@@ -68,7 +80,7 @@ class TurnBatch(Generic[T]):
         meanwhile stays for the next flush; the flag is cleared first, so
         such an item schedules that flush.
         """
-        self._scheduled = False
+        self._scheduled = None
         pending = self._pending
         items = pending[:]
         del pending[: len(items)]

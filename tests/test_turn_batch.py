@@ -63,3 +63,24 @@ def test_a_sink_that_raises_is_logged_and_the_batch_goes_on(caplog):
     assert handed == [[2, 3]]
     assert "Handing on 2 items gathered in a loop turn failed" in caplog.text
     assert "ValueError: broken" in caplog.text
+
+
+def test_a_flush_scheduled_on_a_loop_that_stopped_does_not_hold_the_next_items():
+    handed: list[list[str]] = []
+    batch: TurnBatch[str] = TurnBatch(handed.append)
+    first = asyncio.new_event_loop()
+
+    def last_turn() -> None:
+        batch.add("from a loop that stops")
+        first.stop()  # this turn is its last: the flush it scheduled never runs
+
+    first.call_soon(last_turn)
+    first.run_forever()
+    first.close()
+
+    async def next_turn() -> None:
+        batch.add("from the next loop")
+        await asyncio.sleep(0)
+
+    asyncio.run(next_turn())
+    assert handed == [["from a loop that stops", "from the next loop"]]
