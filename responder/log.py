@@ -321,17 +321,9 @@ class AccessLog:
         client: tuple[str, int] | None,
     ) -> None:
         """Log one finished request (at INFO)."""
-        logger = self.logger
-        if not logger.isEnabledFor(logging.INFO):
-            return
-        now = time.time()
-        args, extra = _fields(context, route, status, size, seconds, client)
-        handler = _sole_stream_handler(logger)
-        if handler is not None and _write_lines(
-            handler, [_line_of(handler.formatter, args, extra, now)]
-        ):
-            return
-        logger.handle(_AccessRecord(logger.name, _ACCESS_FORMAT, args, extra, now))
+        if self.logger.isEnabledFor(logging.INFO):
+            args, extra = _fields(context, route, status, size, seconds, client)
+            self._emit([(time.time(), args, extra)])
 
     def write_many(self, finished: Sequence[Finished]) -> None:
         """Log finished requests, in order, each at the time it is given (at INFO).
@@ -339,17 +331,23 @@ class AccessLog:
         To a lone plain stream handler, the lines go in one write (see
         :class:`~responder._access_batch.AccessBatch`, which gathers them).
         """
+        if self.logger.isEnabledFor(logging.INFO):
+            self._emit([(each[0], *_fields(*each[1:])) for each in finished])
+
+    def _emit(self, entries: list[tuple[float, tuple[Any, ...], dict[str, Any]]]) -> None:
+        """Write ``(time, message args, fields)`` entries: in one write, or as records.
+
+        One write when the lone handler is a plain stream handler with one of
+        this module's formatters; else a record each, as ``Logger.info`` gives.
+        """
         logger = self.logger
-        if not logger.isEnabledFor(logging.INFO):
-            return
-        entries = [(each[0], *_fields(*each[1:])) for each in finished]
         handler = _sole_stream_handler(logger)
         if handler is not None:
             formatter = handler.formatter
             lines = [_line_of(formatter, args, extra, now) for now, args, extra in entries]
             if _write_lines(handler, lines):
                 return
-        for now, args, extra in entries:  # the records, as Logger.info would give them
+        for now, args, extra in entries:
             logger.handle(_AccessRecord(logger.name, _ACCESS_FORMAT, args, extra, now))
 
 

@@ -91,7 +91,6 @@ class Tracing:
 
     def __init__(self, tracer: trace.Tracer, batch: bool = False, provider: object = None) -> None:
         self.tracer = tracer
-        self.batch = batch
         self.provider = provider
         self._ended: TurnBatch[Ended] | None = TurnBatch(finish_all) if batch else None
 
@@ -122,6 +121,8 @@ class Tracing:
     def finish(self, handle: tuple[trace.Span, object, str], route: str, status: int) -> None:
         """Name the span by its route, record the status, end it (or have the batch do it)."""
         span, _, method = handle
+        if self._ended is None and not span.is_recording():  # not sampled: nothing to add
+            return
         attributes: dict[str, Any] = {}
         name = method
         if route != UNMATCHED:
@@ -132,8 +133,6 @@ class Tracing:
         if self._ended is not None:
             assert isinstance(span, PendingSpan)
             self._ended.add((span, name, attributes, status >= 500, time_ns()))
-            return
-        if not span.is_recording():
             return
         if route != UNMATCHED:
             span.update_name(name)
